@@ -1,0 +1,42 @@
+//! The route attributes: `#[get]`, `#[post]`, ..., and `#[route]`.
+//!
+//! [`parse`] reads the attribute and the function into a checked [`parse::Route`], reporting every error at
+//! its token; [`codegen`] turns a route into code and cannot fail. On errors, the function is emitted
+//! unchanged next to the errors (and a placeholder route type), so the rest of the crate still type-checks
+//! and editors keep working.
+
+mod codegen;
+mod parse;
+
+use proc_macro2::{Span, TokenStream};
+use syn::ItemFn;
+
+pub(crate) use parse::Methods;
+
+use crate::{debug, diag::Diagnostic};
+
+/// Expands one route attribute with arguments `args` on `item`.
+pub(crate) fn expand(methods: Methods, args: TokenStream, item: TokenStream) -> TokenStream {
+    let attribute = format!("#[{}]", methods.attribute());
+    let func = match syn::parse2::<ItemFn>(item.clone()) {
+        Ok(func) => func,
+        Err(_) => {
+            let error = Diagnostic::new(Span::call_site(), format!("{attribute} goes on an `async fn`"))
+                .help("write it above a function: `#[get(\"/\")] async fn index() -> &'static str { \"hi\" }`");
+            let mut output = item;
+            output.extend(syn::Error::from(error).to_compile_error());
+            return output;
+        }
+    };
+    let output = match parse::parse(methods, args, &func) {
+        Ok(route) => codegen::generate(&route, &func),
+        Err(errors) => {
+            let mut output = item;
+            output.extend(errors.to_compile_error());
+            output.extend(codegen::placeholder(&func));
+            output
+        }
+    };
+    debug::print(&attribute, &func.sig.ident.to_string(), &output);
+    output
+}

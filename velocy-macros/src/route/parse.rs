@@ -1,0 +1,523 @@
+//! Reading a route attribute and the function under it into a checked [`Route`].
+//!
+//! Everything the user can get wrong is found here and reported at its own token, all at once; once a
+//! [`Route`] exists, code generation cannot fail.
+
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+use syn::{FnArg, ItemFn, LitStr, Pat, Signature, Type};
+
+use crate::attr::{self, Arg, Args, Value};
+use crate::diag::{self, Diagnostic, Diagnostics};
+use crate::pattern::{self, Pattern, SegmentKind};
+
+/// Which methods the entry macro fixes.
+#[derive(Clone, Copy)]
+pub(crate) enum Methods {
+    /// `#[get]` and friends: one method, named by the macro.
+    Fixed(&'static str),
+    /// `#[route]`: the methods come from its `method = ...` argument.
+    Listed,
+}
+
+impl Methods {
+    /// The attribute's name, for messages.
+    pub(crate) fn attribute(self) -> String {
+        match self {
+            Methods::Fixed(method) => method.to_ascii_lowercase(),
+            Methods::Listed => "route".to_owned(),
+        }
+    }
+}
+
+/// A checked route: everything code generation needs besides the function itself.
+pub(crate) struct Route {
+    /// The methods it answers, as written (`GET`, or custom tokens).
+    pub(crate) methods: Vec<String>,
+    /// The route as written.
+    pub(crate) path: String,
+    /// The route's shape, with parameter names erased.
+    pub(crate) shape: String,
+    /// The display name: `name = "..."` or the function's name.
+    pub(crate) name: String,
+    /// The function's arguments, in order.
+    pub(crate) args: Vec<HandlerArg>,
+}
+
+/// One argument of the handler.
+pub(crate) struct HandlerArg {
+    /// The argument as written (`State(db): State<Db>`), for messages.
+    pub(crate) label: String,
+    /// Its type.
+    pub(crate) ty: Type,
+    /// Where its value comes from.
+    pub(crate) kind: ArgKind,
+}
+
+/// Where an argument's value comes from.
+pub(crate) enum ArgKind {
+    /// The path parameter with this index (in route order) and name.
+    Param {
+        /// Its position among the route's parameters.
+        index: usize,
+        /// Its name in the route.
+        name: String,
+    },
+    /// An extractor chosen by type.
+    Extractor {
+        /// Whether its type is one of the well-known body extractors (`Json<T>`, `String`, ...).
+        known_body: bool,
+    },
+}
+
+/// The attribute's arguments, checked.
+struct RouteAttr {
+    /// The route literal.
+    path: LitStr,
+    /// The methods.
+    methods: Vec<String>,
+    /// `name = "..."`.
+    name: Option<LitStr>,
+}
+
+/// The standard methods, for the case-sensitivity hint.
+const STANDARD_METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+];
+
+/// Types bound to path parameters by name only: never extractors.
+const SCALARS: [&str; 16] = [
+    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32", "f64",
+    "bool", "char",
+];
+
+/// Extractors known to consume the body; two of them in one handler are rejected before type checking.
+const BODY_EXTRACTORS: [&str; 6] = ["Json", "Form", "Bytes", "String", "Body", "Multipart"];
+
+/// Reads the route attribute `args` of `func`, checking everything, and reports every error found.
+pub(crate) fn parse(methods: Methods, args: TokenStream, func: &ItemFn) -> syn::Result<Route> {
+    let mut diagnostics = Diagnostics::default();
+    let attr = read_attr(&mut diagnostics, methods, args);
+    check_signature(&mut diagnostics, &func.sig);
+    let Some(attr) = attr else {
+        return diagnostics.fail();
+    };
+    let value = attr.path.value();
+    let pattern = match pattern::parse(&value) {
+        Ok(pattern) => pattern,
+        Err(errors) => {
+            for error in errors {
+                diagnostics.push(Diagnostic::in_str(&attr.path, error.span, error.message).help_opt(error.help));
+            }
+            return diagnostics.fail();
+        }
+    };
+    check_constraints(&mut diagnostics, &attr.path, &pattern);
+    let args = bind_args(&mut diagnostics, &attr.path, &pattern, func);
+    let route = Route {
+        methods: attr.methods,
+        shape: pattern.shape(),
+        path: value.clone(),
+        name: attr.name.map_or_else(|| func.sig.ident.unraw().to_string(), |name| name.value()),
+        args,
+    };
+    diagnostics.finish(route)
+}
+
+/// Reads and checks the attribute's arguments.
+fn read_attr(diagnostics: &mut Diagnostics, methods: Methods, args: TokenStream) -> Option<RouteAttr> {
+    let attribute = methods.attribute();
+    let known: &[&str] = match methods {
+        Methods::Fixed(_) => &["name"],
+        Methods::Listed => &["method", "path", "name"],
+    };
+    let args = diagnostics.take(Args::parse_tokens(args))?;
+    let mut path: Option<LitStr> = None;
+    let mut name: Option<LitStr> = None;
+    let mut listed: Option<Vec<String>> = None;
+    let mut ok = true;
+    for arg in args.items {
+        match arg {
+            Arg::Positional(value) if path.is_none() => match value.into_str("the route") {
+                Ok(lit) => path = Some(lit),
+                Err(error) => {
+                    diagnostics.push(error);
+                    ok = false;
+                }
+            },
+            Arg::Positional(value) => {
+                let message = "unexpected argument: the route is already given";
+                diagnostics.push(
+                    Diagnostic::new(value.span(), message).help("other arguments are written `key = value`"),
+                );
+            }
+            Arg::Named(key, value) if known.contains(&key.to_string().as_str()) => {
+                let seen = match key.to_string().as_str() {
+                    "name" => name.is_some(),
+                    "path" => path.is_some(),
+                    _ => listed.is_some(),
+                };
+                if seen {
+                    diagnostics.push(attr::duplicate_key(&key));
+                    continue;
+                }
+                let result = match key.to_string().as_str() {
+                    "name" => read_name(value).map(|lit| name = Some(lit)),
+                    "path" => value.into_str("path").map(|lit| path = Some(lit)),
+                    _ => read_methods(value).map(|methods| listed = Some(methods)),
+                };
+                if let Err(error) = result {
+                    diagnostics.push(error);
+                    ok = false;
+                }
+            }
+            Arg::Named(key, _) => diagnostics.push(attr::unknown_key(&key, &attribute, known)),
+            Arg::Flag(key) if known.contains(&key.to_string().as_str()) => {
+                let message = format!("`{key}` needs a value");
+                let help = if key == "method" {
+                    "write `method = [\"GET\", \"POST\"]`".to_owned()
+                } else {
+                    format!("write `{key} = \"...\"`")
+                };
+                diagnostics.push(Diagnostic::new(key.span(), message).help(help));
+                ok = false;
+            }
+            Arg::Flag(key) => diagnostics.push(attr::unknown_key(&key, &attribute, known)),
+        }
+    }
+    let Some(path) = path else {
+        if ok {
+            let example = match methods {
+                Methods::Fixed(_) => format!("#[{attribute}(\"/users/:id\")]"),
+                Methods::Listed => "#[route(\"/users/:id\", method = [\"GET\", \"HEAD\"])]".to_owned(),
+            };
+            let message = "missing route";
+            diagnostics.push(Diagnostic::new(Span::call_site(), message).help(format!("write `{example}`")));
+        }
+        return None;
+    };
+    let methods = match methods {
+        Methods::Fixed(method) => vec![method.to_owned()],
+        Methods::Listed => match listed {
+            Some(methods) => methods,
+            None => {
+                if ok {
+                    let help = "write `#[route(\"/x\", method = [\"GET\", \"POST\"])]`";
+                    diagnostics.push(Diagnostic::new(Span::call_site(), "missing `method`").help(help));
+                }
+                return None;
+            }
+        },
+    };
+    Some(RouteAttr { path, methods, name })
+}
+
+/// Reads `name = "..."`.
+fn read_name(value: Value) -> Result<LitStr, Diagnostic> {
+    let lit = value.into_str("name")?;
+    if lit.value().trim().is_empty() {
+        return Err(Diagnostic::new(lit.span(), "the route name cannot be empty")
+            .help("remove `name` to use the function's name"));
+    }
+    Ok(lit)
+}
+
+/// Reads `method = "GET"` or `method = ["GET", "POST"]`.
+fn read_methods(value: Value) -> Result<Vec<String>, Diagnostic> {
+    let (span, values) = match value {
+        Value::List(span, values) => (span, values),
+        single => (single.span(), vec![single]),
+    };
+    if values.is_empty() {
+        return Err(Diagnostic::new(span, "no methods given").help("list at least one: `method = [\"GET\"]`"));
+    }
+    let mut methods: Vec<String> = Vec::with_capacity(values.len());
+    for value in values {
+        let lit = value.into_str("a method")?;
+        let method = check_method(&lit)?;
+        if methods.contains(&method) {
+            return Err(Diagnostic::new(lit.span(), format!("`{method}` is listed twice")).help("remove this one"));
+        }
+        methods.push(method);
+    }
+    Ok(methods)
+}
+
+/// Checks one method: an RFC 9110 token, case-sensitive.
+fn check_method(lit: &LitStr) -> Result<String, Diagnostic> {
+    let method = lit.value();
+    let is_tchar = |byte: u8| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte);
+    if method.is_empty() || !method.bytes().all(is_tchar) {
+        return Err(Diagnostic::new(lit.span(), format!("`{method}` is not an HTTP method"))
+            .help("a method is a token of letters, digits and `!#$%&'*+-.^_`|~`, like `GET`"));
+    }
+    let upper = method.to_ascii_uppercase();
+    if upper != method && STANDARD_METHODS.contains(&upper.as_str()) {
+        return Err(Diagnostic::new(lit.span(), "HTTP methods are case-sensitive")
+            .help(format!("write `\"{upper}\"`")));
+    }
+    Ok(method)
+}
+
+/// Reports what a route handler cannot be: sync, generic, a method, `unsafe`, `const`, `extern`.
+fn check_signature(diagnostics: &mut Diagnostics, sig: &Signature) {
+    let name = sig.ident.unraw();
+    if sig.asyncness.is_none() {
+        diagnostics.push(
+            Diagnostic::new(sig.fn_token.span, "route handlers must be `async`")
+                .help(format!("write `async fn {name}`")),
+        );
+    }
+    if let Some(token) = &sig.constness {
+        diagnostics.push(Diagnostic::new(token.span, "route handlers cannot be `const`").help("remove `const`"));
+    }
+    if let Some(token) = &sig.unsafety {
+        diagnostics.push(
+            Diagnostic::new(token.span, "route handlers cannot be `unsafe`")
+                .help("make the handler safe and call the unsafe code inside an `unsafe` block"),
+        );
+    }
+    if let Some(abi) = &sig.abi {
+        diagnostics.push(Diagnostic::spanned(abi, "route handlers cannot have an ABI").help("remove it"));
+    }
+    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        let tokens = if sig.generics.params.is_empty() {
+            sig.generics.where_clause.to_token_stream()
+        } else {
+            sig.generics.to_token_stream()
+        };
+        diagnostics.push(
+            Diagnostic::spanned(tokens, "route handlers cannot be generic")
+                .note("a route registers one concrete function when the program starts")
+                .help("use concrete types; a generic function can be called from a concrete handler"),
+        );
+    }
+    for input in &sig.inputs {
+        match input {
+            FnArg::Receiver(receiver) => diagnostics.push(
+                Diagnostic::spanned(receiver, "route handlers cannot take `self`")
+                    .note("a route registers a free function, which has no `self` to pass")
+                    .help("move the handler out of the `impl` block, or call the method from a free `async fn`"),
+            ),
+            FnArg::Typed(typed) => check_arg_type(diagnostics, &typed.ty),
+        }
+    }
+}
+
+/// Reports argument types that cannot work whatever the route: `impl Trait` and references.
+fn check_arg_type(diagnostics: &mut Diagnostics, ty: &Type) {
+    match unwrap_type(ty) {
+        Type::ImplTrait(_) => diagnostics.push(
+            Diagnostic::spanned(ty, "handler arguments cannot be `impl Trait`")
+                .note("`impl Trait` makes the handler generic, and a route registers one concrete function")
+                .help("name the concrete type"),
+        ),
+        Type::Reference(reference) => {
+            let help = match unwrap_type(&reference.elem) {
+                Type::Path(path) if path.path.is_ident("str") => "take a `String`".to_owned(),
+                Type::Slice(_) => "take a `Vec`".to_owned(),
+                elem => format!("take `{}` by value", type_name(elem)),
+            };
+            diagnostics.push(
+                Diagnostic::spanned(ty, "handler arguments cannot be references")
+                    .note("extracted values are owned by the handler, as the request is gone once it has been read")
+                    .help(help),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// Validates each constraint's regex with `regex-syntax`, as the runtime's `regex` crate will parse it.
+fn check_constraints(diagnostics: &mut Diagnostics, lit: &LitStr, pattern: &Pattern<'_>) {
+    for segment in &pattern.segments {
+        let SegmentKind::Param {
+            name,
+            constraint: Some(constraint),
+            ..
+        } = &segment.kind
+        else {
+            continue;
+        };
+        let (span, kind) = match regex_syntax::Parser::new().parse(constraint.regex) {
+            Ok(_) => continue,
+            Err(regex_syntax::Error::Parse(error)) => (error.span().clone(), error.kind().to_string()),
+            Err(regex_syntax::Error::Translate(error)) => (error.span().clone(), error.kind().to_string()),
+            Err(error) => {
+                let whole = constraint.span.clone();
+                diagnostics.push(Diagnostic::in_str(lit, whole, format!("invalid regex for `:{name}`: {error}")));
+                continue;
+            }
+        };
+        let start = constraint.span.start + span.start.offset;
+        let end = (constraint.span.start + span.end.offset).max(start + 1).min(constraint.span.end.max(start + 1));
+        diagnostics.push(
+            Diagnostic::in_str(lit, start..end, format!("invalid regex for `:{name}`: {kind}"))
+                .note("a constraint is a regex that must match the whole segment"),
+        );
+    }
+}
+
+/// Binds each argument: to the path parameter of the same name, or to an extractor chosen by its type.
+///
+/// Reports parameters without an argument, scalar arguments without a parameter, and a second argument
+/// of a type known to consume the body.
+fn bind_args(diagnostics: &mut Diagnostics, lit: &LitStr, pattern: &Pattern<'_>, func: &ItemFn) -> Vec<HandlerArg> {
+    let params: Vec<(&str, std::ops::Range<usize>)> = pattern
+        .segments
+        .iter()
+        .filter_map(|segment| match &segment.kind {
+            SegmentKind::Static(_) => None,
+            SegmentKind::Param { name, name_span, .. } | SegmentKind::CatchAll { name, name_span } => {
+                Some((*name, name_span.clone()))
+            }
+        })
+        .collect();
+    let mut bound = vec![false; params.len()];
+    let mut unbound_names: Vec<String> = Vec::new();
+    let mut args = Vec::new();
+    let mut body: Option<&Type> = None;
+    for input in &func.sig.inputs {
+        let FnArg::Typed(typed) = input else { continue };
+        let ty = &*typed.ty;
+        let name = arg_name(&typed.pat);
+        if let Some(name) = &name {
+            if let Some(index) = params.iter().position(|(param, _)| param == name) {
+                bound[index] = true;
+                let kind = ArgKind::Param {
+                    index,
+                    name: name.clone(),
+                };
+                args.push(HandlerArg {
+                    label: label(typed),
+                    ty: ty.clone(),
+                    kind,
+                });
+                continue;
+            }
+            unbound_names.push(name.clone());
+        }
+        if let Some(scalar) = scalar_name(ty) {
+            diagnostics.push(unbound_scalar(&typed.pat, name.as_deref(), scalar, &params));
+        }
+        let known_body = is_body_extractor(ty);
+        if known_body {
+            if let Some(first) = body {
+                diagnostics.push(
+                    Diagnostic::spanned(ty, "a handler can take only one argument that consumes the request body")
+                        .note(format!("`{}` already consumes it", type_name(first)))
+                        .help("keep one body extractor; read the rest from the head (`Query`, headers, path)"),
+                );
+            }
+            body = body.or(Some(ty));
+        }
+        args.push(HandlerArg {
+            label: label(typed),
+            ty: ty.clone(),
+            kind: ArgKind::Extractor { known_body },
+        });
+    }
+    let function = func.sig.ident.unraw().to_string();
+    for ((param, span), bound) in params.iter().zip(&bound) {
+        if *bound {
+            continue;
+        }
+        let typo = diag::closest(param, unbound_names.iter().map(String::as_str));
+        let help = match typo {
+            Some(arg) => format!("rename the argument `{arg}` to `{param}`"),
+            None => format!("add an argument `{param}: T` where `T: FromParam`, such as `{param}: u64`"),
+        };
+        diagnostics.push(
+            Diagnostic::in_str(lit, span.clone(), format!("path parameter `{param}` has no matching argument"))
+                .note(format!("`{function}` has no argument named `{param}`; path parameters are bound by name"))
+                .help(help),
+        );
+    }
+    args
+}
+
+/// The error for a scalar argument (bound by name only) that names no path parameter.
+fn unbound_scalar(pat: &Pat, name: Option<&str>, scalar: &str, params: &[(&str, std::ops::Range<usize>)]) -> Diagnostic {
+    let note = format!("`{scalar}` arguments are bound by name to path parameters");
+    let Some(name) = name else {
+        return Diagnostic::spanned(pat, format!("a `{scalar}` argument must be named after a path parameter"))
+            .note(note)
+            .help("name the argument like the parameter, e.g. `id: u64` for `/:id`");
+    };
+    let message = format!("argument `{name}` does not match any path parameter");
+    let help = match diag::closest(name, params.iter().map(|(param, _)| *param)) {
+        Some(param) => format!("did you mean `{param}`?"),
+        None if params.is_empty() => {
+            format!("add `/:{name}` to the route, or read the value with an extractor such as `Query<T>`")
+        }
+        None => format!(
+            "the route's parameters are {}; or read the value with an extractor such as `Query<T>`",
+            diag::list(params.iter().map(|(param, _)| *param))
+        ),
+    };
+    Diagnostic::spanned(pat, message).note(note).help(help)
+}
+
+/// The name an argument pattern binds, if it is a plain identifier (`id`, `mut id`, `r#type`).
+fn arg_name(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(ident) if ident.subpat.is_none() => Some(ident.ident.unraw().to_string()),
+        _ => None,
+    }
+}
+
+/// Looks through the invisible and explicit parentheses macros put around types.
+fn unwrap_type(ty: &Type) -> &Type {
+    match ty {
+        Type::Group(group) => unwrap_type(&group.elem),
+        Type::Paren(paren) => unwrap_type(&paren.elem),
+        other => other,
+    }
+}
+
+/// The name of a scalar primitive type (`u64`, `bool`, ...), which binds to path parameters only.
+fn scalar_name(ty: &Type) -> Option<&'static str> {
+    let Type::Path(path) = unwrap_type(ty) else { return None };
+    let ident = path.path.get_ident().filter(|_| path.qself.is_none())?;
+    SCALARS.iter().copied().find(|scalar| ident == scalar)
+}
+
+/// Whether `ty` is syntactically one of the well-known body extractors, possibly in `Option`/`Result`.
+fn is_body_extractor(ty: &Type) -> bool {
+    let Type::Path(path) = unwrap_type(ty) else { return false };
+    let Some(last) = path.path.segments.last() else { return false };
+    let first_arg = match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
+            syn::GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        }),
+        _ => None,
+    };
+    let name = last.ident.to_string();
+    match (name.as_str(), first_arg) {
+        ("Option" | "Result", Some(inner)) => is_body_extractor(inner),
+        ("Vec", Some(inner)) => matches!(unwrap_type(inner), Type::Path(p) if p.path.is_ident("u8")),
+        (name, _) => BODY_EXTRACTORS.contains(&name),
+    }
+}
+
+/// An argument as the user wrote it, for messages: `input: Json<Input>`.
+fn label(typed: &syn::PatType) -> String {
+    let pat = typed.pat.to_token_stream().to_string().replace(" (", "(").replace("( ", "(").replace(" )", ")");
+    format!("{pat}: {}", type_name(&typed.ty))
+}
+
+/// A type as the user would write it: `Json<Input>`, not `Json < Input >`.
+pub(crate) fn type_name(ty: &Type) -> String {
+    let mut text = ty.to_token_stream().to_string();
+    for (from, to) in [(" < ", "<"), ("< ", "<"), (" <", "<"), (" >", ">"), (" :: ", "::"), (":: ", "::"), (" ,", ","), ("& ", "&")] {
+        text = text.replace(from, to);
+    }
+    text
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests;

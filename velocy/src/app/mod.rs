@@ -1,0 +1,175 @@
+//! [`App`]: the application builder. Collects routes (explicit, nested, or discovered at link time), state
+//! and settings; [`App::build`] validates the whole route table before anything is served.
+
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::routing::spec::RouteRegistration;
+use crate::routing::table::RouteTable;
+use crate::routing::{Route, Router};
+
+mod config;
+mod service;
+mod state_map;
+
+pub(crate) use config::Config;
+pub use service::{AppService, ResponseFuture, RouteTableText};
+pub(crate) use service::ConnectionService;
+pub(crate) use state_map::StateMap;
+
+/// What every request of a built app shares: state, settings and the route table.
+#[derive(Debug)]
+pub(crate) struct AppShared {
+    pub(crate) state: StateMap,
+    pub(crate) config: Config,
+    pub(crate) table: RouteTable,
+}
+
+/// The application builder.
+///
+/// ```no_run
+/// use velocy::prelude::*;
+///
+/// #[get("/hello/:name")]
+/// async fn hello(name: String) -> String {
+///     format!("Hello, {name}!")
+/// }
+///
+/// #[velocy::main]
+/// async fn main() -> velocy::Result<()> {
+///     App::new().routes(routes![hello]).listen("127.0.0.1:3000").await
+/// }
+/// ```
+#[derive(Debug, Default)]
+#[must_use]
+pub struct App {
+    router: Router,
+    state: StateMap,
+    config: Config,
+    discover: bool,
+}
+
+impl App {
+    /// An app with no routes, no state and the default settings.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Provides application state of type `T`, read by handlers with [`State<T>`](crate::State). One value
+    /// per type; a second call with the same type replaces the first.
+    pub fn state<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.state.insert(value);
+        self
+    }
+
+    /// Adds routes, typically `routes![a, b, c]`.
+    pub fn routes(mut self, routes: impl IntoIterator<Item = Route>) -> Self {
+        self.router = self.router.routes(routes);
+        self
+    }
+
+    /// Adds one route.
+    pub fn route(mut self, route: Route) -> Self {
+        self.router = self.router.route(route);
+        self
+    }
+
+    /// Adds every route of `router` under `prefix`, such as `/api/v2`.
+    pub fn nest(mut self, prefix: &str, router: Router) -> Self {
+        self.router = self.router.nest(prefix, router);
+        self
+    }
+
+    /// Adds every route of `router` as is.
+    pub fn merge(mut self, router: Router) -> Self {
+        self.router = self.router.merge(router);
+        self
+    }
+
+    /// Adds every route declared with a route macro anywhere in the binary (collected at link time with
+    /// `inventory`).
+    ///
+    /// The linker may drop a library crate none of whose items the binary uses, and its routes with it;
+    /// reference something from such a crate, or list its routes with `routes![]`. Building warns on standard
+    /// error when discovery finds no route at all.
+    pub fn discover(mut self) -> Self {
+        self.discover = true;
+        self
+    }
+
+    /// The largest request body, in bytes, that buffering extractors (`Json`, `Form`, `Bytes`, `String`)
+    /// accept; larger bodies answer `413 Payload Too Large`. Default: 2 MiB.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.config.body_limit = bytes;
+        self
+    }
+
+    /// How long graceful shutdown lets in-flight requests finish before closing their connections.
+    /// Default: 30 seconds.
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.config.shutdown_timeout = timeout;
+        self
+    }
+
+    /// The `Server` header sent with every response (unless the handler set one); `None` sends none.
+    /// Default: `velocy`.
+    ///
+    /// # Panics
+    /// Never: a value that is not a valid header value disables the header instead.
+    pub fn server_header(mut self, value: Option<&'static str>) -> Self {
+        self.config.server_header = value.and_then(|value| http::HeaderValue::from_str(value).ok());
+        self
+    }
+
+    /// Validates the route table and returns the service that answers requests.
+    ///
+    /// # Errors
+    /// A build error ([`Error::is_build`]) listing *every* problem found: invalid patterns, routes that
+    /// conflict (both declarations named with `file:line`), and `State<T>` used by a route but never
+    /// provided.
+    pub fn build(self) -> Result<AppService> {
+        let Self { router, state, config, discover } = self;
+        let mut routes = router.into_routes();
+        if discover {
+            let before = routes.len();
+            routes.extend(inventory::iter::<RouteRegistration>().map(|registration| Route::from_spec(registration.spec)));
+            if routes.len() == before {
+                eprintln!(
+                    "velocy: warning: App::discover() found no routes; the linker drops crates none of \
+                     whose items are used, so list their routes with routes![] or reference them"
+                );
+            }
+        }
+        let table = RouteTable::build(routes, &state).map_err(|problems| {
+            let mut message = format!("the app cannot start: {} problem(s) in its routes", problems.len());
+            for problem in problems {
+                message.push_str("\n  - ");
+                message.push_str(&problem);
+            }
+            Error::build(message)
+        })?;
+        Ok(AppService { shared: std::sync::Arc::new(AppShared { state, config, table }) })
+    }
+
+    /// Builds the app, binds `address` and serves until SIGINT or SIGTERM, then shuts down gracefully.
+    ///
+    /// # Errors
+    /// Build errors (see [`App::build`]) and a failure to bind.
+    pub async fn listen(self, address: impl tokio::net::ToSocketAddrs) -> Result<()> {
+        let service = self.build()?;
+        let listener =
+            tokio::net::TcpListener::bind(address).await.map_err(|error| Error::io("failed to bind the address", error))?;
+        service.serve(listener).await
+    }
+
+    /// Builds the app and serves `listener` until SIGINT or SIGTERM, then shuts down gracefully.
+    ///
+    /// # Errors
+    /// Build errors (see [`App::build`]).
+    pub async fn serve(self, listener: tokio::net::TcpListener) -> Result<()> {
+        self.build()?.serve(listener).await
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,218 @@
+//! [`AppService`]: a built app, answering requests. The request hot path lives here: route lookup, handler
+//! call, and the few headers every response gets.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use http::header::{HeaderValue, ALLOW, CONTENT_LENGTH, SERVER};
+use http::{Method, StatusCode};
+
+use super::AppShared;
+use crate::body::Body;
+use crate::request::{Request, RequestParts};
+use crate::response::{render_for, IntoResponse, Problem, Response};
+use crate::routing::spec::BoxFuture;
+use crate::routing::table::Lookup;
+use crate::routing::{ParamSpans, RouteInfo};
+
+/// A built, validated app: call [`AppService::handle`] with a request, serve it with
+/// [`AppService::serve`], or hand it to hyper as a `hyper::service::Service`. Cloning is cheap (one `Arc`).
+#[derive(Clone)]
+pub struct AppService {
+    pub(crate) shared: Arc<AppShared>,
+}
+
+impl AppService {
+    /// Answers one request. `remote_addr` is the peer, when the request came over a socket.
+    pub fn handle(&self, request: http::Request<Body>, remote_addr: Option<SocketAddr>) -> ResponseFuture {
+        let (head, body) = request.into_parts();
+        let mut params = ParamSpans::new();
+        let table = &self.shared.table;
+        let is_head = head.method == Method::HEAD;
+        let (route, handler) = match table.lookup(&head.method, head.uri.path(), &mut params) {
+            Lookup::Found { route, handler } => (route, handler),
+            Lookup::HeadViaGet { route, handler } => (route, handler),
+            Lookup::MethodNotAllowed { allow } => {
+                return self.ready(answer_without_route(&head, allow), is_head);
+            }
+            Lookup::NotFound => {
+                let detail = format!("no route for {} {}", head.method, head.uri.path());
+                let response = render_for(&head.headers, Problem::new(StatusCode::NOT_FOUND, detail).into_response());
+                return self.ready(response, is_head);
+            }
+        };
+        let parts = RequestParts {
+            head,
+            params,
+            route: Some(route as usize),
+            app: Arc::clone(&self.shared),
+            remote_addr,
+        };
+        ResponseFuture {
+            inner: Inner::Handler(handler.call(Request::from_parts(parts, body))),
+            server_header: self.shared.config.server_header.clone(),
+            strip_body: is_head,
+        }
+    }
+
+    fn ready(&self, response: Response, strip_body: bool) -> ResponseFuture {
+        ResponseFuture {
+            inner: Inner::Ready(Some(response)),
+            server_header: self.shared.config.server_header.clone(),
+            strip_body,
+        }
+    }
+
+    /// Every route, in registration order.
+    pub fn routes(&self) -> impl Iterator<Item = &RouteInfo> {
+        self.shared.table.routes()
+    }
+
+    /// The route table as aligned text: one line per route with methods, pattern, handler and `file:line`.
+    pub fn route_table(&self) -> RouteTableText<'_> {
+        RouteTableText { service: self }
+    }
+
+    /// The routing trie as an indented tree, for debugging precedence.
+    pub fn route_tree(&self) -> impl fmt::Display + '_ {
+        self.shared.table.trie()
+    }
+}
+
+fn answer_without_route(head: &http::request::Parts, allow: Option<&HeaderValue>) -> Response {
+    let mut response = if head.method == Method::OPTIONS {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        let detail = format!("{} is not allowed on {}", head.method, head.uri.path());
+        render_for(&head.headers, Problem::new(StatusCode::METHOD_NOT_ALLOWED, detail).into_response())
+    };
+    if let Some(allow) = allow {
+        response.headers_mut().insert(ALLOW, allow.clone());
+    }
+    response
+}
+
+impl fmt::Debug for AppService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppService").field("routes", &self.shared.table).finish()
+    }
+}
+
+/// Printable route table; see [`AppService::route_table`].
+#[derive(Debug)]
+pub struct RouteTableText<'a> {
+    service: &'a AppService,
+}
+
+impl fmt::Display for RouteTableText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rows: Vec<(String, &str, &str, String)> = self
+            .service
+            .routes()
+            .map(|info| {
+                let methods: Vec<&str> = info.methods.iter().map(Method::as_str).collect();
+                let location = info.location.map(|location| location.to_string()).unwrap_or_default();
+                (methods.join(","), info.pattern.as_str(), info.name.as_str(), location)
+            })
+            .collect();
+        let method_width = rows.iter().map(|row| row.0.len()).max().unwrap_or(0);
+        let pattern_width = rows.iter().map(|row| row.1.len()).max().unwrap_or(0);
+        let name_width = rows.iter().map(|row| row.2.len()).max().unwrap_or(0);
+        for (methods, pattern, name, location) in &rows {
+            writeln!(f, "{methods:method_width$}  {pattern:pattern_width$}  {name:name_width$}  {location}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The future of one response: the handler's future plus the finishing touches every response gets
+/// (`Server` header, no body for `HEAD`). No allocation beyond the handler's own future.
+pub struct ResponseFuture {
+    inner: Inner,
+    server_header: Option<HeaderValue>,
+    strip_body: bool,
+}
+
+enum Inner {
+    Handler(BoxFuture<'static, Response>),
+    Ready(Option<Response>),
+}
+
+impl Future for ResponseFuture {
+    type Output = Response;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        let mut response = match &mut self.inner {
+            Inner::Handler(future) => match future.as_mut().poll(cx) {
+                Poll::Ready(response) => response,
+                Poll::Pending => return Poll::Pending,
+            },
+            Inner::Ready(response) => match response.take() {
+                Some(response) => response,
+                None => {
+                    Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "response polled after completion").into_response()
+                }
+            },
+        };
+        if let Some(server) = self.server_header.take() {
+            response.headers_mut().entry(SERVER).or_insert(server);
+        }
+        if self.strip_body {
+            strip_body(&mut response);
+        }
+        Poll::Ready(response)
+    }
+}
+
+impl fmt::Debug for ResponseFuture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+/// A `HEAD` response keeps the headers `GET` would send, `Content-Length` included, without the body
+/// (RFC 9110 §9.3.2).
+fn strip_body(response: &mut Response) {
+    if let Some(length) = http_body::Body::size_hint(response.body()).exact() {
+        if !response.headers().contains_key(CONTENT_LENGTH) {
+            response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(length));
+        }
+    }
+    *response.body_mut() = Body::empty();
+}
+
+/// Serves hyper connections: each request's peer is the connection's.
+#[derive(Clone, Debug)]
+pub(crate) struct ConnectionService {
+    pub(crate) app: AppService,
+    pub(crate) remote_addr: Option<SocketAddr>,
+}
+
+impl hyper::service::Service<http::Request<hyper::body::Incoming>> for ConnectionService {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = InfallibleFuture;
+
+    fn call(&self, request: http::Request<hyper::body::Incoming>) -> Self::Future {
+        InfallibleFuture { inner: self.app.handle(request.map(Body::from), self.remote_addr) }
+    }
+}
+
+/// A [`ResponseFuture`] that resolves to `Ok`, as hyper's `Service` wants.
+#[derive(Debug)]
+pub(crate) struct InfallibleFuture {
+    inner: ResponseFuture,
+}
+
+impl Future for InfallibleFuture {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.inner).poll(cx).map(Ok)
+    }
+}

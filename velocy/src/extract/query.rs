@@ -1,0 +1,38 @@
+//! [`Query<T>`]: the query string deserialized with serde.
+
+use serde::de::DeserializeOwned;
+
+use super::rejection::InvalidQuery;
+use super::FromRequestParts;
+use crate::request::RequestParts;
+
+/// The request's query string (`application/x-www-form-urlencoded`, decoded with `serde_urlencoded`) as `T`.
+/// A missing query string deserializes like an empty one, so `Option` fields default to `None`.
+///
+/// ```
+/// use serde::Deserialize;
+/// use velocy::extract::Query;
+///
+/// #[derive(Deserialize)]
+/// struct Paging { page: Option<u32>, per_page: Option<u32> }
+///
+/// async fn list(Query(paging): Query<Paging>) -> String {
+///     format!("page {}", paging.page.unwrap_or(1))
+/// }
+/// ```
+///
+/// # Rejections
+/// [`InvalidQuery`] (400) with serde's message, e.g. `invalid digit found in string`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts for Query<T> {
+    type Rejection = InvalidQuery;
+
+    async fn from_request_parts(parts: &mut RequestParts) -> Result<Self, Self::Rejection> {
+        let query = parts.uri().query().unwrap_or_default();
+        serde_urlencoded::from_str(query)
+            .map(Query)
+            .map_err(|error| InvalidQuery::new(format!("invalid query string: {error}")))
+    }
+}

@@ -1,0 +1,108 @@
+//! # Velocy
+//!
+//! A web framework for Rust on tokio and hyper: routes declared with attribute macros that are checked at
+//! compile time, handler arguments injected by path-parameter name or by extractor type, and a trie
+//! router that reports every conflict before the server starts.
+//!
+//! ```no_run
+//! use velocy::prelude::*;
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize)]
+//! struct User { id: u64, name: String }
+//!
+//! #[derive(Deserialize)]
+//! struct NewUser { name: String }
+//!
+//! #[get("/api/users/:id")]
+//! async fn get_user(id: u64) -> Result<Json<User>, Error> {
+//!     if id == 1 {
+//!         Ok(Json(User { id, name: "Ada".into() }))
+//!     } else {
+//!         Err(Error::not_found(format!("no user with id {id}")))
+//!     }
+//! }
+//!
+//! #[post("/api/users")]
+//! async fn create_user(Json(new): Json<NewUser>) -> (StatusCode, Json<User>) {
+//!     (StatusCode::CREATED, Json(User { id: 2, name: new.name }))
+//! }
+//!
+//! #[velocy::main]
+//! async fn main() -> velocy::Result<()> {
+//!     App::new().routes(routes![get_user, create_user]).listen("127.0.0.1:3000").await
+//! }
+//! ```
+//!
+//! ## What a handler can take and return
+//! * arguments named like a path parameter are parsed from it with [`FromParam`](extract::FromParam)
+//!   (`id: u64` for `:id`; a non-numeric id answers 400);
+//! * every other argument is an extractor, chosen by its type: see [`extract`];
+//! * the return value is anything implementing [`IntoResponse`]: see [`response`].
+//!
+//! ## Feature overview
+//! | area | what exists |
+//! | --- | --- |
+//! | routing | static, `:param`, `:param(regex)`, `*catch_all`; precedence with backtracking; 404, 405 + `Allow`, automatic `HEAD` and `OPTIONS`; nesting and merging; route table printing |
+//! | macros | `#[get]`… `#[route]`, `routes![]`, `#[derive(FromRequestParts)]`, `#[derive(FromRequest)]`, `#[velocy::main]`, with compile errors at the exact token |
+//! | extractors | `Path`, `Query`, `Json`, `Form`, `Bytes`, `String`, `Body`, headers, `State`, `Extension`, `Host`, `RemoteAddr`, `Option`/`Result` wrappers |
+//! | responses | strings, bytes, status, tuples with headers, `Json`, `Html`, `Redirect`, streams, `Result`, `Option`, RFC 9457 problems |
+//! | server | HTTP/1.1 (keep-alive, pipelining), HTTP/2 (h2c), graceful shutdown |
+//! | testing | in-process [`test::TestClient`], real-socket [`test::TestServer`] |
+
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+extern crate self as velocy;
+
+pub mod app;
+pub mod body;
+mod error;
+pub mod extract;
+mod handler;
+mod json;
+pub mod negotiation;
+mod request;
+pub mod response;
+pub mod routing;
+pub mod server;
+pub mod test;
+
+pub use app::{App, AppService};
+pub use body::Body;
+pub use error::{BoxError, Error, ErrorSource, Result};
+pub use extract::{Extension, Form, Path, Query, State};
+pub use handler::Handler;
+pub use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+pub use json::Json;
+pub use request::{Request, RequestParts};
+pub use response::{Html, IntoResponse, IntoResponseParts, Problem, Redirect, Response};
+pub use routing::{Route, RouteInfo, Router};
+//TEMP pub use velocy_macros::{delete, get, head, main, options, patch, post, put, route, routes, FromRequest, FromRequestParts};
+
+/// The usual imports: `use velocy::prelude::*;`.
+pub mod prelude {
+    pub use crate::extract::{Extension, Form, FromRequest, FromRequestParts, Path, Query, State};
+    pub use crate::{
+        App, Body, Error, Html, IntoResponse,
+        Json, Redirect, Request, RequestParts, Response, Route, Router, StatusCode,
+    };
+}
+
+/// What the macros' generated code uses. Not public API: it may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::body::Body;
+    pub use crate::extract::private::{
+        declare, header_value, missing_header, missing_path_param, missing_query, path_param,
+        path_param_by_name, query_value, respond, Extract, ViaParts, ViaRequest,
+    };
+    pub use crate::extract::{FromParam, FromRequest, FromRequestParts, Requirements};
+    pub use crate::request::{Request, RequestParts};
+    pub use crate::response::{IntoResponse, Response};
+    pub use crate::routing::spec::{routes_overlap, BoxFuture, HandlerFn, RouteDef, RouteRegistration, RouteSpec};
+    pub use crate::routing::Route;
+    pub use inventory;
+    pub use std;
+    pub use tokio;
+}

@@ -1,0 +1,169 @@
+//! [`Request`] and [`RequestParts`]: an incoming request as handlers and extractors see it.
+//!
+//! Velocy keeps the `http` crate's request head and adds what routing learned about the request: the matched
+//! route and its path parameters, the application's shared state and configuration, and the peer's address.
+//! None of it is stored in the request's extensions, so routing a request allocates nothing.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use http::{Extensions, HeaderMap, Method, Uri, Version};
+
+use crate::app::AppShared;
+use crate::body::Body;
+use crate::routing::ParamSpans;
+
+/// An incoming request: its [`RequestParts`] and its [`Body`].
+#[derive(Debug)]
+pub struct Request {
+    parts: RequestParts,
+    body: Body,
+}
+
+impl Request {
+    /// Joins parts and a body.
+    pub fn from_parts(parts: RequestParts, body: Body) -> Self {
+        Self { parts, body }
+    }
+
+    /// Splits the request into its parts and its body.
+    pub fn into_parts(self) -> (RequestParts, Body) {
+        (self.parts, self.body)
+    }
+
+    /// The request head and routing information.
+    pub fn parts(&self) -> &RequestParts {
+        &self.parts
+    }
+
+    /// The request head and routing information, mutably.
+    pub fn parts_mut(&mut self) -> &mut RequestParts {
+        &mut self.parts
+    }
+
+    /// The body.
+    pub fn body_mut(&mut self) -> &mut Body {
+        &mut self.body
+    }
+
+    /// The request method.
+    pub fn method(&self) -> &Method {
+        self.parts.method()
+    }
+
+    /// The request target.
+    pub fn uri(&self) -> &Uri {
+        self.parts.uri()
+    }
+
+    /// The request headers.
+    pub fn headers(&self) -> &HeaderMap {
+        self.parts.headers()
+    }
+}
+
+/// Everything about a request except its body: the head (method, target, version, headers, extensions),
+/// the matched route with its path parameters, the application state and the peer address.
+///
+/// Extractors ([`FromRequestParts`](crate::extract::FromRequestParts)) read from it.
+#[derive(Debug)]
+pub struct RequestParts {
+    pub(crate) head: http::request::Parts,
+    pub(crate) params: ParamSpans,
+    pub(crate) route: Option<usize>,
+    pub(crate) app: Arc<AppShared>,
+    pub(crate) remote_addr: Option<SocketAddr>,
+}
+
+impl RequestParts {
+    /// The request method.
+    pub fn method(&self) -> &Method {
+        &self.head.method
+    }
+
+    /// The request target as received.
+    pub fn uri(&self) -> &Uri {
+        &self.head.uri
+    }
+
+    /// The path of the request target, still percent-encoded.
+    pub fn path(&self) -> &str {
+        self.head.uri.path()
+    }
+
+    /// The HTTP version.
+    pub fn version(&self) -> Version {
+        self.head.version
+    }
+
+    /// The request headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.head.headers
+    }
+
+    /// The request headers, mutably.
+    pub fn headers_mut(&mut self) -> &mut HeaderMap {
+        &mut self.head.headers
+    }
+
+    /// Typed per-request values, written by middleware and read by handlers with
+    /// [`Extension`](crate::extract::Extension).
+    pub fn extensions(&self) -> &Extensions {
+        &self.head.extensions
+    }
+
+    /// Typed per-request values, mutably.
+    pub fn extensions_mut(&mut self) -> &mut Extensions {
+        &mut self.head.extensions
+    }
+
+    /// The `http` crate's view of the request head.
+    pub fn head(&self) -> &http::request::Parts {
+        &self.head
+    }
+
+    /// The address of the peer, when the request came from a socket (not from the in-process test client).
+    pub fn remote_addr(&self) -> Option<SocketAddr> {
+        self.remote_addr
+    }
+
+    /// The pattern of the matched route, such as `/users/:id`; `None` before routing or when nothing matched.
+    pub fn matched_route(&self) -> Option<&str> {
+        self.route.map(|index| self.app.table.endpoint(index).pattern())
+    }
+
+    /// The raw (still percent-encoded) value of the path parameter `name` of the matched route.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        let endpoint = self.app.table.endpoint(self.route?);
+        let index = endpoint.param_names().iter().position(|candidate| &**candidate == name)?;
+        self.param_at(index)
+    }
+
+    /// The raw value of the `index`-th path parameter of the matched route, in pattern order.
+    pub fn param_at(&self, index: usize) -> Option<&str> {
+        let span = self.params.get(index)?;
+        self.path().get(span)
+    }
+
+    /// Every path parameter of the matched route as `(name, raw value)`, in pattern order.
+    pub fn params(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        let names: &[Box<str>] = match self.route {
+            Some(index) => self.app.table.endpoint(index).param_names(),
+            None => &[],
+        };
+        names
+            .iter()
+            .enumerate()
+            .filter_map(|(index, name)| Some((&**name, self.param_at(index)?)))
+    }
+
+    /// The application state of type `T`, if the app provides one (see [`App::state`](crate::App::state)).
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.app.state.get::<T>()
+    }
+
+    /// The largest body, in bytes, that buffering extractors (`Json`, `Form`, `Bytes`, `String`) accept.
+    pub fn body_limit(&self) -> usize {
+        self.app.config.body_limit
+    }
+}

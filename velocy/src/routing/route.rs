@@ -1,0 +1,174 @@
+//! [`Route`]: one handler bound to methods and a pattern; [`RouteInfo`]: its description for introspection.
+
+use std::fmt;
+use std::sync::Arc;
+
+use http::Method;
+
+use super::spec::{BoxFuture, HandlerFn, RouteSpec};
+use crate::extract::Requirements;
+use crate::handler::{ErasedHandler, Handler};
+use crate::request::Request;
+use crate::response::Response;
+
+/// A handler bound to one or more methods and a path pattern. Built by `routes![..]` from macro-annotated
+/// handlers, or by [`Route::new`] from a closure or function.
+#[derive(Clone)]
+pub struct Route {
+    pub(crate) info: RouteInfo,
+    pub(crate) handler: RouteHandler,
+    pub(crate) requirements: Requirements,
+}
+
+/// The description of a route: methods, pattern, handler name and where it was declared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteInfo {
+    /// The methods the route answers.
+    pub methods: Vec<Method>,
+    /// The full pattern, including the prefixes of the routers it was nested in.
+    pub pattern: String,
+    /// The handler's name (the function name for macro routes).
+    pub name: String,
+    /// `file:line` of the handler, for macro routes and routes added with `#[track_caller]` builders.
+    pub location: Option<Location>,
+    /// Problems found while describing the route (such as an invalid method name), reported when the app
+    /// is built.
+    pub(crate) problems: Vec<String>,
+}
+
+/// A source location.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    /// The file, as `file!()` spells it.
+    pub file: &'static str,
+    /// The 1-based line.
+    pub line: u32,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+impl From<&'static std::panic::Location<'static>> for Location {
+    fn from(location: &'static std::panic::Location<'static>) -> Self {
+        Self { file: location.file(), line: location.line() }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) enum RouteHandler {
+    Generated(HandlerFn),
+    Erased(Arc<dyn ErasedHandler>),
+}
+
+impl RouteHandler {
+    pub(crate) fn call(&self, request: Request) -> BoxFuture<'static, Response> {
+        match self {
+            Self::Generated(handler) => handler(request),
+            Self::Erased(handler) => handler.call(request),
+        }
+    }
+}
+
+impl Route {
+    /// A route for `method` and `pattern` served by `handler`: an async function or closure whose
+    /// arguments are extractors.
+    ///
+    /// ```
+    /// use velocy::{Method, Route};
+    ///
+    /// let route = Route::new(Method::GET, "/hello", || async { "hello" });
+    /// assert_eq!(route.info().pattern, "/hello");
+    /// ```
+    #[track_caller]
+    pub fn new<H, Args>(method: Method, pattern: &str, handler: H) -> Self
+    where
+        H: Handler<Args>,
+        Args: 'static,
+    {
+        let mut requirements = Requirements::default();
+        H::requirements(&mut requirements);
+        Self {
+            info: RouteInfo {
+                methods: vec![method],
+                pattern: pattern.to_owned(),
+                name: std::any::type_name::<H>().to_owned(),
+                location: Some(std::panic::Location::caller().into()),
+                problems: Vec::new(),
+            },
+            handler: RouteHandler::Erased(crate::handler::erase(handler)),
+            requirements,
+        }
+    }
+
+    /// The route a route macro described.
+    pub fn from_spec(spec: &'static RouteSpec) -> Self {
+        let mut problems = Vec::new();
+        let methods = spec
+            .methods
+            .iter()
+            .filter_map(|name| match Method::from_bytes(name.as_bytes()) {
+                Ok(method) => Some(method),
+                Err(_) => {
+                    problems.push(format!("`{name}` is not a valid method name"));
+                    None
+                }
+            })
+            .collect();
+        let mut requirements = Requirements::default();
+        (spec.requirements)(&mut requirements);
+        Self {
+            info: RouteInfo {
+                methods,
+                pattern: spec.path.to_owned(),
+                name: spec.name.to_owned(),
+                location: Some(Location { file: spec.file, line: spec.line }),
+                problems,
+            },
+            handler: RouteHandler::Generated(spec.handler),
+            requirements,
+        }
+    }
+
+    /// The route's description.
+    pub fn info(&self) -> &RouteInfo {
+        &self.info
+    }
+
+    /// The same route answering `methods` instead.
+    #[must_use]
+    pub fn with_methods(mut self, methods: impl IntoIterator<Item = Method>) -> Self {
+        self.info.methods = methods.into_iter().collect();
+        self
+    }
+
+    /// Prepends `prefix` (a pattern such as `/api/v2`) to the route's pattern.
+    pub(crate) fn prefixed(mut self, prefix: &str) -> Self {
+        let prefix = prefix.trim_end_matches('/');
+        self.info.pattern = if self.info.pattern == "/" {
+            if prefix.is_empty() { "/".to_owned() } else { prefix.to_owned() }
+        } else {
+            format!("{prefix}{}", self.info.pattern)
+        };
+        self
+    }
+}
+
+impl fmt::Debug for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Route").field("info", &self.info).finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for RouteInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let methods: Vec<&str> = self.methods.iter().map(Method::as_str).collect();
+        write!(f, "{} {} ({}", methods.join(","), self.pattern, self.name)?;
+        if let Some(location) = self.location {
+            write!(f, " at {location}")?;
+        }
+        f.write_str(")")
+    }
+}

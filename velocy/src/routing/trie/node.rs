@@ -1,0 +1,213 @@
+//! One node of the trie: inserting into it and matching a path against it.
+
+use regex::Regex;
+
+use super::ParamSpans;
+
+/// A node: a run of static bytes, then what may follow it.
+pub(super) struct Node<T> {
+    /// The static bytes that lead into this node from its parent; empty for the root and for the
+    /// nodes after a parameter.
+    pub(super) prefix: Box<[u8]>,
+    /// The first byte of each static child, in the same order as `children`.
+    indices: Vec<u8>,
+    /// The static children; no two start with the same byte.
+    pub(super) children: Vec<Node<T>>,
+    /// The constrained parameters after this node, in insertion order.
+    pub(super) constrained: Vec<Constrained<T>>,
+    /// The plain parameter after this node.
+    pub(super) param: Option<Box<Node<T>>>,
+    /// The value of the catch-all route after this node.
+    pub(super) catch_all: Option<T>,
+    /// The value of the route that ends exactly here.
+    pub(super) value: Option<T>,
+}
+
+/// A parameter constrained by a regex, and the node after it.
+pub(super) struct Constrained<T> {
+    /// The regex as written in the route, which identifies the constraint.
+    pub(super) source: Box<str>,
+    /// The regex anchored to the whole segment.
+    regex: Regex,
+    /// What follows the parameter.
+    pub(super) node: Node<T>,
+}
+
+/// One step on the way from the root to a route's node.
+pub(super) enum Step<'p> {
+    /// Static bytes, slashes included.
+    Static(Vec<u8>),
+    /// A plain parameter.
+    Param,
+    /// A constrained parameter, with its regex compiled.
+    Constrained {
+        /// The regex as written in the route.
+        source: &'p str,
+        /// The regex anchored to the whole segment.
+        regex: Regex,
+    },
+    /// A catch-all, always the last step.
+    CatchAll,
+}
+
+impl<T> Node<T> {
+    /// A node with no children and no value.
+    pub(super) fn new(prefix: &[u8]) -> Self {
+        Self {
+            prefix: prefix.into(),
+            indices: Vec::new(),
+            children: Vec::new(),
+            constrained: Vec::new(),
+            param: None,
+            catch_all: None,
+            value: None,
+        }
+    }
+
+    /// Follows (creating what is missing) the steps of a route and returns the slot of its value.
+    pub(super) fn slot(&mut self, steps: Vec<Step<'_>>) -> &mut Option<T> {
+        let mut node = self;
+        for step in steps {
+            node = match step {
+                Step::Static(bytes) => node.descend(&bytes),
+                Step::Param => node
+                    .param
+                    .get_or_insert_with(|| Box::new(Node::new(&[])))
+                    .as_mut(),
+                Step::Constrained { source, regex } => node.constrained_child(source, regex),
+                Step::CatchAll => return &mut node.catch_all,
+            };
+        }
+        &mut node.value
+    }
+
+    /// Follows (creating and splitting nodes as needed) the static bytes from this node.
+    fn descend(&mut self, bytes: &[u8]) -> &mut Node<T> {
+        let Some(&first) = bytes.first() else {
+            return self;
+        };
+        let Some(index) = self.indices.iter().position(|&byte| byte == first) else {
+            let index = self.children.len();
+            self.indices.push(first);
+            self.children.push(Node::new(bytes));
+            return &mut self.children[index];
+        };
+        let child = &mut self.children[index];
+        let common = child
+            .prefix
+            .iter()
+            .zip(bytes)
+            .take_while(|(left, right)| left == right)
+            .count();
+        if common < child.prefix.len() {
+            child.split(common);
+        }
+        child.descend(&bytes[common..])
+    }
+
+    /// Cuts this node's prefix after `at` bytes: the node keeps the head, and a new only child
+    /// takes the tail with everything this node had.
+    fn split(&mut self, at: usize) {
+        let head = Node::new(&self.prefix[..at]);
+        let mut tail = std::mem::replace(self, head);
+        tail.prefix = tail.prefix[at..].into();
+        self.indices.push(tail.prefix[0]);
+        self.children.push(tail);
+    }
+
+    /// The node after the constrained parameter with this regex, created if missing.
+    fn constrained_child(&mut self, source: &str, regex: Regex) -> &mut Node<T> {
+        let existing = self.constrained.iter().position(|c| &*c.source == source);
+        let index = existing.unwrap_or_else(|| {
+            self.constrained.push(Constrained {
+                source: source.into(),
+                regex,
+                node: Node::new(&[]),
+            });
+            self.constrained.len() - 1
+        });
+        &mut self.constrained[index].node
+    }
+
+    /// The static child whose prefix starts with `byte`.
+    fn static_child(&self, byte: u8) -> Option<&Node<T>> {
+        let index = self.indices.iter().position(|&first| first == byte)?;
+        self.children.get(index)
+    }
+
+    /// Whether anything but static children follows this node.
+    fn has_dynamic(&self) -> bool {
+        self.param.is_some() || !self.constrained.is_empty() || self.catch_all.is_some()
+    }
+
+    /// Matches `path[at..]` against what follows this node (whose prefix ends at `at`).
+    ///
+    /// On a match, the spans of the parameters are appended to `params`; otherwise `params` is
+    /// left as it was.
+    pub(super) fn find<'n>(
+        &'n self,
+        path: &str,
+        at: usize,
+        params: &mut ParamSpans,
+    ) -> Option<&'n T> {
+        let bytes = path.as_bytes();
+        let mut node = self;
+        let mut at = at;
+        loop {
+            let Some(&next) = bytes.get(at) else {
+                return node.value.as_ref();
+            };
+            if let Some(child) = node.static_child(next) {
+                let end = at + child.prefix.len();
+                if bytes.get(at..end) == Some(&*child.prefix) {
+                    if !node.has_dynamic() {
+                        // Nothing to fall back on: follow the child without recursing.
+                        node = child;
+                        at = end;
+                        continue;
+                    }
+                    if let Some(value) = child.find(path, end, params) {
+                        return Some(value);
+                    }
+                }
+            }
+            return node.find_dynamic(path, at, params);
+        }
+    }
+
+    /// Tries the constrained parameters, the parameter and the catch-all on the non-empty
+    /// `path[at..]`, in that order.
+    fn find_dynamic<'n>(&'n self, path: &str, at: usize, params: &mut ParamSpans) -> Option<&'n T> {
+        let bytes = path.as_bytes();
+        let mark = params.len();
+        if self.param.is_some() || !self.constrained.is_empty() {
+            let end = bytes[at..]
+                .iter()
+                .position(|&byte| byte == b'/')
+                .map_or(bytes.len(), |offset| at + offset);
+            if end > at {
+                if let Some(segment) = path.get(at..end) {
+                    for constrained in &self.constrained {
+                        if constrained.regex.is_match(segment) {
+                            params.push(at, end);
+                            if let Some(value) = constrained.node.find(path, end, params) {
+                                return Some(value);
+                            }
+                            params.truncate(mark);
+                        }
+                    }
+                }
+                if let Some(param) = &self.param {
+                    params.push(at, end);
+                    if let Some(value) = param.find(path, end, params) {
+                        return Some(value);
+                    }
+                    params.truncate(mark);
+                }
+            }
+        }
+        let value = self.catch_all.as_ref()?;
+        params.push(at, bytes.len());
+        Some(value)
+    }
+}
