@@ -8,7 +8,10 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 /// Prints `tokens`, the expansion of `macro_name` on `item`, when `VELOCY_MACROS_DEBUG` is `1`.
 pub(crate) fn print(macro_name: &str, item: &str, tokens: &TokenStream) {
     if std::env::var_os("VELOCY_MACROS_DEBUG").is_some_and(|value| value == "1") {
-        eprintln!("---- velocy-macros: {macro_name} on `{item}` expands to:\n{}\n----", render(tokens));
+        eprintln!(
+            "---- velocy-macros: {macro_name} on `{item}` expands to:\n{}\n----",
+            render(tokens)
+        );
     }
 }
 
@@ -50,6 +53,14 @@ fn write_tokens(out: &mut String, tokens: TokenStream, depth: usize) {
                 out.push_str(close);
             }
             TokenTree::Punct(punct) => {
+                let operator = matches!(punct.as_char(), '=' | '-');
+                if operator
+                    && !out.ends_with([
+                        ' ', '\n', '=', '!', '<', '>', '+', '-', '*', '/', '&', '|', '(',
+                    ])
+                {
+                    out.push(' ');
+                }
                 out.push(punct.as_char());
                 if punct.as_char() == ';' {
                     newline(out, depth);
@@ -58,7 +69,9 @@ fn write_tokens(out: &mut String, tokens: TokenStream, depth: usize) {
                 }
             }
             other => {
-                if !out.is_empty() && !out.ends_with([' ', '\n', '(', '[', ':', '&', '<', '!', '\'']) {
+                if !out.is_empty()
+                    && !out.ends_with([' ', '\n', '(', '[', ':', '&', '<', '!', '\''])
+                {
                     out.push(' ');
                 }
                 out.push_str(&other.to_string());
@@ -73,7 +86,12 @@ mod tests {
 
     #[test]
     fn renders_one_statement_per_line() {
-        let text = super::render(&quote!(fn f() { let a = 1; g(a); }));
+        let text = super::render(&quote!(
+            fn f() {
+                let a = 1;
+                g(a);
+            }
+        ));
         assert_eq!(text, "fn f() {\n    let a = 1;\n    g(a);\n}");
     }
 }

@@ -155,7 +155,10 @@ impl Diagnostics {
     /// All errors recorded, as an `Err`; callers use it once they know something failed.
     pub(crate) fn fail<T>(self) -> syn::Result<T> {
         Err(self.errors.unwrap_or_else(|| {
-            syn::Error::new(Span::call_site(), "velocy-macros: internal error: failed without a reason")
+            syn::Error::new(
+                Span::call_site(),
+                "velocy-macros: internal error: failed without a reason",
+            )
         }))
     }
 
@@ -209,12 +212,18 @@ pub(crate) fn source_offsets(source: &str, value: &str) -> Option<Vec<usize>> {
                 b'"' => (Some('"'), index + 2),
                 b'x' => {
                     let hex = source.get(index + 2..index + 4)?;
-                    (Some(char::from(u8::from_str_radix(hex, 16).ok()?)), index + 4)
+                    (
+                        Some(char::from(u8::from_str_radix(hex, 16).ok()?)),
+                        index + 4,
+                    )
                 }
                 b'u' => {
                     let close = index + source[index..].find('}')?;
                     let hex = source.get(index + 3..close)?.replace('_', "");
-                    (char::from_u32(u32::from_str_radix(&hex, 16).ok()?), close + 1)
+                    (
+                        char::from_u32(u32::from_str_radix(&hex, 16).ok()?),
+                        close + 1,
+                    )
                 }
                 b'\n' | b'\r' => {
                     let rest = &source[index + 1..];
@@ -240,7 +249,9 @@ pub(crate) fn source_offsets(source: &str, value: &str) -> Option<Vec<usize>> {
 /// The literal `value` quoted, and carets under the bytes `range`, as two message lines.
 pub(crate) fn caret_snippet(value: &str, range: Range<usize>) -> [String; 2] {
     let shown = |text: &str| text.escape_debug().to_string();
-    let before = value.get(..range.start).map_or(0, |text| shown(text).chars().count());
+    let before = value
+        .get(..range.start)
+        .map_or(0, |text| shown(text).chars().count());
     let width = value
         .get(range.clone())
         .map_or(1, |text| shown(text).chars().count().max(1));
@@ -250,7 +261,10 @@ pub(crate) fn caret_snippet(value: &str, range: Range<usize>) -> [String; 2] {
 }
 
 /// The candidate closest to `name` by edit distance, if it is close enough to be a likely typo.
-pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()
@@ -260,21 +274,30 @@ pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a s
         .map(|(_, candidate)| candidate)
 }
 
-/// The Levenshtein distance between `a` and `b`, counted in characters, ignoring ASCII case.
+/// The edit distance between `a` and `b` (insertions, deletions, substitutions and swaps of two
+/// neighbours, each counting 1), in characters, ignoring ASCII case.
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
     let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
+    // rows[i][j]: the distance between a[..i] and b[..j].
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
     }
-    previous[b.len()]
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let substitution = rows[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            let mut best = substitution.min(rows[i - 1][j] + 1).min(rows[i][j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
 }
 
 /// A list of names as `` `a`, `b` and `c` `` for messages.

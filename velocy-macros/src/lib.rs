@@ -1,1 +1,263 @@
+//! Procedural macros for [Velocy](https://docs.rs/velocy): route attributes, `routes![]`, the extractor
+//! derives and `#[velocy::main]`.
+//!
+//! Use them through `velocy` (`velocy::get`, `velocy::routes!`, ...), not from this crate directly: the
+//! code they generate names the runtime as `::velocy::__private`.
+//!
+//! Each macro is a small compiler. It reads its input into a checked description, reporting every
+//! mistake at once and at the token that is wrong (inside the route string when the compiler allows it),
+//! with a `help:` line when the fix is known; only then does it generate code, which cannot fail. On
+//! errors the annotated item is emitted unchanged next to them, so the rest of the crate still
+//! type-checks.
+//!
+//! Set `VELOCY_MACROS_DEBUG=1` while compiling to print every expansion to stderr.
+//!
+//! The examples below are marked `ignore` because a procedural-macro crate cannot run doc tests that
+//! use the runtime; each has a compiling twin under `ui-tests/pass/`.
 
+mod attr;
+mod debug;
+mod derive;
+mod diag;
+mod main_attr;
+mod paths;
+#[path = "../../velocy/src/routing/pattern.rs"]
+#[allow(dead_code)]
+mod pattern;
+mod route;
+mod routes_list;
+
+use proc_macro::TokenStream;
+
+use route::Methods;
+
+/// Registers an `async fn` as the handler of `GET` requests to a route.
+///
+/// The first argument is the route (see [the grammar](#routes)); `name = "..."` sets the name shown in
+/// route listings and conflict reports (default: the function's name).
+///
+/// ```ignore
+/// use velocy::{get, State};
+///
+/// #[get("/users/:id")]
+/// async fn show_user(id: u64, State(db): State<Db>) -> Result<Json<User>, Error> {
+///     db.user(id).await.map(Json)
+/// }
+/// ```
+///
+/// # Routes
+///
+/// A route starts with `/`. A segment `:name` is a parameter matching one segment, `:name(regex)` one
+/// whose whole segment must match the regex, and `*name` a catch-all matching the rest of the path (last
+/// segment only). Static segments are RFC 3986 `pchar`s. The route is checked at compile time, regexes
+/// included.
+///
+/// # Arguments
+///
+/// Arguments are bound in two ways:
+///
+/// * **by name**: an argument written as a plain identifier equal to a parameter's name (`id: u64` for
+///   `:id`; `r#type` for `:type`) receives that parameter, percent-decoded and parsed with `FromParam`.
+///   Every parameter needs such an argument, and an argument of a scalar type (integers, floats, `bool`,
+///   `char`) must be a parameter.
+/// * **by type**: every other argument is an extractor (`FromRequestParts` or `FromRequest`). Head
+///   extractors run first and the body extractor last, whatever the argument order; at most one argument
+///   may consume the body.
+///
+/// The function is called with the arguments in their written order and its output converted with
+/// `IntoResponse`. It stays callable as a normal function.
+///
+/// # Errors
+///
+/// Compile errors, each at its token: a malformed route, an invalid regex, a parameter without an
+/// argument, a scalar argument without a parameter, an argument that is neither a parameter nor an
+/// extractor, two body extractors, a handler that is not `async`, is generic or takes `self`, and unknown
+/// attribute keys.
+///
+/// # What it generates
+///
+/// Besides the function, a hidden empty type of the same name (which [`routes!`] names), a
+/// `RouteDef` impl holding the route's spec, and an `inventory` registration that lets `App` collect the
+/// route without listing it. A library whose items are never referenced may be dropped by the linker
+/// with its registrations: list such routes with [`routes!`].
+#[proc_macro_attribute]
+pub fn get(args: TokenStream, item: TokenStream) -> TokenStream {
+    route::expand(Methods::Fixed("GET"), args.into(), item.into()).into()
+}
+
+/// Registers an `async fn` as the handler of `POST` requests to a route.
+///
+/// Same arguments and rules as [`macro@get`].
+///
+/// ```ignore
+/// #[post("/users", name = "create user")]
+/// async fn create_user(State(db): State<Db>, Json(input): Json<NewUser>) -> (StatusCode, Json<User>) {
+///     (StatusCode::CREATED, Json(db.insert(input).await))
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn post(args: TokenStream, item: TokenStream) -> TokenStream {
+    route::expand(Methods::Fixed("POST"), args.into(), item.into()).into()
+}
+
+/// Registers an `async fn` as the handler of `PUT` requests to a route.
+///
+/// Same arguments and rules as [`macro@get`].
+///
+/// ```ignore
+/// #[put("/users/:id")]
+/// async fn replace_user(id: u64, Json(user): Json<User>) -> StatusCode { StatusCode::NO_CONTENT }
+/// ```
+#[proc_macro_attribute]
+pub fn put(args: TokenStream, item: TokenStream) -> TokenStream {
+    route::expand(Methods::Fixed("PUT"), args.into(), item.into()).into()
+}
+
+/// Registers an `async fn` as the handler of `PATCH` requests to a route.
+///
+/// Same arguments and rules as [`macro@get`].
+///
+/// ```ignore
+/// #[patch("/users/:id")]
+/// async fn rename_user(id: u64, Form(change): Form<Rename>) -> StatusCode { StatusCode::NO_CONTENT }
+/// ```
+#[proc_macro_attribute]
+pub fn patch(args: TokenStream, item: TokenStream) -> TokenStream {
+    route::expand(Methods::Fixed("PATCH"), args.into(), item.into()).into()
+}
+
+/// Registers an `async fn` as the handler of `DELETE` requests to a route.
+///
+/// Same arguments and rules as [`macro@get`].
+///
+/// ```ignore
+/// #[delete("/users/:id")]
+/// async fn delete_user(id: u64) -> StatusCode { StatusCode::NO_CONTENT }
+/// ```
+#[proc_macro_attribute]
+pub fn delete(args: TokenStream, item: TokenStream) -> TokenStream {
+    route::expand(Methods::Fixed("DELETE"), args.into(), item.into()).into()
+}
+
+/// Registers an `async fn` as the handler of `HEAD` requests to a route.
+///
+/// Same arguments and rules as [`macro@get`]. (A `GET` route also answers `HEAD` unless the router is
+/// told otherwise; use this to answer `HEAD` differently.)
+///
+/// ```ignore
+/// #[head("/files/*path")]
+/// async fn file_exists(path: String) -> StatusCode { StatusCode::OK }
+/// ```
+#[proc_macro_attribute]
+pub fn head(args: TokenStream, item: TokenStream) -> TokenStream {
+    route::expand(Methods::Fixed("HEAD"), args.into(), item.into()).into()
+}
+
+/// Registers an `async fn` as the handler of `OPTIONS` requests to a route.
+///
+/// Same arguments and rules as [`macro@get`].
+///
+/// ```ignore
+/// #[options("/upload")]
+/// async fn upload_options() -> impl IntoResponse { [("allow", "POST, OPTIONS")] }
+/// ```
+#[proc_macro_attribute]
+pub fn options(args: TokenStream, item: TokenStream) -> TokenStream {
+    route::expand(Methods::Fixed("OPTIONS"), args.into(), item.into()).into()
+}
+
+/// Registers an `async fn` for several methods, or for a custom one.
+///
+/// Keys: `method` (one string or a list; methods are case-sensitive tokens), `path` (the route, or give
+/// it first without a key) and `name`. Otherwise the same rules as [`macro@get`].
+///
+/// ```ignore
+/// #[route(method = ["GET", "POST"], path = "/search")]
+/// async fn search(Query(query): Query<Search>) -> Html<String> { .. }
+///
+/// #[route("/dav/*path", method = "PROPFIND")]
+/// async fn propfind(path: String) -> Response { .. }
+/// ```
+#[proc_macro_attribute]
+pub fn route(args: TokenStream, item: TokenStream) -> TokenStream {
+    route::expand(Methods::Listed, args.into(), item.into()).into()
+}
+
+/// Lists annotated handlers as a `Vec<Route>`, for `App::routes` or a nested router.
+///
+/// Name each handler by its path (`index`, `users::show`). The list is checked at compile time: the same
+/// handler listed twice is an error at the second entry, and two handlers answering a common method on
+/// the same route shape (lists of up to 64 entries) fail the build with a message naming both, such as
+/// ``"`a` and `b` in this routes![] both handle GET /x"``.
+///
+/// ```ignore
+/// let app = App::new().routes(routes![index, users::show, users::create]);
+/// ```
+#[proc_macro]
+pub fn routes(input: TokenStream) -> TokenStream {
+    routes_list::expand(input.into()).into()
+}
+
+/// Derives `FromRequestParts` for a struct whose fields are read from the request head.
+///
+/// Field attributes choose where each value comes from:
+///
+/// * `#[query]` / `#[query("key")]`: a query value, by the field name or `key`, parsed with `FromParam`;
+/// * `#[header]` / `#[header("x-api-key")]`: a header, by the field name with `_` written `-` or the
+///   given name, parsed with `FromParam`;
+/// * `#[param]` / `#[param("name")]`: a path parameter by name, percent-decoded and parsed with
+///   `FromParam` (`#[path]` is taken by rustc's built-in attribute);
+/// * no attribute: the field's type is itself a `FromRequestParts` extractor.
+///
+/// A missing value answers 400 (500 for a path parameter the route does not have), unless the field is an
+/// `Option<T>`, which is then `None`. A malformed value answers 400. The rejection type is `Response`.
+///
+/// ```ignore
+/// #[derive(FromRequestParts)]
+/// struct Listing {
+///     #[query] page: Option<u32>,
+///     #[query("per_page")] limit: u32,
+///     #[header("x-api-key")] api_key: String,
+///     #[param("org")] organisation: String,
+///     db: State<Db>,
+/// }
+/// ```
+#[proc_macro_derive(FromRequestParts, attributes(query, header, param, body))]
+pub fn derive_from_request_parts(input: TokenStream) -> TokenStream {
+    derive::expand_from_request_parts(input.into()).into()
+}
+
+/// Derives `FromRequest` for a struct with one `#[body]` field and any number of head fields.
+///
+/// The head fields take the attributes of [`derive@FromRequestParts`] and are read first; the `#[body]`
+/// field's type must implement `FromRequest` and is read last. Exactly one field is `#[body]`.
+///
+/// ```ignore
+/// #[derive(FromRequest)]
+/// struct CreateUser {
+///     #[header("idempotency-key")] key: Option<String>,
+///     db: State<Db>,
+///     #[body] input: Json<NewUser>,
+/// }
+/// ```
+#[proc_macro_derive(FromRequest, attributes(query, header, param, body))]
+pub fn derive_from_request(input: TokenStream) -> TokenStream {
+    derive::expand_from_request(input.into()).into()
+}
+
+/// Runs an `async fn main` on a multi-threaded tokio runtime, as `#[velocy::main]`.
+///
+/// The runtime comes from Velocy's own tokio dependency, with I/O and timers enabled, so the application
+/// needs no `tokio` dependency of its own. The function keeps its return type, so `?` works in the body.
+/// It takes no arguments.
+///
+/// ```ignore
+/// #[velocy::main]
+/// async fn main() -> Result<(), velocy::Error> {
+///     App::new().routes(routes![index]).serve("127.0.0.1:3000").await
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
+    main_attr::expand(args.into(), item.into()).into()
+}

@@ -45,6 +45,8 @@ runtime_paths! {
     via_parts => ViaParts;
     /// Marks body extractors in `Extract<M>`.
     via_request => ViaRequest;
+    /// Parses one path parameter, query value or header.
+    from_param => FromParam;
     /// The trait derived by `#[derive(FromRequestParts)]`.
     from_request_parts => FromRequestParts;
     /// The trait derived by `#[derive(FromRequest)]`.

@@ -53,6 +53,10 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[allow(
+    unused_extern_crates,
+    reason = "lets the macros' `::velocy` paths resolve inside this crate's own tests"
+)]
 extern crate self as velocy;
 
 pub mod app;
@@ -71,22 +75,26 @@ pub mod test;
 pub use app::{App, AppService};
 pub use body::Body;
 pub use error::{BoxError, Error, ErrorSource, Result};
-pub use extract::{Extension, Form, Path, Query, State};
+pub use extract::{Extension, Form, FromRequest, FromRequestParts, Path, Query, State};
 pub use handler::Handler;
 pub use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 pub use json::Json;
 pub use request::{Request, RequestParts};
 pub use response::{Html, IntoResponse, IntoResponseParts, Problem, Redirect, Response};
 pub use routing::{Route, RouteInfo, Router};
-//TEMP pub use velocy_macros::{delete, get, head, main, options, patch, post, put, route, routes, FromRequest, FromRequestParts};
+pub use velocy_macros::{
+    delete, get, head, main, options, patch, post, put, route, routes, FromRequest,
+    FromRequestParts,
+};
 
 /// The usual imports: `use velocy::prelude::*;`.
 pub mod prelude {
     pub use crate::extract::{Extension, Form, FromRequest, FromRequestParts, Path, Query, State};
     pub use crate::{
-        App, Body, Error, Html, IntoResponse,
-        Json, Redirect, Request, RequestParts, Response, Route, Router, StatusCode,
+        delete, get, head, options, patch, post, put, route, routes, App, Body, Error, Html,
+        IntoResponse, Json, Redirect, Request, RequestParts, Response, Route, Router, StatusCode,
     };
+    pub use velocy_macros::{FromRequest, FromRequestParts};
 }
 
 /// What the macros' generated code uses. Not public API: it may change in any release.
@@ -100,9 +108,16 @@ pub mod __private {
     pub use crate::extract::{FromParam, FromRequest, FromRequestParts, Requirements};
     pub use crate::request::{Request, RequestParts};
     pub use crate::response::{IntoResponse, Response};
-    pub use crate::routing::spec::{routes_overlap, BoxFuture, HandlerFn, RouteDef, RouteRegistration, RouteSpec};
+    pub use crate::routing::spec::{
+        routes_overlap, BoxFuture, HandlerFn, RouteDef, RouteRegistration, RouteSpec,
+    };
     pub use crate::routing::Route;
     pub use inventory;
     pub use std;
     pub use tokio;
 }
+
+/// The README's examples, compiled as doc tests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

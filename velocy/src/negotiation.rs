@@ -43,7 +43,11 @@ fn parse_media_range(element: &str) -> Option<MediaRange<'_>> {
             }
         }
     }
-    Some(MediaRange { kind, subtype, quality })
+    Some(MediaRange {
+        kind,
+        subtype,
+        quality,
+    })
 }
 
 /// Parses a `qvalue` (RFC 9110 §12.4.2): `0`, `1`, `0.xyz` or `1.000`, into thousandths.
@@ -70,10 +74,14 @@ pub fn quality_of(ranges: &[MediaRange<'_>], media_type: &str) -> u16 {
     if ranges.is_empty() {
         return 1000;
     }
-    let Some((kind, subtype)) = media_type.split_once('/') else { return 0 };
+    let Some((kind, subtype)) = media_type.split_once('/') else {
+        return 0;
+    };
     let mut best: Option<(u8, u16)> = None;
     for range in ranges {
-        let specificity = if range.kind.eq_ignore_ascii_case(kind) && range.subtype.eq_ignore_ascii_case(subtype) {
+        let specificity = if range.kind.eq_ignore_ascii_case(kind)
+            && range.subtype.eq_ignore_ascii_case(subtype)
+        {
             2
         } else if range.kind.eq_ignore_ascii_case(kind) && range.subtype == "*" {
             1
@@ -146,11 +154,17 @@ mod tests {
     fn q_zero_refuses() {
         let headers = headers("application/json;q=0, text/plain");
         assert_eq!(preferred(&headers, &["application/json"]), None);
-        assert_eq!(preferred(&headers, &["application/json", "text/plain"]), Some("text/plain"));
+        assert_eq!(
+            preferred(&headers, &["application/json", "text/plain"]),
+            Some("text/plain")
+        );
     }
 
     #[test]
     fn no_accept_header_accepts_anything() {
-        assert_eq!(preferred(&HeaderMap::new(), &["application/json"]), Some("application/json"));
+        assert_eq!(
+            preferred(&HeaderMap::new(), &["application/json"]),
+            Some("application/json")
+        );
     }
 }

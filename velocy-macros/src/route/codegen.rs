@@ -176,7 +176,10 @@ fn handler(route: &Route, func: &ItemFn) -> TokenStream {
     let box_future = paths::box_future(call_site);
     let response = paths::response(call_site);
     let std = paths::std(call_site);
-    let has_extractors = route.args.iter().any(|arg| matches!(arg.kind, ArgKind::Extractor { .. }));
+    let has_extractors = route
+        .args
+        .iter()
+        .any(|arg| matches!(arg.kind, ArgKind::Extractor { .. }));
 
     let mut params = Vec::new();
     let mut head = Vec::new();
@@ -190,7 +193,9 @@ fn handler(route: &Route, func: &ItemFn) -> TokenStream {
         match &arg.kind {
             ArgKind::Param { index, name } => {
                 let path_param = paths::path_param(span);
-                let value = or_return(quote_spanned!(span=> #path_param::<#ty>(&__velocy_parts, #index, #name)));
+                let value = or_return(
+                    quote_spanned!(span=> #path_param::<#ty>(&__velocy_parts, #index, #name)),
+                );
                 params.push(quote!(let #var = #value;));
             }
             ArgKind::Extractor { known_body } => {
@@ -309,7 +314,10 @@ fn body_checks(route: &Route, function: &str) -> TokenStream {
         for second in &extractors[position + 1..] {
             let both_known = matches!(
                 (&first.kind, &second.kind),
-                (ArgKind::Extractor { known_body: true }, ArgKind::Extractor { known_body: true })
+                (
+                    ArgKind::Extractor { known_body: true },
+                    ArgKind::Extractor { known_body: true }
+                )
             );
             if both_known {
                 continue;

@@ -7,6 +7,8 @@
 
 mod codegen;
 mod parse;
+#[cfg(test)]
+mod tests;
 
 use proc_macro2::{Span, TokenStream};
 use syn::ItemFn;

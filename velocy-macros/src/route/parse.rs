@@ -6,7 +6,6 @@
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::ext::IdentExt;
-use syn::spanned::Spanned;
 use syn::{FnArg, ItemFn, LitStr, Pat, Signature, Type};
 
 use crate::attr::{self, Arg, Args, Value};
@@ -89,8 +88,8 @@ const STANDARD_METHODS: [&str; 9] = [
 
 /// Types bound to path parameters by name only: never extractors.
 const SCALARS: [&str; 16] = [
-    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32", "f64",
-    "bool", "char",
+    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
+    "f64", "bool", "char",
 ];
 
 /// Extractors known to consume the body; two of them in one handler are rejected before type checking.
@@ -109,7 +108,9 @@ pub(crate) fn parse(methods: Methods, args: TokenStream, func: &ItemFn) -> syn::
         Ok(pattern) => pattern,
         Err(errors) => {
             for error in errors {
-                diagnostics.push(Diagnostic::in_str(&attr.path, error.span, error.message).help_opt(error.help));
+                diagnostics.push(
+                    Diagnostic::in_str(&attr.path, error.span, error.message).help_opt(error.help),
+                );
             }
             return diagnostics.fail();
         }
@@ -120,14 +121,20 @@ pub(crate) fn parse(methods: Methods, args: TokenStream, func: &ItemFn) -> syn::
         methods: attr.methods,
         shape: pattern.shape(),
         path: value.clone(),
-        name: attr.name.map_or_else(|| func.sig.ident.unraw().to_string(), |name| name.value()),
+        name: attr
+            .name
+            .map_or_else(|| func.sig.ident.unraw().to_string(), |name| name.value()),
         args,
     };
     diagnostics.finish(route)
 }
 
 /// Reads and checks the attribute's arguments.
-fn read_attr(diagnostics: &mut Diagnostics, methods: Methods, args: TokenStream) -> Option<RouteAttr> {
+fn read_attr(
+    diagnostics: &mut Diagnostics,
+    methods: Methods,
+    args: TokenStream,
+) -> Option<RouteAttr> {
     let attribute = methods.attribute();
     let known: &[&str] = match methods {
         Methods::Fixed(_) => &["name"],
@@ -150,7 +157,8 @@ fn read_attr(diagnostics: &mut Diagnostics, methods: Methods, args: TokenStream)
             Arg::Positional(value) => {
                 let message = "unexpected argument: the route is already given";
                 diagnostics.push(
-                    Diagnostic::new(value.span(), message).help("other arguments are written `key = value`"),
+                    Diagnostic::new(value.span(), message)
+                        .help("other arguments are written `key = value`"),
                 );
             }
             Arg::Named(key, value) if known.contains(&key.to_string().as_str()) => {
@@ -191,10 +199,14 @@ fn read_attr(diagnostics: &mut Diagnostics, methods: Methods, args: TokenStream)
         if ok {
             let example = match methods {
                 Methods::Fixed(_) => format!("#[{attribute}(\"/users/:id\")]"),
-                Methods::Listed => "#[route(\"/users/:id\", method = [\"GET\", \"HEAD\"])]".to_owned(),
+                Methods::Listed => {
+                    "#[route(\"/users/:id\", method = [\"GET\", \"HEAD\"])]".to_owned()
+                }
             };
             let message = "missing route";
-            diagnostics.push(Diagnostic::new(Span::call_site(), message).help(format!("write `{example}`")));
+            diagnostics.push(
+                Diagnostic::new(Span::call_site(), message).help(format!("write `{example}`")),
+            );
         }
         return None;
     };
@@ -205,21 +217,28 @@ fn read_attr(diagnostics: &mut Diagnostics, methods: Methods, args: TokenStream)
             None => {
                 if ok {
                     let help = "write `#[route(\"/x\", method = [\"GET\", \"POST\"])]`";
-                    diagnostics.push(Diagnostic::new(Span::call_site(), "missing `method`").help(help));
+                    diagnostics
+                        .push(Diagnostic::new(Span::call_site(), "missing `method`").help(help));
                 }
                 return None;
             }
         },
     };
-    Some(RouteAttr { path, methods, name })
+    Some(RouteAttr {
+        path,
+        methods,
+        name,
+    })
 }
 
 /// Reads `name = "..."`.
 fn read_name(value: Value) -> Result<LitStr, Diagnostic> {
     let lit = value.into_str("name")?;
     if lit.value().trim().is_empty() {
-        return Err(Diagnostic::new(lit.span(), "the route name cannot be empty")
-            .help("remove `name` to use the function's name"));
+        return Err(
+            Diagnostic::new(lit.span(), "the route name cannot be empty")
+                .help("remove `name` to use the function's name"),
+        );
     }
     Ok(lit)
 }
@@ -231,14 +250,18 @@ fn read_methods(value: Value) -> Result<Vec<String>, Diagnostic> {
         single => (single.span(), vec![single]),
     };
     if values.is_empty() {
-        return Err(Diagnostic::new(span, "no methods given").help("list at least one: `method = [\"GET\"]`"));
+        return Err(Diagnostic::new(span, "no methods given")
+            .help("list at least one: `method = [\"GET\"]`"));
     }
     let mut methods: Vec<String> = Vec::with_capacity(values.len());
     for value in values {
         let lit = value.into_str("a method")?;
         let method = check_method(&lit)?;
         if methods.contains(&method) {
-            return Err(Diagnostic::new(lit.span(), format!("`{method}` is listed twice")).help("remove this one"));
+            return Err(
+                Diagnostic::new(lit.span(), format!("`{method}` is listed twice"))
+                    .help("remove this one"),
+            );
         }
         methods.push(method);
     }
@@ -250,13 +273,17 @@ fn check_method(lit: &LitStr) -> Result<String, Diagnostic> {
     let method = lit.value();
     let is_tchar = |byte: u8| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte);
     if method.is_empty() || !method.bytes().all(is_tchar) {
-        return Err(Diagnostic::new(lit.span(), format!("`{method}` is not an HTTP method"))
-            .help("a method is a token of letters, digits and `!#$%&'*+-.^_`|~`, like `GET`"));
+        return Err(
+            Diagnostic::new(lit.span(), format!("`{method}` is not an HTTP method"))
+                .help("a method is a token of letters, digits and `!#$%&'*+-.^_`|~`, like `GET`"),
+        );
     }
     let upper = method.to_ascii_uppercase();
     if upper != method && STANDARD_METHODS.contains(&upper.as_str()) {
-        return Err(Diagnostic::new(lit.span(), "HTTP methods are case-sensitive")
-            .help(format!("write `\"{upper}\"`")));
+        return Err(
+            Diagnostic::new(lit.span(), "HTTP methods are case-sensitive")
+                .help(format!("write `\"{upper}\"`")),
+        );
     }
     Ok(method)
 }
@@ -271,7 +298,9 @@ fn check_signature(diagnostics: &mut Diagnostics, sig: &Signature) {
         );
     }
     if let Some(token) = &sig.constness {
-        diagnostics.push(Diagnostic::new(token.span, "route handlers cannot be `const`").help("remove `const`"));
+        diagnostics.push(
+            Diagnostic::new(token.span, "route handlers cannot be `const`").help("remove `const`"),
+        );
     }
     if let Some(token) = &sig.unsafety {
         diagnostics.push(
@@ -280,7 +309,8 @@ fn check_signature(diagnostics: &mut Diagnostics, sig: &Signature) {
         );
     }
     if let Some(abi) = &sig.abi {
-        diagnostics.push(Diagnostic::spanned(abi, "route handlers cannot have an ABI").help("remove it"));
+        diagnostics
+            .push(Diagnostic::spanned(abi, "route handlers cannot have an ABI").help("remove it"));
     }
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
         let tokens = if sig.generics.params.is_empty() {
@@ -291,7 +321,9 @@ fn check_signature(diagnostics: &mut Diagnostics, sig: &Signature) {
         diagnostics.push(
             Diagnostic::spanned(tokens, "route handlers cannot be generic")
                 .note("a route registers one concrete function when the program starts")
-                .help("use concrete types; a generic function can be called from a concrete handler"),
+                .help(
+                    "use concrete types; a generic function can be called from a concrete handler",
+                ),
         );
     }
     for input in &sig.inputs {
@@ -343,19 +375,29 @@ fn check_constraints(diagnostics: &mut Diagnostics, lit: &LitStr, pattern: &Patt
         };
         let (span, kind) = match regex_syntax::Parser::new().parse(constraint.regex) {
             Ok(_) => continue,
-            Err(regex_syntax::Error::Parse(error)) => (error.span().clone(), error.kind().to_string()),
-            Err(regex_syntax::Error::Translate(error)) => (error.span().clone(), error.kind().to_string()),
+            Err(regex_syntax::Error::Parse(error)) => (*error.span(), error.kind().to_string()),
+            Err(regex_syntax::Error::Translate(error)) => (*error.span(), error.kind().to_string()),
             Err(error) => {
                 let whole = constraint.span.clone();
-                diagnostics.push(Diagnostic::in_str(lit, whole, format!("invalid regex for `:{name}`: {error}")));
+                diagnostics.push(Diagnostic::in_str(
+                    lit,
+                    whole,
+                    format!("invalid regex for `:{name}`: {error}"),
+                ));
                 continue;
             }
         };
         let start = constraint.span.start + span.start.offset;
-        let end = (constraint.span.start + span.end.offset).max(start + 1).min(constraint.span.end.max(start + 1));
+        let end = (constraint.span.start + span.end.offset)
+            .max(start + 1)
+            .min(constraint.span.end.max(start + 1));
         diagnostics.push(
-            Diagnostic::in_str(lit, start..end, format!("invalid regex for `:{name}`: {kind}"))
-                .note("a constraint is a regex that must match the whole segment"),
+            Diagnostic::in_str(
+                lit,
+                start..end,
+                format!("invalid regex for `:{name}`: {kind}"),
+            )
+            .note("a constraint is a regex that must match the whole segment"),
         );
     }
 }
@@ -364,15 +406,21 @@ fn check_constraints(diagnostics: &mut Diagnostics, lit: &LitStr, pattern: &Patt
 ///
 /// Reports parameters without an argument, scalar arguments without a parameter, and a second argument
 /// of a type known to consume the body.
-fn bind_args(diagnostics: &mut Diagnostics, lit: &LitStr, pattern: &Pattern<'_>, func: &ItemFn) -> Vec<HandlerArg> {
+fn bind_args(
+    diagnostics: &mut Diagnostics,
+    lit: &LitStr,
+    pattern: &Pattern<'_>,
+    func: &ItemFn,
+) -> Vec<HandlerArg> {
     let params: Vec<(&str, std::ops::Range<usize>)> = pattern
         .segments
         .iter()
         .filter_map(|segment| match &segment.kind {
             SegmentKind::Static(_) => None,
-            SegmentKind::Param { name, name_span, .. } | SegmentKind::CatchAll { name, name_span } => {
-                Some((*name, name_span.clone()))
+            SegmentKind::Param {
+                name, name_span, ..
             }
+            | SegmentKind::CatchAll { name, name_span } => Some((*name, name_span.clone())),
         })
         .collect();
     let mut bound = vec![false; params.len()];
@@ -427,24 +475,40 @@ fn bind_args(diagnostics: &mut Diagnostics, lit: &LitStr, pattern: &Pattern<'_>,
         let typo = diag::closest(param, unbound_names.iter().map(String::as_str));
         let help = match typo {
             Some(arg) => format!("rename the argument `{arg}` to `{param}`"),
-            None => format!("add an argument `{param}: T` where `T: FromParam`, such as `{param}: u64`"),
+            None => {
+                format!("add an argument `{param}: T` where `T: FromParam`, such as `{param}: u64`")
+            }
         };
         diagnostics.push(
-            Diagnostic::in_str(lit, span.clone(), format!("path parameter `{param}` has no matching argument"))
-                .note(format!("`{function}` has no argument named `{param}`; path parameters are bound by name"))
-                .help(help),
+            Diagnostic::in_str(
+                lit,
+                span.clone(),
+                format!("path parameter `{param}` has no matching argument"),
+            )
+            .note(format!(
+                "`{function}` has no argument named `{param}`; path parameters are bound by name"
+            ))
+            .help(help),
         );
     }
     args
 }
 
 /// The error for a scalar argument (bound by name only) that names no path parameter.
-fn unbound_scalar(pat: &Pat, name: Option<&str>, scalar: &str, params: &[(&str, std::ops::Range<usize>)]) -> Diagnostic {
+fn unbound_scalar(
+    pat: &Pat,
+    name: Option<&str>,
+    scalar: &str,
+    params: &[(&str, std::ops::Range<usize>)],
+) -> Diagnostic {
     let note = format!("`{scalar}` arguments are bound by name to path parameters");
     let Some(name) = name else {
-        return Diagnostic::spanned(pat, format!("a `{scalar}` argument must be named after a path parameter"))
-            .note(note)
-            .help("name the argument like the parameter, e.g. `id: u64` for `/:id`");
+        return Diagnostic::spanned(
+            pat,
+            format!("a `{scalar}` argument must be named after a path parameter"),
+        )
+        .note(note)
+        .help("name the argument like the parameter, e.g. `id: u64` for `/:id`");
     };
     let message = format!("argument `{name}` does not match any path parameter");
     let help = match diag::closest(name, params.iter().map(|(param, _)| *param)) {
@@ -479,15 +543,21 @@ fn unwrap_type(ty: &Type) -> &Type {
 
 /// The name of a scalar primitive type (`u64`, `bool`, ...), which binds to path parameters only.
 fn scalar_name(ty: &Type) -> Option<&'static str> {
-    let Type::Path(path) = unwrap_type(ty) else { return None };
+    let Type::Path(path) = unwrap_type(ty) else {
+        return None;
+    };
     let ident = path.path.get_ident().filter(|_| path.qself.is_none())?;
     SCALARS.iter().copied().find(|scalar| ident == scalar)
 }
 
 /// Whether `ty` is syntactically one of the well-known body extractors, possibly in `Option`/`Result`.
 fn is_body_extractor(ty: &Type) -> bool {
-    let Type::Path(path) = unwrap_type(ty) else { return false };
-    let Some(last) = path.path.segments.last() else { return false };
+    let Type::Path(path) = unwrap_type(ty) else {
+        return false;
+    };
+    let Some(last) = path.path.segments.last() else {
+        return false;
+    };
     let first_arg = match &last.arguments {
         syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
             syn::GenericArgument::Type(ty) => Some(ty),
@@ -498,26 +568,39 @@ fn is_body_extractor(ty: &Type) -> bool {
     let name = last.ident.to_string();
     match (name.as_str(), first_arg) {
         ("Option" | "Result", Some(inner)) => is_body_extractor(inner),
-        ("Vec", Some(inner)) => matches!(unwrap_type(inner), Type::Path(p) if p.path.is_ident("u8")),
+        ("Vec", Some(inner)) => {
+            matches!(unwrap_type(inner), Type::Path(p) if p.path.is_ident("u8"))
+        }
         (name, _) => BODY_EXTRACTORS.contains(&name),
     }
 }
 
 /// An argument as the user wrote it, for messages: `input: Json<Input>`.
 fn label(typed: &syn::PatType) -> String {
-    let pat = typed.pat.to_token_stream().to_string().replace(" (", "(").replace("( ", "(").replace(" )", ")");
+    let pat = typed
+        .pat
+        .to_token_stream()
+        .to_string()
+        .replace(" (", "(")
+        .replace("( ", "(")
+        .replace(" )", ")");
     format!("{pat}: {}", type_name(&typed.ty))
 }
 
 /// A type as the user would write it: `Json<Input>`, not `Json < Input >`.
 pub(crate) fn type_name(ty: &Type) -> String {
     let mut text = ty.to_token_stream().to_string();
-    for (from, to) in [(" < ", "<"), ("< ", "<"), (" <", "<"), (" >", ">"), (" :: ", "::"), (":: ", "::"), (" ,", ","), ("& ", "&")] {
+    for (from, to) in [
+        (" < ", "<"),
+        ("< ", "<"),
+        (" <", "<"),
+        (" >", ">"),
+        (" :: ", "::"),
+        (":: ", "::"),
+        (" ,", ","),
+        ("& ", "&"),
+    ] {
         text = text.replace(from, to);
     }
     text
 }
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests;

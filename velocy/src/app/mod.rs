@@ -13,8 +13,8 @@ mod service;
 mod state_map;
 
 pub(crate) use config::Config;
-pub use service::{AppService, ResponseFuture, RouteTableText};
 pub(crate) use service::ConnectionService;
+pub use service::{AppService, ResponseFuture, RouteTableText};
 pub(crate) use state_map::StateMap;
 
 /// What every request of a built app shares: state, settings and the route table.
@@ -128,11 +128,19 @@ impl App {
     /// conflict (both declarations named with `file:line`), and `State<T>` used by a route but never
     /// provided.
     pub fn build(self) -> Result<AppService> {
-        let Self { router, state, config, discover } = self;
+        let Self {
+            router,
+            state,
+            config,
+            discover,
+        } = self;
         let mut routes = router.into_routes();
         if discover {
             let before = routes.len();
-            routes.extend(inventory::iter::<RouteRegistration>().map(|registration| Route::from_spec(registration.spec)));
+            routes.extend(
+                inventory::iter::<RouteRegistration>()
+                    .map(|registration| Route::from_spec(registration.spec)),
+            );
             if routes.len() == before {
                 eprintln!(
                     "velocy: warning: App::discover() found no routes; the linker drops crates none of \
@@ -141,14 +149,23 @@ impl App {
             }
         }
         let table = RouteTable::build(routes, &state).map_err(|problems| {
-            let mut message = format!("the app cannot start: {} problem(s) in its routes", problems.len());
+            let mut message = format!(
+                "the app cannot start: {} problem(s) in its routes",
+                problems.len()
+            );
             for problem in problems {
                 message.push_str("\n  - ");
                 message.push_str(&problem);
             }
             Error::build(message)
         })?;
-        Ok(AppService { shared: std::sync::Arc::new(AppShared { state, config, table }) })
+        Ok(AppService {
+            shared: std::sync::Arc::new(AppShared {
+                state,
+                config,
+                table,
+            }),
+        })
     }
 
     /// Builds the app, binds `address` and serves until SIGINT or SIGTERM, then shuts down gracefully.
@@ -156,10 +173,7 @@ impl App {
     /// # Errors
     /// Build errors (see [`App::build`]) and a failure to bind.
     pub async fn listen(self, address: impl tokio::net::ToSocketAddrs) -> Result<()> {
-        let service = self.build()?;
-        let listener =
-            tokio::net::TcpListener::bind(address).await.map_err(|error| Error::io("failed to bind the address", error))?;
-        service.serve(listener).await
+        self.build()?.listen(address).await
     }
 
     /// Builds the app and serves `listener` until SIGINT or SIGTERM, then shuts down gracefully.

@@ -29,7 +29,11 @@ pub struct AppService {
 
 impl AppService {
     /// Answers one request. `remote_addr` is the peer, when the request came over a socket.
-    pub fn handle(&self, request: http::Request<Body>, remote_addr: Option<SocketAddr>) -> ResponseFuture {
+    pub fn handle(
+        &self,
+        request: http::Request<Body>,
+        remote_addr: Option<SocketAddr>,
+    ) -> ResponseFuture {
         let (head, body) = request.into_parts();
         let mut params = ParamSpans::new();
         let table = &self.shared.table;
@@ -42,7 +46,10 @@ impl AppService {
             }
             Lookup::NotFound => {
                 let detail = format!("no route for {} {}", head.method, head.uri.path());
-                let response = render_for(&head.headers, Problem::new(StatusCode::NOT_FOUND, detail).into_response());
+                let response = render_for(
+                    &head.headers,
+                    Problem::new(StatusCode::NOT_FOUND, detail).into_response(),
+                );
                 return self.ready(response, is_head);
             }
         };
@@ -89,7 +96,10 @@ fn answer_without_route(head: &http::request::Parts, allow: Option<&HeaderValue>
         StatusCode::NO_CONTENT.into_response()
     } else {
         let detail = format!("{} is not allowed on {}", head.method, head.uri.path());
-        render_for(&head.headers, Problem::new(StatusCode::METHOD_NOT_ALLOWED, detail).into_response())
+        render_for(
+            &head.headers,
+            Problem::new(StatusCode::METHOD_NOT_ALLOWED, detail).into_response(),
+        )
     };
     if let Some(allow) = allow {
         response.headers_mut().insert(ALLOW, allow.clone());
@@ -99,7 +109,9 @@ fn answer_without_route(head: &http::request::Parts, allow: Option<&HeaderValue>
 
 impl fmt::Debug for AppService {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AppService").field("routes", &self.shared.table).finish()
+        f.debug_struct("AppService")
+            .field("routes", &self.shared.table)
+            .finish()
     }
 }
 
@@ -116,15 +128,26 @@ impl fmt::Display for RouteTableText<'_> {
             .routes()
             .map(|info| {
                 let methods: Vec<&str> = info.methods.iter().map(Method::as_str).collect();
-                let location = info.location.map(|location| location.to_string()).unwrap_or_default();
-                (methods.join(","), info.pattern.as_str(), info.name.as_str(), location)
+                let location = info
+                    .location
+                    .map(|location| location.to_string())
+                    .unwrap_or_default();
+                (
+                    methods.join(","),
+                    info.pattern.as_str(),
+                    info.name.as_str(),
+                    location,
+                )
             })
             .collect();
         let method_width = rows.iter().map(|row| row.0.len()).max().unwrap_or(0);
         let pattern_width = rows.iter().map(|row| row.1.len()).max().unwrap_or(0);
         let name_width = rows.iter().map(|row| row.2.len()).max().unwrap_or(0);
         for (methods, pattern, name, location) in &rows {
-            writeln!(f, "{methods:method_width$}  {pattern:pattern_width$}  {name:name_width$}  {location}")?;
+            writeln!(
+                f,
+                "{methods:method_width$}  {pattern:pattern_width$}  {name:name_width$}  {location}"
+            )?;
         }
         Ok(())
     }
@@ -154,9 +177,11 @@ impl Future for ResponseFuture {
             },
             Inner::Ready(response) => match response.take() {
                 Some(response) => response,
-                None => {
-                    Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "response polled after completion").into_response()
-                }
+                None => Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "response polled after completion",
+                )
+                .into_response(),
             },
         };
         if let Some(server) = self.server_header.take() {
@@ -180,7 +205,9 @@ impl fmt::Debug for ResponseFuture {
 fn strip_body(response: &mut Response) {
     if let Some(length) = http_body::Body::size_hint(response.body()).exact() {
         if !response.headers().contains_key(CONTENT_LENGTH) {
-            response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(length));
+            response
+                .headers_mut()
+                .insert(CONTENT_LENGTH, HeaderValue::from(length));
         }
     }
     *response.body_mut() = Body::empty();
@@ -199,7 +226,9 @@ impl hyper::service::Service<http::Request<hyper::body::Incoming>> for Connectio
     type Future = InfallibleFuture;
 
     fn call(&self, request: http::Request<hyper::body::Incoming>) -> Self::Future {
-        InfallibleFuture { inner: self.app.handle(request.map(Body::from), self.remote_addr) }
+        InfallibleFuture {
+            inner: self.app.handle(request.map(Body::from), self.remote_addr),
+        }
     }
 }
 

@@ -19,9 +19,15 @@ use crate::response::{IntoResponse, Problem, Response};
 pub struct Form<T>(pub T);
 
 pub(crate) fn has_content_type(parts: &RequestParts, expected: &str, suffix: Option<&str>) -> bool {
-    let Some(value) = parts.headers().get(http::header::CONTENT_TYPE) else { return false };
-    let Ok(text) = value.to_str() else { return false };
-    let Ok(mime) = text.parse::<mime::Mime>() else { return false };
+    let Some(value) = parts.headers().get(http::header::CONTENT_TYPE) else {
+        return false;
+    };
+    let Ok(text) = value.to_str() else {
+        return false;
+    };
+    let Ok(mime) = text.parse::<mime::Mime>() else {
+        return false;
+    };
     let essence = mime.essence_str();
     essence.eq_ignore_ascii_case(expected)
         || suffix.is_some_and(|suffix| mime.suffix().is_some_and(|found| found.as_str() == suffix))
@@ -37,13 +43,16 @@ impl<T: DeserializeOwned + Send> FromRequest for Form<T> {
             )
             .into());
         }
-        let bytes = body.collect_limited(parts.body_limit()).await.map_err(|error| {
-            match BodyRejection::from(error) {
+        let bytes = body
+            .collect_limited(parts.body_limit())
+            .await
+            .map_err(|error| match BodyRejection::from(error) {
                 BodyRejection::PayloadTooLarge(inner) => FormRejection::from(inner),
                 BodyRejection::BodyReadFailed(inner) => FormRejection::from(inner),
-                BodyRejection::InvalidUtf8(inner) => InvalidForm::new(inner.detail().to_owned()).into(),
-            }
-        })?;
+                BodyRejection::InvalidUtf8(inner) => {
+                    InvalidForm::new(inner.detail().to_owned()).into()
+                }
+            })?;
         serde_urlencoded::from_bytes(&bytes)
             .map(Form)
             .map_err(|error| InvalidForm::new(format!("invalid form body: {error}")).into())

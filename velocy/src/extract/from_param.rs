@@ -62,8 +62,27 @@ macro_rules! from_param_via_from_str {
 }
 
 from_param_via_from_str!(
-    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, f32, f64, bool, char,
-    std::num::NonZeroU32, std::num::NonZeroU64, std::net::IpAddr, std::net::Ipv4Addr, std::net::Ipv6Addr,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    f32,
+    f64,
+    bool,
+    char,
+    std::num::NonZeroU32,
+    std::num::NonZeroU64,
+    std::net::IpAddr,
+    std::net::Ipv4Addr,
+    std::net::Ipv6Addr,
 );
 
 impl FromParam for String {

@@ -239,7 +239,9 @@ impl From<crate::body::BodyReadError> for BodyRejection {
             crate::body::BodyReadError::TooLarge { .. } => {
                 Self::PayloadTooLarge(PayloadTooLarge::new(error.to_string()))
             }
-            crate::body::BodyReadError::Read(_) => Self::BodyReadFailed(BodyReadFailed::new(error.to_string())),
+            crate::body::BodyReadError::Read(_) => {
+                Self::BodyReadFailed(BodyReadFailed::new(error.to_string()))
+            }
         }
     }
 }

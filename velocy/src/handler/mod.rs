@@ -47,7 +47,10 @@ impl<H: Handler<Args>, Args: 'static> ErasedHandler for Erased<H, Args> {
 }
 
 pub(crate) fn erase<H: Handler<Args>, Args: 'static>(handler: H) -> Arc<dyn ErasedHandler> {
-    Arc::new(Erased { handler, _args: std::marker::PhantomData })
+    Arc::new(Erased {
+        handler,
+        _args: std::marker::PhantomData,
+    })
 }
 
 macro_rules! impl_handler {
@@ -101,12 +104,37 @@ impl_handler!((M1, T1, a1));
 impl_handler!((M1, T1, a1), (M2, T2, a2));
 impl_handler!((M1, T1, a1), (M2, T2, a2), (M3, T3, a3));
 impl_handler!((M1, T1, a1), (M2, T2, a2), (M3, T3, a3), (M4, T4, a4));
-impl_handler!((M1, T1, a1), (M2, T2, a2), (M3, T3, a3), (M4, T4, a4), (M5, T5, a5));
-impl_handler!((M1, T1, a1), (M2, T2, a2), (M3, T3, a3), (M4, T4, a4), (M5, T5, a5), (M6, T6, a6));
 impl_handler!(
-    (M1, T1, a1), (M2, T2, a2), (M3, T3, a3), (M4, T4, a4), (M5, T5, a5), (M6, T6, a6), (M7, T7, a7)
+    (M1, T1, a1),
+    (M2, T2, a2),
+    (M3, T3, a3),
+    (M4, T4, a4),
+    (M5, T5, a5)
 );
 impl_handler!(
-    (M1, T1, a1), (M2, T2, a2), (M3, T3, a3), (M4, T4, a4), (M5, T5, a5), (M6, T6, a6), (M7, T7, a7),
+    (M1, T1, a1),
+    (M2, T2, a2),
+    (M3, T3, a3),
+    (M4, T4, a4),
+    (M5, T5, a5),
+    (M6, T6, a6)
+);
+impl_handler!(
+    (M1, T1, a1),
+    (M2, T2, a2),
+    (M3, T3, a3),
+    (M4, T4, a4),
+    (M5, T5, a5),
+    (M6, T6, a6),
+    (M7, T7, a7)
+);
+impl_handler!(
+    (M1, T1, a1),
+    (M2, T2, a2),
+    (M3, T3, a3),
+    (M4, T4, a4),
+    (M5, T5, a5),
+    (M6, T6, a6),
+    (M7, T7, a7),
     (M8, T8, a8)
 );

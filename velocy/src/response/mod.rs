@@ -25,11 +25,11 @@ mod problem;
 mod redirect;
 
 pub use html::Html;
+pub(crate) use into_response::with_content_type as into_response_with_type;
 pub use into_response::IntoResponse;
 pub use parts::IntoResponseParts;
-pub use problem::Problem;
-pub(crate) use into_response::with_content_type as into_response_with_type;
 pub(crate) use problem::render_for;
+pub use problem::Problem;
 pub use redirect::Redirect;
 
 #[cfg(doc)]

@@ -39,7 +39,11 @@ impl MethodMap {
     pub(crate) fn get(&self, method: &Method) -> Option<u32> {
         match slot(method) {
             Some(index) => self.common[index],
-            None => self.other.iter().find(|(candidate, _)| candidate == method).map(|(_, id)| *id),
+            None => self
+                .other
+                .iter()
+                .find(|(candidate, _)| candidate == method)
+                .map(|(_, id)| *id),
         }
     }
 
@@ -60,7 +64,8 @@ impl MethodMap {
     pub(crate) fn seal(&mut self) {
         let mut names: Vec<&str> = Vec::new();
         for (index, method) in SLOT_METHODS.iter().enumerate() {
-            let implied = (*method == Method::HEAD && self.common[0].is_some()) || *method == Method::OPTIONS;
+            let implied =
+                (*method == Method::HEAD && self.common[0].is_some()) || *method == Method::OPTIONS;
             if self.common[index].is_some() || implied {
                 names.push(method.as_str());
             }
@@ -85,7 +90,10 @@ mod tests {
         map.insert(Method::GET, 0);
         map.insert(Method::from_bytes(b"PURGE").unwrap_or(Method::TRACE), 1);
         map.seal();
-        assert_eq!(map.allow().map(HeaderValue::as_bytes), Some(&b"GET, HEAD, OPTIONS, PURGE"[..]));
+        assert_eq!(
+            map.allow().map(HeaderValue::as_bytes),
+            Some(&b"GET, HEAD, OPTIONS, PURGE"[..])
+        );
         assert_eq!(map.get(&Method::GET), Some(0));
         assert_eq!(map.get(&Method::POST), None);
     }

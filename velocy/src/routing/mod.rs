@@ -23,9 +23,13 @@
 //! when no `HEAD` route exists; `OPTIONS` answers `204` with `Allow` when no `OPTIONS` route exists; a path
 //! that matches nothing answers `404 Not Found`.
 
+mod matcher;
 mod method;
 mod params;
-#[allow(dead_code, reason = "the grammar is shared with velocy-macros, which uses other parts of it")]
+#[allow(
+    dead_code,
+    reason = "the grammar is shared with velocy-macros, which uses other parts of it"
+)]
 pub(crate) mod pattern;
 mod route;
 mod router;
@@ -33,6 +37,7 @@ pub(crate) mod spec;
 pub(crate) mod table;
 mod trie;
 
+pub use matcher::{InsertPatternError, PathMatch, PathRouter};
 pub(crate) use params::ParamSpans;
 pub use route::{Route, RouteInfo};
 pub use router::Router;

@@ -18,6 +18,12 @@ impl ParamSpans {
         Self(SmallVec::new())
     }
 
+    /// Whether no parameter was captured.
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The span of parameter `index` (pattern order), if the matched route has that many.
     pub(crate) fn get(&self, index: usize) -> Option<Range<usize>> {
         self.0.get(index).map(|&(start, end)| start..end)
@@ -26,11 +32,6 @@ impl ParamSpans {
     /// How many parameters were captured.
     pub(crate) fn len(&self) -> usize {
         self.0.len()
-    }
-
-    /// Whether no parameter was captured.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 
     /// The spans in pattern order.

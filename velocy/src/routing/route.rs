@@ -53,7 +53,10 @@ impl fmt::Display for Location {
 
 impl From<&'static std::panic::Location<'static>> for Location {
     fn from(location: &'static std::panic::Location<'static>) -> Self {
-        Self { file: location.file(), line: location.line() }
+        Self {
+            file: location.file(),
+            line: location.line(),
+        }
     }
 }
 
@@ -124,7 +127,10 @@ impl Route {
                 methods,
                 pattern: spec.path.to_owned(),
                 name: spec.name.to_owned(),
-                location: Some(Location { file: spec.file, line: spec.line }),
+                location: Some(Location {
+                    file: spec.file,
+                    line: spec.line,
+                }),
                 problems,
             },
             handler: RouteHandler::Generated(spec.handler),
@@ -148,7 +154,11 @@ impl Route {
     pub(crate) fn prefixed(mut self, prefix: &str) -> Self {
         let prefix = prefix.trim_end_matches('/');
         self.info.pattern = if self.info.pattern == "/" {
-            if prefix.is_empty() { "/".to_owned() } else { prefix.to_owned() }
+            if prefix.is_empty() {
+                "/".to_owned()
+            } else {
+                prefix.to_owned()
+            }
         } else {
             format!("{prefix}{}", self.info.pattern)
         };
@@ -158,7 +168,9 @@ impl Route {
 
 impl fmt::Debug for Route {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Route").field("info", &self.info).finish_non_exhaustive()
+        f.debug_struct("Route")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
     }
 }
 

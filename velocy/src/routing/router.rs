@@ -59,7 +59,12 @@ impl Router {
 
     /// Adds every route of `router` with `prefix` (such as `/api/v2`) prepended to its pattern.
     pub fn nest(mut self, prefix: &str, router: Router) -> Self {
-        self.routes.extend(router.routes.into_iter().map(|route| route.prefixed(prefix)));
+        self.routes.extend(
+            router
+                .routes
+                .into_iter()
+                .map(|route| route.prefixed(prefix)),
+        );
         self
     }
 

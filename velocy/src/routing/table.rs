@@ -29,11 +29,19 @@ pub(crate) struct RouteTable {
 /// What routing found for a request.
 pub(crate) enum Lookup<'t> {
     /// A route answers the method.
-    Found { route: u32, handler: &'t RouteHandler },
+    Found {
+        route: u32,
+        handler: &'t RouteHandler,
+    },
     /// `HEAD` on a path with only `GET`: serve `GET` and drop the body.
-    HeadViaGet { route: u32, handler: &'t RouteHandler },
+    HeadViaGet {
+        route: u32,
+        handler: &'t RouteHandler,
+    },
     /// The path exists but not for this method; `OPTIONS` is answered with `Allow`, others get 405.
-    MethodNotAllowed { allow: Option<&'t http::HeaderValue> },
+    MethodNotAllowed {
+        allow: Option<&'t http::HeaderValue>,
+    },
     /// No route matches the path.
     NotFound,
 }
@@ -41,7 +49,11 @@ pub(crate) enum Lookup<'t> {
 impl RouteTable {
     /// Validates and compiles `routes`. Every problem is collected; the error lists them all.
     pub(crate) fn build(routes: Vec<Route>, state: &StateMap) -> Result<Self, Vec<String>> {
-        let mut table = Self { trie: Trie::new(), endpoints: Vec::new(), routes: Vec::new() };
+        let mut table = Self {
+            trie: Trie::new(),
+            endpoints: Vec::new(),
+            routes: Vec::new(),
+        };
         let mut problems = Vec::new();
         for route in routes {
             if let Err(mut found) = table.add(route, state) {
@@ -51,6 +63,7 @@ impl RouteTable {
         if !problems.is_empty() {
             return Err(problems);
         }
+        debug_assert_eq!(table.trie.len(), table.endpoints.len());
         for endpoint in &mut table.endpoints {
             endpoint.seal();
         }
@@ -58,8 +71,16 @@ impl RouteTable {
     }
 
     fn add(&mut self, route: Route, state: &StateMap) -> Result<(), Vec<String>> {
-        let Route { info, handler, requirements } = route;
-        let mut problems: Vec<String> = info.problems.iter().map(|problem| format!("{info}: {problem}")).collect();
+        let Route {
+            info,
+            handler,
+            requirements,
+        } = route;
+        let mut problems: Vec<String> = info
+            .problems
+            .iter()
+            .map(|problem| format!("{info}: {problem}"))
+            .collect();
         for (id, type_name) in &requirements.states {
             if !state.contains(*id) {
                 problems.push(format!(
@@ -75,7 +96,10 @@ impl RouteTable {
             Ok(parsed) => parsed,
             Err(errors) => {
                 for error in errors {
-                    let mut message = format!("{info}: invalid pattern {:?}: {}", info.pattern, error.message);
+                    let mut message = format!(
+                        "{info}: invalid pattern {:?}: {}",
+                        info.pattern, error.message
+                    );
                     if let Some(help) = error.help {
                         let _ = write!(message, " (help: {help})");
                     }
@@ -93,13 +117,18 @@ impl RouteTable {
                 endpoint_id
             }
             Err(super::trie::InsertError::Conflict { existing }) => *existing,
-            Err(super::trie::InsertError::InvalidRegex { message, .. }) => {
-                problems.push(format!("{info}: invalid regex constraint: {message}"));
+            Err(super::trie::InsertError::InvalidRegex { message, span }) => {
+                let regex = info.pattern.get(span).unwrap_or_default();
+                problems.push(format!(
+                    "{info}: invalid regex constraint `{regex}`: {message}"
+                ));
                 return Err(problems);
             }
         };
         for method in &info.methods {
-            if let Some(previous) = self.endpoints[endpoint as usize].insert(method.clone(), route_id) {
+            if let Some(previous) =
+                self.endpoints[endpoint as usize].insert(method.clone(), route_id)
+            {
                 let previous = &self.routes[previous as usize].info;
                 problems.push(format!(
                     "route conflict: {info} and {previous} both handle {method} {}",
@@ -110,23 +139,42 @@ impl RouteTable {
         if !problems.is_empty() {
             return Err(problems);
         }
-        self.routes.push(CompiledRoute { info, param_names, handler });
+        self.routes.push(CompiledRoute {
+            info,
+            param_names,
+            handler,
+        });
         Ok(())
     }
 
     /// Routes `method` and `path`, filling `params` with the parameter spans.
-    pub(crate) fn lookup(&self, method: &Method, path: &str, params: &mut ParamSpans) -> Lookup<'_> {
-        let Some(&endpoint) = self.trie.at(path, params) else { return Lookup::NotFound };
+    pub(crate) fn lookup(
+        &self,
+        method: &Method,
+        path: &str,
+        params: &mut ParamSpans,
+    ) -> Lookup<'_> {
+        let Some(&endpoint) = self.trie.at(path, params) else {
+            return Lookup::NotFound;
+        };
         let endpoint = &self.endpoints[endpoint as usize];
         if let Some(route) = endpoint.get(method) {
-            return Lookup::Found { route, handler: &self.routes[route as usize].handler };
+            return Lookup::Found {
+                route,
+                handler: &self.routes[route as usize].handler,
+            };
         }
         if *method == Method::HEAD {
             if let Some(route) = endpoint.get(&Method::GET) {
-                return Lookup::HeadViaGet { route, handler: &self.routes[route as usize].handler };
+                return Lookup::HeadViaGet {
+                    route,
+                    handler: &self.routes[route as usize].handler,
+                };
             }
         }
-        Lookup::MethodNotAllowed { allow: endpoint.allow() }
+        Lookup::MethodNotAllowed {
+            allow: endpoint.allow(),
+        }
     }
 
     /// The compiled route with id `index`.

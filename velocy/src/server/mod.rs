@@ -22,6 +22,17 @@ mod shutdown;
 pub use shutdown::{shutdown_signal, ShutdownHandle};
 
 impl AppService {
+    /// Binds `address` and serves until SIGINT or SIGTERM, then shuts down gracefully.
+    ///
+    /// # Errors
+    /// Failing to bind ([`Error::is_io`](crate::Error::is_io)).
+    pub async fn listen(self, address: impl tokio::net::ToSocketAddrs) -> Result<()> {
+        let listener = TcpListener::bind(address)
+            .await
+            .map_err(|error| crate::Error::io("failed to bind the address", error))?;
+        self.serve(listener).await
+    }
+
     /// Serves `listener` until SIGINT or SIGTERM, then shuts down gracefully.
     ///
     /// # Errors
@@ -78,7 +89,11 @@ impl AppService {
 
 fn connection_builder() -> auto::Builder<TokioExecutor> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder.http1().keep_alive(true).half_close(false).timer(hyper_util::rt::TokioTimer::new());
+    builder
+        .http1()
+        .keep_alive(true)
+        .half_close(false)
+        .timer(hyper_util::rt::TokioTimer::new());
     builder.http2().timer(hyper_util::rt::TokioTimer::new());
     builder
 }

@@ -103,8 +103,10 @@ impl TestRequest {
     /// # Panics
     /// When `value` does not serialize as a form.
     pub fn form<T: Serialize + ?Sized>(self, value: &T) -> Self {
-        let text = serde_urlencoded::to_string(value).expect("the test request's form body must serialize");
-        self.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(text)
+        let text = serde_urlencoded::to_string(value)
+            .expect("the test request's form body must serialize");
+        self.header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(text)
     }
 
     /// Sends the request and reads the whole response.
@@ -112,10 +114,17 @@ impl TestRequest {
     /// # Panics
     /// When the request is malformed (an invalid header or URI was given) or the response body fails.
     pub async fn send(self) -> TestResponse {
-        let request = self.request.body(self.body).expect("the test request must be valid");
+        let request = self
+            .request
+            .body(self.body)
+            .expect("the test request must be valid");
         let response = self.service.handle(request, None).await;
         let (parts, body) = response.into_parts();
-        let bytes = body.collect().await.expect("the response body must be readable").to_bytes();
+        let bytes = body
+            .collect()
+            .await
+            .expect("the response body must be readable")
+            .to_bytes();
         TestResponse::new(parts, bytes)
     }
 }

@@ -24,12 +24,19 @@ impl TestServer {
     /// Build errors, or failing to bind the port.
     pub async fn start(app: App) -> Result<Self> {
         let service = app.build()?;
-        let listener =
-            TcpListener::bind("127.0.0.1:0").await.map_err(|error| Error::io("failed to bind 127.0.0.1:0", error))?;
-        let address = listener.local_addr().map_err(|error| Error::io("failed to read the bound address", error))?;
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|error| Error::io("failed to bind 127.0.0.1:0", error))?;
+        let address = listener
+            .local_addr()
+            .map_err(|error| Error::io("failed to read the bound address", error))?;
         let shutdown = ShutdownHandle::new();
         let task = tokio::spawn(service.serve_with_shutdown(listener, shutdown.signal()));
-        Ok(Self { address, shutdown, task: Some(task) })
+        Ok(Self {
+            address,
+            shutdown,
+            task: Some(task),
+        })
     }
 
     /// The bound address.
@@ -49,7 +56,7 @@ impl TestServer {
     pub async fn shutdown(mut self) -> Result<()> {
         self.shutdown.shutdown();
         match self.task.take() {
-            Some(task) => task.await.map_err(|error| Error::internal(error))?,
+            Some(task) => task.await.map_err(Error::internal)?,
             None => Ok(()),
         }
     }

@@ -72,19 +72,22 @@ fn edges<T>(node: &Node<T>) -> Vec<Edge<'_, T>> {
             node: Some(child),
         })
         .collect();
-    edges.extend(node.constrained.iter().map(|constrained| Edge {
+    let Some(wildcards) = &node.wildcards else {
+        return edges;
+    };
+    edges.extend(wildcards.constrained.iter().map(|constrained| Edge {
         label: format!(":({})", constrained.source),
         value: constrained.node.value.as_ref(),
         node: Some(&constrained.node),
     }));
-    if let Some(param) = &node.param {
+    if let Some(param) = &wildcards.param {
         edges.push(Edge {
             label: String::from(":"),
             value: param.value.as_ref(),
             node: Some(param),
         });
     }
-    if let Some(catch_all) = &node.catch_all {
+    if let Some(catch_all) = &wildcards.catch_all {
         edges.push(Edge {
             label: String::from("*"),
             value: Some(catch_all),

@@ -13,14 +13,21 @@ pub(super) struct Node<T> {
     indices: Vec<u8>,
     /// The static children; no two start with the same byte.
     pub(super) children: Vec<Node<T>>,
-    /// The constrained parameters after this node, in insertion order.
-    pub(super) constrained: Vec<Constrained<T>>,
-    /// The plain parameter after this node.
-    pub(super) param: Option<Box<Node<T>>>,
-    /// The value of the catch-all route after this node.
-    pub(super) catch_all: Option<T>,
     /// The value of the route that ends exactly here.
     pub(super) value: Option<T>,
+    /// The parameters and catch-all after this node, boxed so that the many nodes without any stay
+    /// small and are skipped with one check.
+    pub(super) wildcards: Option<Box<Wildcards<T>>>,
+}
+
+/// What may follow a node at a segment boundary besides static text.
+pub(super) struct Wildcards<T> {
+    /// The constrained parameters, in insertion order.
+    pub(super) constrained: Vec<Constrained<T>>,
+    /// The plain parameter.
+    pub(super) param: Option<Node<T>>,
+    /// The value of the catch-all route.
+    pub(super) catch_all: Option<T>,
 }
 
 /// A parameter constrained by a regex, and the node after it.
@@ -57,10 +64,8 @@ impl<T> Node<T> {
             prefix: prefix.into(),
             indices: Vec::new(),
             children: Vec::new(),
-            constrained: Vec::new(),
-            param: None,
-            catch_all: None,
             value: None,
+            wildcards: None,
         }
     }
 
@@ -70,12 +75,9 @@ impl<T> Node<T> {
         for step in steps {
             node = match step {
                 Step::Static(bytes) => node.descend(&bytes),
-                Step::Param => node
-                    .param
-                    .get_or_insert_with(|| Box::new(Node::new(&[])))
-                    .as_mut(),
+                Step::Param => node.wildcards().param.get_or_insert_with(|| Node::new(&[])),
                 Step::Constrained { source, regex } => node.constrained_child(source, regex),
-                Step::CatchAll => return &mut node.catch_all,
+                Step::CatchAll => return &mut node.wildcards().catch_all,
             };
         }
         &mut node.value
@@ -115,29 +117,30 @@ impl<T> Node<T> {
         self.children.push(tail);
     }
 
+    /// The wildcards after this node, created empty if missing.
+    fn wildcards(&mut self) -> &mut Wildcards<T> {
+        self.wildcards.get_or_insert_with(|| {
+            Box::new(Wildcards {
+                constrained: Vec::new(),
+                param: None,
+                catch_all: None,
+            })
+        })
+    }
+
     /// The node after the constrained parameter with this regex, created if missing.
     fn constrained_child(&mut self, source: &str, regex: Regex) -> &mut Node<T> {
-        let existing = self.constrained.iter().position(|c| &*c.source == source);
+        let constrained = &mut self.wildcards().constrained;
+        let existing = constrained.iter().position(|c| &*c.source == source);
         let index = existing.unwrap_or_else(|| {
-            self.constrained.push(Constrained {
+            constrained.push(Constrained {
                 source: source.into(),
                 regex,
                 node: Node::new(&[]),
             });
-            self.constrained.len() - 1
+            constrained.len() - 1
         });
-        &mut self.constrained[index].node
-    }
-
-    /// The static child whose prefix starts with `byte`.
-    fn static_child(&self, byte: u8) -> Option<&Node<T>> {
-        let index = self.indices.iter().position(|&first| first == byte)?;
-        self.children.get(index)
-    }
-
-    /// Whether anything but static children follows this node.
-    fn has_dynamic(&self) -> bool {
-        self.param.is_some() || !self.constrained.is_empty() || self.catch_all.is_some()
+        &mut constrained[index].node
     }
 
     /// Matches `path[at..]` against what follows this node (whose prefix ends at `at`).
@@ -150,6 +153,18 @@ impl<T> Node<T> {
         at: usize,
         params: &mut ParamSpans,
     ) -> Option<&'n T> {
+        let mark = params.len();
+        let found = self.walk(path, at, params);
+        if found.is_none() {
+            params.truncate(mark);
+        }
+        found
+    }
+
+    /// The body of [`find`](Self::find): walks down the trie in a loop as long as there is only
+    /// one way to go, and recurses where a failure must fall back on another branch. May leave
+    /// spans behind when it fails.
+    fn walk<'n>(&'n self, path: &str, at: usize, params: &mut ParamSpans) -> Option<&'n T> {
         let bytes = path.as_bytes();
         let mut node = self;
         let mut at = at;
@@ -157,44 +172,63 @@ impl<T> Node<T> {
             let Some(&next) = bytes.get(at) else {
                 return node.value.as_ref();
             };
-            if let Some(child) = node.static_child(next) {
+            if let Some(index) = node.indices.iter().position(|&first| first == next) {
+                let child = &node.children[index];
                 let end = at + child.prefix.len();
-                if bytes.get(at..end) == Some(&*child.prefix) {
-                    if !node.has_dynamic() {
-                        // Nothing to fall back on: follow the child without recursing.
+                // The first byte is known to match.
+                if starts_with_at(bytes, at + 1, child.prefix.get(1..).unwrap_or_default()) {
+                    let Some(wildcards) = &node.wildcards else {
                         node = child;
                         at = end;
                         continue;
-                    }
+                    };
                     if let Some(value) = child.find(path, end, params) {
                         return Some(value);
                     }
+                    return wildcards.find(path, at, params);
                 }
             }
-            return node.find_dynamic(path, at, params);
+            let wildcards = node.wildcards.as_deref()?;
+            match wildcards {
+                // A lone parameter: nothing to fall back on, so keep walking.
+                Wildcards {
+                    constrained,
+                    param: Some(param),
+                    catch_all: None,
+                } if constrained.is_empty() => {
+                    let end = segment_end(bytes, at);
+                    if end == at {
+                        return None;
+                    }
+                    params.push(at, end);
+                    node = param;
+                    at = end;
+                }
+                _ => return wildcards.find(path, at, params),
+            }
         }
     }
+}
 
+impl<T> Wildcards<T> {
     /// Tries the constrained parameters, the parameter and the catch-all on the non-empty
     /// `path[at..]`, in that order.
-    fn find_dynamic<'n>(&'n self, path: &str, at: usize, params: &mut ParamSpans) -> Option<&'n T> {
+    fn find<'n>(&'n self, path: &str, at: usize, params: &mut ParamSpans) -> Option<&'n T> {
         let bytes = path.as_bytes();
         let mark = params.len();
         if self.param.is_some() || !self.constrained.is_empty() {
-            let end = bytes[at..]
-                .iter()
-                .position(|&byte| byte == b'/')
-                .map_or(bytes.len(), |offset| at + offset);
+            let end = segment_end(bytes, at);
             if end > at {
-                if let Some(segment) = path.get(at..end) {
-                    for constrained in &self.constrained {
-                        if constrained.regex.is_match(segment) {
-                            params.push(at, end);
-                            if let Some(value) = constrained.node.find(path, end, params) {
-                                return Some(value);
-                            }
-                            params.truncate(mark);
+                // A segment ends at a `/` or at the end of the path, both character boundaries,
+                // so `get` always succeeds.
+                let segment = path.get(at..end).unwrap_or_default();
+                for constrained in &self.constrained {
+                    if constrained.regex.is_match(segment) {
+                        params.push(at, end);
+                        if let Some(value) = constrained.node.find(path, end, params) {
+                            return Some(value);
                         }
+                        params.truncate(mark);
                     }
                 }
                 if let Some(param) = &self.param {
@@ -210,4 +244,21 @@ impl<T> Node<T> {
         params.push(at, bytes.len());
         Some(value)
     }
+}
+
+/// The end of the segment that starts at `at`: the index of the next `/`, or the path's length.
+fn segment_end(bytes: &[u8], at: usize) -> usize {
+    let mut end = at;
+    while end < bytes.len() && bytes[end] != b'/' {
+        end += 1;
+    }
+    end
+}
+
+/// Whether `bytes[at..]` starts with `prefix`.
+fn starts_with_at(bytes: &[u8], at: usize, prefix: &[u8]) -> bool {
+    // Prefixes are short: a plain loop beats calling `memcmp`.
+    bytes
+        .get(at..at + prefix.len())
+        .is_some_and(|slice| slice.iter().zip(prefix).all(|(left, right)| left == right))
 }

@@ -261,6 +261,18 @@ fn non_ascii_paths_are_matched_without_panicking() {
 }
 
 #[test]
+fn long_paths_neither_recurse_deeply_nor_panic() {
+    let trie = trie_of(&["/a/:x", "/a/b/c", "/:x/:y/z", "/s/*rest"]);
+    let long = format!("/a{}", "/b".repeat(100_000));
+    assert_no_match(&trie, &long);
+    let long = format!("/s{}", "/b".repeat(100_000));
+    let (route, params) = lookup(&trie, &long).unwrap();
+    assert_eq!(route, "/s/*rest");
+    assert_eq!(params[0].len(), long.len() - 3);
+    assert_no_match(&trie, &"/".repeat(100_000));
+}
+
+#[test]
 fn spans_index_the_path() {
     let trie = trie_of(&["/a/:x/b/:y"]);
     let mut params = ParamSpans::new();

@@ -1,0 +1,127 @@
+//! The users API, nested under `/api` by [`crate::app`].
+
+use serde::Serialize;
+use velocy::prelude::*;
+
+use crate::model::{NewUser, User, UserPatch};
+use crate::store::UserStore;
+
+/// Paging read from the query string by a derived extractor: `?page=2&per_page=10`.
+#[derive(Debug, FromRequestParts)]
+pub struct Paging {
+    /// The 1-based page; default 1.
+    #[query]
+    pub page: Option<u32>,
+    /// Users per page, 1 to 100; default 20.
+    #[query]
+    pub per_page: Option<u32>,
+}
+
+/// One page of users.
+#[derive(Debug, Serialize)]
+pub struct UserPage {
+    /// The users on this page.
+    pub users: Vec<User>,
+    /// The page number.
+    pub page: u32,
+    /// The page size.
+    pub per_page: u32,
+    /// How many users exist.
+    pub total: usize,
+}
+
+fn not_found(id: u64) -> Error {
+    Error::not_found(format!("no user with id {id}"))
+}
+
+/// `GET /api/users`: a page of users ordered by id.
+#[get("/users")]
+pub async fn list_users(
+    paging: Paging,
+    State(store): State<UserStore>,
+) -> Result<Json<UserPage>, Error> {
+    let page = paging.page.unwrap_or(1);
+    let per_page = paging.per_page.unwrap_or(20);
+    if page == 0 {
+        return Err(Error::bad_request("`page` starts at 1"));
+    }
+    if !(1..=100).contains(&per_page) {
+        return Err(Error::bad_request("`per_page` must be between 1 and 100"));
+    }
+    let offset = (page as usize - 1) * per_page as usize;
+    let users = store.list(offset, per_page as usize);
+    Ok(Json(UserPage {
+        users,
+        page,
+        per_page,
+        total: store.count(),
+    }))
+}
+
+/// `POST /api/users`: creates a user; `201 Created` with `Location: /api/users/{id}`.
+#[post("/users")]
+pub async fn create_user(
+    State(store): State<UserStore>,
+    Json(new): Json<NewUser>,
+) -> Result<(StatusCode, [(&'static str, String); 1], Json<User>), Error> {
+    new.validate()?;
+    let user = store.create(new);
+    let location = format!("/api/users/{}", user.id);
+    Ok((StatusCode::CREATED, [("location", location)], Json(user)))
+}
+
+/// `GET /api/users/:id`.
+#[get("/users/:id")]
+pub async fn get_user(id: u64, State(store): State<UserStore>) -> Result<Json<User>, Error> {
+    store.get(id).map(Json).ok_or_else(|| not_found(id))
+}
+
+/// `PUT /api/users/:id`: replaces name and email.
+#[put("/users/:id")]
+pub async fn replace_user(
+    id: u64,
+    State(store): State<UserStore>,
+    Json(new): Json<NewUser>,
+) -> Result<Json<User>, Error> {
+    new.validate()?;
+    store
+        .replace(id, new)
+        .map(Json)
+        .ok_or_else(|| not_found(id))
+}
+
+/// `PATCH /api/users/:id`: changes the given fields.
+#[patch("/users/:id")]
+pub async fn patch_user(
+    id: u64,
+    State(store): State<UserStore>,
+    Json(patch): Json<UserPatch>,
+) -> Result<Json<User>, Error> {
+    patch.validate()?;
+    store
+        .patch(id, patch)
+        .map(Json)
+        .ok_or_else(|| not_found(id))
+}
+
+/// `DELETE /api/users/:id`: `204 No Content`.
+#[delete("/users/:id")]
+pub async fn delete_user(id: u64, State(store): State<UserStore>) -> Result<StatusCode, Error> {
+    if store.delete(id) {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(not_found(id))
+    }
+}
+
+/// The users routes, to nest under a prefix.
+pub fn router() -> Router {
+    Router::new().routes(routes![
+        list_users,
+        create_user,
+        get_user,
+        replace_user,
+        patch_user,
+        delete_user
+    ])
+}

@@ -1,0 +1,10 @@
+//! End-to-end tests: every app is served on a real loopback socket and spoken to by a real HTTP client
+//! (hyper's) or by raw TCP where the bytes on the wire matter.
+
+#![allow(clippy::unwrap_used, missing_docs, unreachable_pub)]
+
+mod client;
+mod extractors;
+mod responses;
+mod routing;
+mod server;

@@ -1,0 +1,272 @@
+//! Unit tests of route parsing: which errors are found, and how arguments are bound.
+
+#![allow(clippy::unwrap_used)]
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::parse::{parse, ArgKind, Methods, Route};
+
+/// Parses `#[get(args)] item`.
+fn get(args: TokenStream, item: TokenStream) -> syn::Result<Route> {
+    parse(Methods::Fixed("GET"), args, &syn::parse2(item).unwrap())
+}
+
+/// The error text of a failed parse.
+fn error(result: syn::Result<Route>) -> String {
+    match result {
+        Ok(_) => panic!("expected an error"),
+        Err(errors) => errors
+            .into_iter()
+            .map(|error| error.to_string())
+            .collect::<Vec<_>>()
+            .join("\n---\n"),
+    }
+}
+
+#[test]
+fn binds_params_by_name_in_pattern_order() {
+    let route = get(
+        quote!("/orgs/:org/users/:id"),
+        quote!(
+            async fn f(id: u64, db: State<Db>, org: String) {}
+        ),
+    )
+    .unwrap();
+    let kinds: Vec<String> = route
+        .args
+        .iter()
+        .map(|arg| match &arg.kind {
+            ArgKind::Param { index, name } => format!("{name}@{index}"),
+            ArgKind::Extractor { known_body } => format!("extractor(body={known_body})"),
+        })
+        .collect();
+    assert_eq!(kinds, ["id@1", "extractor(body=false)", "org@0"]);
+    assert_eq!(route.shape, "/orgs/:/users/:");
+    assert_eq!(route.methods, ["GET"]);
+    assert_eq!(route.name, "f");
+}
+
+#[test]
+fn raw_identifiers_match_params() {
+    let route = get(
+        quote!("/kinds/:type"),
+        quote!(
+            async fn f(r#type: String) {}
+        ),
+    )
+    .unwrap();
+    assert!(matches!(&route.args[0].kind, ArgKind::Param { name, .. } if name == "type"));
+}
+
+#[test]
+fn catch_all_is_a_param() {
+    let route = get(
+        quote!("/files/*path"),
+        quote!(
+            async fn f(path: String) {}
+        ),
+    )
+    .unwrap();
+    assert!(matches!(
+        &route.args[0].kind,
+        ArgKind::Param { index: 0, .. }
+    ));
+}
+
+#[test]
+fn name_overrides_the_display_name() {
+    let route = get(
+        quote!("/", name = "home page"),
+        quote!(
+            async fn index() {}
+        ),
+    )
+    .unwrap();
+    assert_eq!(route.name, "home page");
+}
+
+#[test]
+fn every_error_is_reported_at_once() {
+    let text = error(get(
+        quote!("users/:1d", nmae = "x"),
+        quote!(
+            fn f<T>(&self) {}
+        ),
+    ));
+    for expected in [
+        "route must start with `/`",
+        "parameter name cannot start with a digit",
+        "unknown key `nmae` in `#[get]`",
+        "did you mean `name`?",
+        "route handlers must be `async`",
+        "route handlers cannot be generic",
+        "route handlers cannot take `self`",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn unmatched_param_names_the_function() {
+    let text = error(get(
+        quote!("/users/:id"),
+        quote!(
+            async fn show_user() {}
+        ),
+    ));
+    assert!(
+        text.contains("path parameter `id` has no matching argument"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`show_user` has no argument named `id`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn unmatched_param_suggests_renaming_a_close_argument() {
+    let text = error(get(
+        quote!("/users/:id"),
+        quote!(
+            async fn f(idd: u64) {}
+        ),
+    ));
+    assert!(text.contains("rename the argument `idd` to `id`"), "{text}");
+    assert!(
+        text.contains("argument `idd` does not match any path parameter"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `id`?"), "{text}");
+}
+
+#[test]
+fn scalar_without_param_suggests_adding_it() {
+    let text = error(get(
+        quote!("/users"),
+        quote!(
+            async fn f(page: u32) {}
+        ),
+    ));
+    assert!(text.contains("add `/:page` to the route"), "{text}");
+}
+
+#[test]
+fn strings_without_params_are_extractors() {
+    let route = get(
+        quote!("/"),
+        quote!(
+            async fn f(text: String) {}
+        ),
+    )
+    .unwrap();
+    assert!(matches!(
+        route.args[0].kind,
+        ArgKind::Extractor { known_body: true }
+    ));
+}
+
+#[test]
+fn two_known_body_extractors_are_rejected() {
+    let text = error(get(
+        quote!("/"),
+        quote!(
+            async fn f(a: Json<A>, b: Option<Bytes>) {}
+        ),
+    ));
+    assert!(
+        text.contains("only one argument that consumes the request body"),
+        "{text}"
+    );
+    assert!(text.contains("`Json<A>` already consumes it"), "{text}");
+}
+
+#[test]
+fn invalid_regexes_are_reported() {
+    let text = error(get(
+        quote!("/a/:id(a{2,1})"),
+        quote!(
+            async fn f(id: u64) {}
+        ),
+    ));
+    assert!(text.contains("invalid regex for `:id`"), "{text}");
+}
+
+#[test]
+fn valid_regexes_pass() {
+    let route = get(
+        quote!("/a/:id([0-9]{2,4})"),
+        quote!(
+            async fn f(id: u64) {}
+        ),
+    )
+    .unwrap();
+    assert_eq!(route.shape, "/a/:([0-9]{2,4})");
+}
+
+#[test]
+fn route_takes_method_lists() {
+    let route = parse(
+        Methods::Listed,
+        quote!(method = ["GET", "POST", "PROPFIND"], path = "/x"),
+        &syn::parse2(quote!(
+            async fn f() {}
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(route.methods, ["GET", "POST", "PROPFIND"]);
+}
+
+#[test]
+fn route_rejects_bad_methods() {
+    let func = syn::parse2(quote!(
+        async fn f() {}
+    ))
+    .unwrap();
+    let text = error(parse(
+        Methods::Listed,
+        quote!("/x", method = ["get"]),
+        &func,
+    ));
+    assert!(text.contains("HTTP methods are case-sensitive"), "{text}");
+    let text = error(parse(
+        Methods::Listed,
+        quote!("/x", method = ["GET", "GET"]),
+        &func,
+    ));
+    assert!(text.contains("`GET` is listed twice"), "{text}");
+    let text = error(parse(Methods::Listed, quote!("/x"), &func));
+    assert!(text.contains("missing `method`"), "{text}");
+    let text = error(parse(Methods::Listed, quote!("/x", method = []), &func));
+    assert!(text.contains("no methods given"), "{text}");
+}
+
+#[test]
+fn missing_route_has_a_help() {
+    let text = error(get(
+        quote!(),
+        quote!(
+            async fn f() {}
+        ),
+    ));
+    assert!(text.contains("missing route"), "{text}");
+    assert!(text.contains("#[get(\"/users/:id\")]"), "{text}");
+}
+
+#[test]
+fn references_and_impl_trait_are_rejected() {
+    let text = error(get(
+        quote!("/:name"),
+        quote!(
+            async fn f(name: &str, x: impl Sized) {}
+        ),
+    ));
+    assert!(
+        text.contains("handler arguments cannot be references"),
+        "{text}"
+    );
+    assert!(text.contains("take a `String`"), "{text}");
+    assert!(text.contains("cannot be `impl Trait`"), "{text}");
+}
