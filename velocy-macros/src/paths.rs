@@ -53,8 +53,6 @@ runtime_paths! {
     from_request => FromRequest;
     /// What routes need from the app.
     requirements => Requirements;
-    /// Records what one extractor needs.
-    declare => declare;
     /// A path parameter by index, parsed with `FromParam`.
     path_param => path_param;
     /// A path parameter by name, parsed with `FromParam`.

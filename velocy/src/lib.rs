@@ -61,10 +61,13 @@ extern crate self as velocy;
 
 pub mod app;
 pub mod body;
+pub mod context;
 mod error;
 pub mod extract;
 mod handler;
 mod json;
+pub mod lifecycle;
+pub mod middleware;
 pub mod negotiation;
 mod request;
 pub mod response;
@@ -106,6 +109,7 @@ pub mod __private {
         path_param_by_name, query_value, respond, Extract, ViaParts, ViaRequest,
     };
     pub use crate::extract::{FromParam, FromRequest, FromRequestParts, Requirements};
+    pub use crate::middleware::{IntoMiddleware, Middleware, Next};
     pub use crate::request::{Request, RequestParts};
     pub use crate::response::{IntoResponse, Response};
     pub use crate::routing::spec::{
@@ -113,6 +117,11 @@ pub mod __private {
     };
     pub use crate::routing::Route;
     pub use inventory;
+
+    /// Turns a `middleware = [..]` element into a shared middleware.
+    pub fn into_middleware<M: IntoMiddleware>(middleware: M) -> std::sync::Arc<dyn Middleware> {
+        middleware.into_middleware()
+    }
     pub use std;
     pub use tokio;
 }

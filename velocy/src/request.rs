@@ -41,6 +41,17 @@ impl Request {
         &mut self.parts
     }
 
+    /// The request head, writable only before routing (in before-request hooks): once a route matched,
+    /// the method, target and headers are read-only, so every later stage sees what routing saw. `None`
+    /// after routing. Extensions stay writable through [`RequestParts::extensions_mut`].
+    pub fn head_mut(&mut self) -> Option<&mut http::request::Parts> {
+        if self.parts.routed {
+            None
+        } else {
+            Some(&mut self.parts.head)
+        }
+    }
+
     /// The body.
     pub fn body_mut(&mut self) -> &mut Body {
         &mut self.body
@@ -71,6 +82,8 @@ pub struct RequestParts {
     pub(crate) head: http::request::Parts,
     pub(crate) params: ParamSpans,
     pub(crate) route: Option<usize>,
+    /// Routing has run (whether or not a route matched).
+    pub(crate) routed: bool,
     pub(crate) app: Arc<AppShared>,
     pub(crate) remote_addr: Option<SocketAddr>,
 }
@@ -99,11 +112,6 @@ impl RequestParts {
     /// The request headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.head.headers
-    }
-
-    /// The request headers, mutably.
-    pub fn headers_mut(&mut self) -> &mut HeaderMap {
-        &mut self.head.headers
     }
 
     /// Typed per-request values, written by middleware and read by handlers with

@@ -154,6 +154,9 @@ fn spec(route: &Route, func: &ItemFn) -> TokenStream {
             column: #column,
             handler: #handler,
             requirements: #requirements,
+            middleware: &[],
+            produces: &[],
+            consumes: &[],
         }
     }
 }
@@ -238,17 +241,21 @@ fn handler(route: &Route, func: &ItemFn) -> TokenStream {
     } else {
         quote!(let (__velocy_parts, _) = #request::into_parts(__velocy_request);)
     };
+    let steps = quote! {
+        #split
+        #(#params)*
+        #(#head)*
+        #(#body)*
+        let __velocy_output = #ident(#(#call_args),*).await;
+        #respond
+    };
+    // Spanned at the function's name, so that a future that is not `Send` is reported there.
+    let std_at_fn = paths::std(ident.span());
+    let future = quote_spanned!(ident.span()=> #std_at_fn::boxed::Box::pin(async move { #steps }));
     quote! {
         {
             fn __velocy_handler(__velocy_request: #request) -> #box_future<'static, #response> {
-                #std::boxed::Box::pin(async move {
-                    #split
-                    #(#params)*
-                    #(#head)*
-                    #(#body)*
-                    let __velocy_output = #ident(#(#call_args),*).await;
-                    #respond
-                })
+                #future
             }
             __velocy_handler
         }
@@ -279,10 +286,12 @@ fn requirements(route: &Route) -> TokenStream {
         .iter()
         .filter(|arg| matches!(arg.kind, ArgKind::Extractor { .. }))
         .map(|arg| {
+            // The same `<Ty as Extract<_>>` form as in the handler, so that a type that is not an
+            // extractor gets one error, not one per use.
             let ty = &arg.ty;
             let span = ty.span();
-            let declare = paths::declare(span);
-            quote_spanned!(span=> #declare::<_, #ty>(__velocy_requirements);)
+            let extract = paths::extract(span);
+            quote_spanned!(span=> <#ty as #extract<_>>::declare(__velocy_requirements);)
         })
         .collect();
     let param = if declarations.is_empty() {
@@ -308,7 +317,6 @@ fn body_checks(route: &Route, function: &str) -> TokenStream {
         .iter()
         .filter(|arg| matches!(arg.kind, ArgKind::Extractor { .. }))
         .collect();
-    let std = paths::std(Span::call_site());
     let mut checks = Vec::new();
     for (position, first) in extractors.iter().enumerate() {
         for second in &extractors[position + 1..] {
@@ -329,6 +337,7 @@ fn body_checks(route: &Route, function: &str) -> TokenStream {
             let first = consumes_body(first);
             let second_consumes = consumes_body(second);
             let span = second.ty.span();
+            let std = paths::std(span);
             checks.push(quote_spanned! {span=>
                 if #first && #second_consumes {
                     #std::panic!(#message);

@@ -35,7 +35,10 @@ pub(crate) fn expand(methods: Methods, args: TokenStream, item: TokenStream) -> 
         Err(errors) => {
             let mut output = item;
             output.extend(errors.to_compile_error());
-            output.extend(codegen::placeholder(&func));
+            // A method (it takes `self`) sits in an `impl`, where a struct cannot be declared.
+            if !matches!(func.sig.inputs.first(), Some(syn::FnArg::Receiver(_))) {
+                output.extend(codegen::placeholder(&func));
+            }
             output
         }
     };

@@ -1,9 +1,16 @@
 //! [`App`]: the application builder. Collects routes (explicit, nested, or discovered at link time), state
 //! and settings; [`App::build`] validates the whole route table before anything is served.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use http::StatusCode;
+
 use crate::error::{Error, Result};
+use crate::lifecycle::{
+    AfterResponse, BeforeRequest, ErrorSink, Lifecycle, PostResponse, StatusInterceptor,
+};
+use crate::middleware::{IntoMiddleware, Middleware};
 use crate::routing::spec::RouteRegistration;
 use crate::routing::table::RouteTable;
 use crate::routing::{Route, Router};
@@ -13,16 +20,19 @@ mod service;
 mod state_map;
 
 pub(crate) use config::Config;
-pub(crate) use service::ConnectionService;
 pub use service::{AppService, ResponseFuture, RouteTableText};
+pub(crate) use service::{ConnectionService, Dispatched};
 pub(crate) use state_map::StateMap;
 
-/// What every request of a built app shares: state, settings and the route table.
+/// What every request of a built app shares: state, settings, the route table and the lifecycle.
 #[derive(Debug)]
 pub(crate) struct AppShared {
     pub(crate) state: StateMap,
     pub(crate) config: Config,
     pub(crate) table: RouteTable,
+    pub(crate) lifecycle: Arc<Lifecycle>,
+    /// No hook, global middleware or interceptor: requests take the fast path.
+    pub(crate) trivial: bool,
 }
 
 /// The application builder.
@@ -40,13 +50,27 @@ pub(crate) struct AppShared {
 ///     App::new().routes(routes![hello]).listen("127.0.0.1:3000").await
 /// }
 /// ```
-#[derive(Debug, Default)]
+#[derive(Default)]
 #[must_use]
 pub struct App {
     router: Router,
     state: StateMap,
     config: Config,
     discover: bool,
+    lifecycle: Lifecycle,
+    middleware: Vec<Arc<dyn Middleware>>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("router", &self.router)
+            .field("config", &self.config)
+            .field("discover", &self.discover)
+            .field("lifecycle", &self.lifecycle)
+            .field("middleware", &self.middleware.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl App {
@@ -97,6 +121,58 @@ impl App {
         self
     }
 
+    /// Adds a global middleware: it runs for every request, 404s included, after routing (so it can read
+    /// the matched route) and outside every group and route middleware. Several run in the order added.
+    /// See [`crate::middleware`].
+    pub fn middleware(mut self, middleware: impl IntoMiddleware) -> Self {
+        self.middleware.push(middleware.into_middleware());
+        self
+    }
+
+    /// Adds a before-request hook: it runs before routing, in order of registration; the first to answer
+    /// ends the request. See [`crate::lifecycle`].
+    pub fn before_request(mut self, hook: impl BeforeRequest) -> Self {
+        self.lifecycle.before_request.push(Arc::new(hook));
+        self
+    }
+
+    /// Intercepts every response with `status` — from handlers, middleware or the framework (404, 405,
+    /// 413, 415, 500 after a panic…) — unless a router's own interceptor for that status applies first.
+    pub fn on_status(mut self, status: StatusCode, interceptor: impl StatusInterceptor) -> Self {
+        self.lifecycle
+            .interceptors
+            .push((status, Arc::new(interceptor)));
+        self
+    }
+
+    /// Adds an after-response hook: it may inspect or change the response before it is sent. These hooks
+    /// run in reverse order of registration.
+    pub fn after_response(mut self, hook: impl AfterResponse) -> Self {
+        self.lifecycle.after_response.push(Arc::new(hook));
+        self
+    }
+
+    /// Adds a post-response hook: it runs once the body was fully sent or failed, with the status, bytes
+    /// sent and duration — the place for access logs and metrics.
+    pub fn post_response(mut self, hook: impl PostResponse) -> Self {
+        self.lifecycle.post_response.push(Arc::new(hook));
+        self
+    }
+
+    /// Adds an error sink: it receives errors that abort a response after its head was sent (a failing
+    /// body stream) and connection errors.
+    pub fn on_error(mut self, sink: impl ErrorSink) -> Self {
+        self.lifecycle.error_sinks.push(Arc::new(sink));
+        self
+    }
+
+    /// Makes the current request reachable from anywhere in its task through
+    /// [`velocy::context::current`](crate::context::current); see [`crate::context`] for the cost.
+    pub fn request_context(mut self) -> Self {
+        self.lifecycle.request_context = true;
+        self
+    }
+
     /// The largest request body, in bytes, that buffering extractors (`Json`, `Form`, `Bytes`, `String`)
     /// accept; larger bodies answer `413 Payload Too Large`. Default: 2 MiB.
     pub fn body_limit(mut self, bytes: usize) -> Self {
@@ -133,8 +209,10 @@ impl App {
             state,
             config,
             discover,
+            mut lifecycle,
+            middleware,
         } = self;
-        let mut routes = router.into_routes();
+        let (mut routes, scopes) = router.into_parts();
         if discover {
             let before = routes.len();
             routes.extend(
@@ -148,7 +226,7 @@ impl App {
                 );
             }
         }
-        let table = RouteTable::build(routes, &state).map_err(|problems| {
+        let table = RouteTable::build(routes, scopes, &state).map_err(|problems| {
             let mut message = format!(
                 "the app cannot start: {} problem(s) in its routes",
                 problems.len()
@@ -159,12 +237,18 @@ impl App {
             }
             Error::build(message)
         })?;
+        lifecycle.middleware = Arc::from(middleware);
+        let trivial = lifecycle.is_trivial(table.has_scoped_interceptors());
+        let lifecycle = Arc::new(lifecycle);
+        let shared = AppShared {
+            state,
+            config,
+            table,
+            lifecycle,
+            trivial,
+        };
         Ok(AppService {
-            shared: std::sync::Arc::new(AppShared {
-                state,
-                config,
-                table,
-            }),
+            shared: Arc::new(shared),
         })
     }
 

@@ -9,22 +9,34 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use http::header::{HeaderValue, ALLOW, CONTENT_LENGTH, SERVER};
+use http::header::{HeaderValue, ALLOW, CONTENT_LENGTH, SERVER, VARY};
 use http::{Method, StatusCode};
 
 use super::AppShared;
 use crate::body::Body;
+use crate::lifecycle::poll_catching;
 use crate::request::{Request, RequestParts};
 use crate::response::{render_for, IntoResponse, Problem, Response};
 use crate::routing::spec::BoxFuture;
 use crate::routing::table::Lookup;
-use crate::routing::{ParamSpans, RouteInfo};
+use crate::routing::{Endpoint, ParamSpans, RouteInfo};
 
 /// A built, validated app: call [`AppService::handle`] with a request, serve it with
 /// [`AppService::serve`], or hand it to hyper as a `hyper::service::Service`. Cloning is cheap (one `Arc`).
 #[derive(Clone)]
 pub struct AppService {
     pub(crate) shared: Arc<AppShared>,
+}
+
+/// What routing decided for a request.
+pub(crate) enum Dispatched<'a> {
+    /// Run this endpoint; `vary_accept` when it was chosen by content negotiation.
+    Endpoint {
+        endpoint: &'a Endpoint,
+        vary_accept: bool,
+    },
+    /// Answer this (404, 405, 406, 415, or 204 to `OPTIONS`).
+    Ready(Response),
 }
 
 impl AppService {
@@ -35,43 +47,96 @@ impl AppService {
         remote_addr: Option<SocketAddr>,
     ) -> ResponseFuture {
         let (head, body) = request.into_parts();
-        let mut params = ParamSpans::new();
-        let table = &self.shared.table;
-        let is_head = head.method == Method::HEAD;
-        let (route, handler) = match table.lookup(&head.method, head.uri.path(), &mut params) {
-            Lookup::Found { route, handler } => (route, handler),
-            Lookup::HeadViaGet { route, handler } => (route, handler),
-            Lookup::MethodNotAllowed { allow } => {
-                return self.ready(answer_without_route(&head, allow), is_head);
-            }
-            Lookup::NotFound => {
-                let detail = format!("no route for {} {}", head.method, head.uri.path());
-                let response = render_for(
-                    &head.headers,
-                    Problem::new(StatusCode::NOT_FOUND, detail).into_response(),
-                );
-                return self.ready(response, is_head);
-            }
-        };
+        let strip_body = head.method == Method::HEAD;
         let parts = RequestParts {
             head,
-            params,
-            route: Some(route as usize),
+            params: ParamSpans::new(),
+            route: None,
+            routed: false,
             app: Arc::clone(&self.shared),
             remote_addr,
         };
+        let mut request = Request::from_parts(parts, body);
+        let server_header = self.shared.config.server_header.clone();
+        if !self.shared.trivial {
+            let finish = move |response: &mut Response, vary_accept: bool| {
+                finish_response(response, server_header, strip_body, vary_accept);
+            };
+            let future = crate::lifecycle::run(self.clone(), request, finish);
+            return ResponseFuture {
+                inner: Inner::Handler(Box::pin(future)),
+                finishing: None,
+            };
+        }
+        let (inner, vary_accept) = match self.route(&mut request) {
+            Dispatched::Endpoint {
+                endpoint,
+                vary_accept,
+            } => (Inner::Handler(endpoint.call(request)), vary_accept),
+            Dispatched::Ready(response) => (Inner::Ready(Some(response)), false),
+        };
         ResponseFuture {
-            inner: Inner::Handler(handler.call(Request::from_parts(parts, body))),
-            server_header: self.shared.config.server_header.clone(),
-            strip_body: is_head,
+            inner,
+            finishing: Some(Finishing {
+                server_header,
+                strip_body,
+                vary_accept,
+            }),
         }
     }
 
-    fn ready(&self, response: Response, strip_body: bool) -> ResponseFuture {
-        ResponseFuture {
-            inner: Inner::Ready(Some(response)),
-            server_header: self.shared.config.server_header.clone(),
-            strip_body,
+    /// Routes `request`: fills its route and parameters, and says what answers it.
+    pub(crate) fn route(&self, request: &mut Request) -> Dispatched<'_> {
+        let RequestParts {
+            head,
+            params,
+            route,
+            routed,
+            ..
+        } = request.parts_mut();
+        *routed = true;
+        match self.shared.table.lookup(head, params) {
+            Lookup::Found {
+                route: id,
+                endpoint,
+                negotiated,
+            } => {
+                *route = Some(id as usize);
+                Dispatched::Endpoint {
+                    endpoint,
+                    vary_accept: negotiated,
+                }
+            }
+            Lookup::MethodNotAllowed { allow } => {
+                Dispatched::Ready(answer_without_route(head, allow))
+            }
+            Lookup::NotFound => {
+                let detail = format!("no route for {} {}", head.method, head.uri.path());
+                Dispatched::Ready(render_for(
+                    &head.headers,
+                    Problem::new(StatusCode::NOT_FOUND, detail).into_response(),
+                ))
+            }
+            Lookup::NotAcceptable { available } => {
+                let detail = format!(
+                    "none of the available representations is acceptable; available: {}",
+                    available.join(", ")
+                );
+                let mut response = Problem::new(StatusCode::NOT_ACCEPTABLE, detail).into_response();
+                response
+                    .headers_mut()
+                    .insert(VARY, HeaderValue::from_static("accept"));
+                Dispatched::Ready(response)
+            }
+            Lookup::UnsupportedMediaType { accepted } => {
+                let detail = format!(
+                    "unsupported `Content-Type`; this route accepts: {}",
+                    accepted.join(", ")
+                );
+                let problem =
+                    Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, detail).into_response();
+                Dispatched::Ready(render_for(&head.headers, problem))
+            }
         }
     }
 
@@ -154,11 +219,17 @@ impl fmt::Display for RouteTableText<'_> {
 }
 
 /// The future of one response: the handler's future plus the finishing touches every response gets
-/// (`Server` header, no body for `HEAD`). No allocation beyond the handler's own future.
+/// (`Server` header, no body for `HEAD`). Panics in the handler become 500s here. No allocation beyond the
+/// handler's own future.
 pub struct ResponseFuture {
     inner: Inner,
+    finishing: Option<Finishing>,
+}
+
+struct Finishing {
     server_header: Option<HeaderValue>,
     strip_body: bool,
+    vary_accept: bool,
 }
 
 enum Inner {
@@ -171,7 +242,7 @@ impl Future for ResponseFuture {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
         let mut response = match &mut self.inner {
-            Inner::Handler(future) => match future.as_mut().poll(cx) {
+            Inner::Handler(future) => match poll_catching(future.as_mut(), cx) {
                 Poll::Ready(response) => response,
                 Poll::Pending => return Poll::Pending,
             },
@@ -184,11 +255,13 @@ impl Future for ResponseFuture {
                 .into_response(),
             },
         };
-        if let Some(server) = self.server_header.take() {
-            response.headers_mut().entry(SERVER).or_insert(server);
-        }
-        if self.strip_body {
-            strip_body(&mut response);
+        if let Some(finishing) = self.finishing.take() {
+            finish_response(
+                &mut response,
+                finishing.server_header,
+                finishing.strip_body,
+                finishing.vary_accept,
+            );
         }
         Poll::Ready(response)
     }
@@ -197,6 +270,26 @@ impl Future for ResponseFuture {
 impl fmt::Debug for ResponseFuture {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+/// The touches every response gets last: `Server`, `Vary: accept` after negotiation, no body for `HEAD`.
+pub(crate) fn finish_response(
+    response: &mut Response,
+    server_header: Option<HeaderValue>,
+    strip: bool,
+    vary_accept: bool,
+) {
+    if let Some(server) = server_header {
+        response.headers_mut().entry(SERVER).or_insert(server);
+    }
+    if vary_accept {
+        response
+            .headers_mut()
+            .append(VARY, HeaderValue::from_static("accept"));
+    }
+    if strip {
+        strip_body(response);
     }
 }
 

@@ -1,13 +1,14 @@
-//! Method dispatch for one path: which route answers which method, and the `Allow` header (RFC 9110 §10.2.1).
+//! Method dispatch for one path: which routes answer which method, and the `Allow` header
+//! (RFC 9110 §10.2.1).
 
 use http::{HeaderValue, Method};
 
 /// The routes of one path, by method. The seven common methods have fixed slots, so dispatch is an index,
-/// not a search.
+/// not a search. A slot holds several routes only when they differ by `produces`/`consumes`.
 #[derive(Debug, Default)]
 pub(crate) struct MethodMap {
-    common: [Option<u32>; 7],
-    other: Vec<(Method, u32)>,
+    common: [Vec<u32>; 7],
+    other: Vec<(Method, Vec<u32>)>,
     allow: Option<HeaderValue>,
 }
 
@@ -35,28 +36,31 @@ const SLOT_METHODS: [Method; 7] = [
 ];
 
 impl MethodMap {
-    /// The route answering `method` exactly.
-    pub(crate) fn get(&self, method: &Method) -> Option<u32> {
+    /// The routes answering `method` exactly, in registration order.
+    pub(crate) fn get(&self, method: &Method) -> &[u32] {
         match slot(method) {
-            Some(index) => self.common[index],
+            Some(index) => &self.common[index],
             None => self
                 .other
                 .iter()
                 .find(|(candidate, _)| candidate == method)
-                .map(|(_, id)| *id),
+                .map_or(&[], |(_, routes)| routes.as_slice()),
         }
     }
 
-    /// Binds `method` to route `id`; returns the route already bound to it, if any.
-    pub(crate) fn insert(&mut self, method: Method, id: u32) -> Option<u32> {
-        if let Some(existing) = self.get(&method) {
-            return Some(existing);
-        }
+    /// The routes already bound to `method`.
+    pub(crate) fn insert(&mut self, method: Method, id: u32) {
         match slot(&method) {
-            Some(index) => self.common[index] = Some(id),
-            None => self.other.push((method, id)),
+            Some(index) => self.common[index].push(id),
+            None => match self
+                .other
+                .iter_mut()
+                .find(|(candidate, _)| *candidate == method)
+            {
+                Some((_, routes)) => routes.push(id),
+                None => self.other.push((method, vec![id])),
+            },
         }
-        None
     }
 
     /// Computes the `Allow` value: every method with a route, plus `HEAD` when `GET` exists and `OPTIONS`
@@ -64,9 +68,9 @@ impl MethodMap {
     pub(crate) fn seal(&mut self) {
         let mut names: Vec<&str> = Vec::new();
         for (index, method) in SLOT_METHODS.iter().enumerate() {
-            let implied =
-                (*method == Method::HEAD && self.common[0].is_some()) || *method == Method::OPTIONS;
-            if self.common[index].is_some() || implied {
+            let implied = (*method == Method::HEAD && !self.common[0].is_empty())
+                || *method == Method::OPTIONS;
+            if !self.common[index].is_empty() || implied {
                 names.push(method.as_str());
             }
         }
@@ -94,14 +98,15 @@ mod tests {
             map.allow().map(HeaderValue::as_bytes),
             Some(&b"GET, HEAD, OPTIONS, PURGE"[..])
         );
-        assert_eq!(map.get(&Method::GET), Some(0));
-        assert_eq!(map.get(&Method::POST), None);
+        assert_eq!(map.get(&Method::GET), &[0]);
+        assert!(map.get(&Method::POST).is_empty());
     }
 
     #[test]
-    fn a_second_binding_reports_the_first() {
+    fn variants_accumulate_in_order() {
         let mut map = MethodMap::default();
-        assert_eq!(map.insert(Method::POST, 3), None);
-        assert_eq!(map.insert(Method::POST, 4), Some(3));
+        map.insert(Method::POST, 3);
+        map.insert(Method::POST, 4);
+        assert_eq!(map.get(&Method::POST), &[3, 4]);
     }
 }

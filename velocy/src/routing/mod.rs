@@ -32,13 +32,14 @@ mod params;
 )]
 pub(crate) mod pattern;
 mod route;
-mod router;
+pub(crate) mod router;
 pub(crate) mod spec;
 pub(crate) mod table;
 mod trie;
 
 pub use matcher::{InsertPatternError, PathMatch, PathRouter};
 pub(crate) use params::ParamSpans;
-pub use route::{Route, RouteInfo};
+pub(crate) use route::Endpoint;
+pub use route::{Location, Route, RouteInfo};
 pub use router::Router;
 pub(crate) use trie::Trie;

@@ -5,9 +5,13 @@ use std::sync::Arc;
 
 use http::Method;
 
+use http::StatusCode;
+
 use super::spec::{BoxFuture, HandlerFn, RouteSpec};
 use crate::extract::Requirements;
 use crate::handler::{ErasedHandler, Handler};
+use crate::lifecycle::StatusInterceptor;
+use crate::middleware::{IntoMiddleware, Middleware, Next, Terminal};
 use crate::request::Request;
 use crate::response::Response;
 
@@ -18,6 +22,10 @@ pub struct Route {
     pub(crate) info: RouteInfo,
     pub(crate) handler: RouteHandler,
     pub(crate) requirements: Requirements,
+    /// Group and route middleware, outermost first.
+    pub(crate) middleware: Vec<Arc<dyn Middleware>>,
+    /// Status interceptors of the routers the route belongs to, innermost first.
+    pub(crate) interceptors: Vec<(StatusCode, Arc<dyn StatusInterceptor>)>,
 }
 
 /// The description of a route: methods, pattern, handler name and where it was declared.
@@ -31,6 +39,10 @@ pub struct RouteInfo {
     pub name: String,
     /// `file:line` of the handler, for macro routes and routes added with `#[track_caller]` builders.
     pub location: Option<Location>,
+    /// Media types the route produces; routes on the same path and method are chosen among by `Accept`.
+    pub produces: Vec<String>,
+    /// Media types the route consumes; other `Content-Type`s answer 415.
+    pub consumes: Vec<String>,
     /// Problems found while describing the route (such as an invalid method name), reported when the app
     /// is built.
     pub(crate) problems: Vec<String>,
@@ -99,10 +111,14 @@ impl Route {
                 pattern: pattern.to_owned(),
                 name: std::any::type_name::<H>().to_owned(),
                 location: Some(std::panic::Location::caller().into()),
+                produces: Vec::new(),
+                consumes: Vec::new(),
                 problems: Vec::new(),
             },
             handler: RouteHandler::Erased(crate::handler::erase(handler)),
             requirements,
+            middleware: Vec::new(),
+            interceptors: Vec::new(),
         }
     }
 
@@ -131,10 +147,22 @@ impl Route {
                     file: spec.file,
                     line: spec.line,
                 }),
+                produces: spec
+                    .produces
+                    .iter()
+                    .map(|media| (*media).to_owned())
+                    .collect(),
+                consumes: spec
+                    .consumes
+                    .iter()
+                    .map(|media| (*media).to_owned())
+                    .collect(),
                 problems,
             },
             handler: RouteHandler::Generated(spec.handler),
             requirements,
+            middleware: spec.middleware.iter().map(|make| make()).collect(),
+            interceptors: Vec::new(),
         }
     }
 
@@ -147,6 +175,34 @@ impl Route {
     #[must_use]
     pub fn with_methods(mut self, methods: impl IntoIterator<Item = Method>) -> Self {
         self.info.methods = methods.into_iter().collect();
+        self
+    }
+
+    /// Adds a middleware to this route, inside any added before (the first added runs first).
+    pub fn middleware(mut self, middleware: impl IntoMiddleware) -> Self {
+        self.middleware.push(middleware.into_middleware());
+        self
+    }
+
+    /// Declares the media types this route produces (such as `application/json`). Routes on the same path
+    /// and method with different `produces` are chosen among by the request's `Accept` (RFC 9110 §12.5.1);
+    /// when none is acceptable the answer is 406 listing the available types.
+    pub fn produces<I, S>(mut self, media_types: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.info.produces = media_types.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Declares the media types this route consumes; a request with another `Content-Type` answers 415.
+    pub fn consumes<I, S>(mut self, media_types: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.info.consumes = media_types.into_iter().map(Into::into).collect();
         self
     }
 
@@ -163,6 +219,29 @@ impl Route {
             format!("{prefix}{}", self.info.pattern)
         };
         self
+    }
+}
+
+/// A route's handler with its middleware chain, as the table stores it; cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Endpoint {
+    pub(crate) chain: Option<Arc<[Arc<dyn Middleware>]>>,
+    pub(crate) handler: RouteHandler,
+}
+
+impl Endpoint {
+    /// Runs the chain (if any) and the handler.
+    pub(crate) fn call(&self, request: Request) -> BoxFuture<'static, Response> {
+        match &self.chain {
+            None => self.handler.call(request),
+            Some(chain) => {
+                let handler = Endpoint {
+                    chain: None,
+                    handler: self.handler.clone(),
+                };
+                Next::new(Arc::clone(chain), Terminal::Endpoint(handler)).run(request)
+            }
+        }
     }
 }
 

@@ -1,9 +1,13 @@
 //! [`Router`]: a group of routes that can be nested under a prefix or merged with another.
 
-use http::Method;
+use std::sync::Arc;
+
+use http::{Method, StatusCode};
 
 use super::route::Route;
 use crate::handler::Handler;
+use crate::lifecycle::StatusInterceptor;
+use crate::middleware::{IntoMiddleware, Middleware};
 
 /// A group of routes. Nest it under a prefix ([`Router::nest`]) or merge it into another
 /// ([`Router::merge`]); the whole table is validated when the app is built.
@@ -15,10 +19,30 @@ use crate::handler::Handler;
 /// let api = Router::new().nest("/api/v2", v2);
 /// assert_eq!(api.route_list()[0].info().pattern, "/api/v2/status");
 /// ```
-#[derive(Debug, Default, Clone)]
+#[derive(Default, Clone)]
 #[must_use]
 pub struct Router {
     routes: Vec<Route>,
+    middleware: Vec<Arc<dyn Middleware>>,
+    interceptors: Vec<(StatusCode, Arc<dyn StatusInterceptor>)>,
+    scopes: Vec<Scope>,
+}
+
+/// Status interceptors that apply under a path prefix, for responses that no route produced (404, 405).
+#[derive(Clone)]
+pub(crate) struct Scope {
+    pub(crate) prefix: String,
+    pub(crate) interceptors: Vec<(StatusCode, Arc<dyn StatusInterceptor>)>,
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field("routes", &self.routes)
+            .field("middleware", &self.middleware.len())
+            .field("interceptors", &self.interceptors.len())
+            .finish()
+    }
 }
 
 macro_rules! method_shortcut {
@@ -57,20 +81,40 @@ impl Router {
 
     method_shortcut!(get => GET, post => POST, put => PUT, patch => PATCH, delete => DELETE);
 
-    /// Adds every route of `router` with `prefix` (such as `/api/v2`) prepended to its pattern.
-    pub fn nest(mut self, prefix: &str, router: Router) -> Self {
-        self.routes.extend(
-            router
-                .routes
-                .into_iter()
-                .map(|route| route.prefixed(prefix)),
-        );
+    /// Adds a middleware that runs for every route of this router (including routes added later and
+    /// routes of nested routers), after routing and outside the routes' own middleware. Several run in the
+    /// order added.
+    pub fn middleware(mut self, middleware: impl IntoMiddleware) -> Self {
+        self.middleware.push(middleware.into_middleware());
         self
     }
 
-    /// Adds every route of `router` unchanged.
+    /// Intercepts responses with `status` from this router's routes, and the 404/405 answers for paths
+    /// under its prefix; an inner router's interceptor wins over an outer one's and over the app's.
+    pub fn on_status(mut self, status: StatusCode, interceptor: impl StatusInterceptor) -> Self {
+        self.interceptors.push((status, Arc::new(interceptor)));
+        self
+    }
+
+    /// Adds every route of `router` with `prefix` (such as `/api/v2`) prepended to its pattern.
+    pub fn nest(mut self, prefix: &str, router: Router) -> Self {
+        let (routes, scopes) = router.into_parts();
+        let prefix = prefix.trim_end_matches('/');
+        self.routes
+            .extend(routes.into_iter().map(|route| route.prefixed(prefix)));
+        self.scopes.extend(scopes.into_iter().map(|scope| Scope {
+            prefix: format!("{prefix}{}", scope.prefix),
+            interceptors: scope.interceptors,
+        }));
+        self
+    }
+
+    /// Adds every route of `router` unchanged (its middleware and interceptors still apply only to its
+    /// own routes).
     pub fn merge(mut self, router: Router) -> Self {
-        self.routes.extend(router.routes);
+        let (routes, scopes) = router.into_parts();
+        self.routes.extend(routes);
+        self.scopes.extend(scopes);
         self
     }
 
@@ -79,7 +123,26 @@ impl Router {
         &self.routes
     }
 
-    pub(crate) fn into_routes(self) -> Vec<Route> {
-        self.routes
+    /// The routes with this router's middleware and interceptors applied, and its interceptor scopes.
+    pub(crate) fn into_parts(self) -> (Vec<Route>, Vec<Scope>) {
+        let Self {
+            mut routes,
+            middleware,
+            interceptors,
+            mut scopes,
+        } = self;
+        for route in &mut routes {
+            if !middleware.is_empty() {
+                route.middleware.splice(0..0, middleware.iter().cloned());
+            }
+            route.interceptors.extend(interceptors.iter().cloned());
+        }
+        if !interceptors.is_empty() {
+            scopes.push(Scope {
+                prefix: String::new(),
+                interceptors,
+            });
+        }
+        (routes, scopes)
     }
 }

@@ -34,6 +34,12 @@ pub struct RouteSpec {
     pub handler: HandlerFn,
     /// Records what the handler's extractors need from the app.
     pub requirements: fn(&mut Requirements),
+    /// The route's own middleware, outermost first (`middleware = [a, b]`).
+    pub middleware: &'static [fn() -> std::sync::Arc<dyn crate::middleware::Middleware>],
+    /// Media types the route produces, chosen among by `Accept` (`produces = "application/json"`).
+    pub produces: &'static [&'static str],
+    /// Media types the route consumes, checked against `Content-Type` (`consumes = "application/json"`).
+    pub consumes: &'static [&'static str],
 }
 
 /// Implemented by the hidden type a route macro generates beside the handler, so `routes![handler]` can

@@ -3,20 +3,26 @@
 //! declarations), missing state — so a broken table never serves.
 
 use std::fmt::{self, Write as _};
+use std::sync::Arc;
 
-use http::Method;
+use http::{HeaderValue, Method};
 
 use super::method::MethodMap;
 use super::pattern;
-use super::route::{Route, RouteHandler, RouteInfo};
+use super::route::{Endpoint, Route, RouteInfo};
+use super::router::Scope;
 use super::{ParamSpans, Trie};
 use crate::app::StateMap;
+use crate::lifecycle::Interceptors;
+use crate::negotiation::{accept_ranges, quality_of};
+use crate::request::RequestParts;
 
 /// A route in the compiled table.
 pub(crate) struct CompiledRoute {
     pub(crate) info: RouteInfo,
     pub(crate) param_names: Box<[Box<str>]>,
-    pub(crate) handler: RouteHandler,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) interceptors: Option<Interceptors>,
 }
 
 /// The routes of the app, ready to match.
@@ -24,35 +30,50 @@ pub(crate) struct RouteTable {
     trie: Trie<u32>,
     endpoints: Vec<MethodMap>,
     routes: Vec<CompiledRoute>,
+    scopes: Vec<(String, Interceptors)>,
 }
 
 /// What routing found for a request.
 pub(crate) enum Lookup<'t> {
-    /// A route answers the method.
+    /// A route answers; `negotiated` when it was chosen by `Accept` among several or declares `produces`.
     Found {
         route: u32,
-        handler: &'t RouteHandler,
-    },
-    /// `HEAD` on a path with only `GET`: serve `GET` and drop the body.
-    HeadViaGet {
-        route: u32,
-        handler: &'t RouteHandler,
+        endpoint: &'t Endpoint,
+        negotiated: bool,
     },
     /// The path exists but not for this method; `OPTIONS` is answered with `Allow`, others get 405.
-    MethodNotAllowed {
-        allow: Option<&'t http::HeaderValue>,
-    },
+    MethodNotAllowed { allow: Option<&'t HeaderValue> },
+    /// The route(s) produce nothing the client accepts (406); lists what is available.
+    NotAcceptable { available: Vec<&'t str> },
+    /// The route(s) consume none of the request's `Content-Type` (415); lists what is accepted.
+    UnsupportedMediaType { accepted: Vec<&'t str> },
     /// No route matches the path.
     NotFound,
 }
 
+fn overlap(a: &[String], b: &[String]) -> bool {
+    a.is_empty()
+        || b.is_empty()
+        || a.iter()
+            .any(|x| b.iter().any(|y| x.eq_ignore_ascii_case(y)))
+}
+
 impl RouteTable {
     /// Validates and compiles `routes`. Every problem is collected; the error lists them all.
-    pub(crate) fn build(routes: Vec<Route>, state: &StateMap) -> Result<Self, Vec<String>> {
+    pub(crate) fn build(
+        routes: Vec<Route>,
+        scopes: Vec<Scope>,
+        state: &StateMap,
+    ) -> Result<Self, Vec<String>> {
+        let scopes = scopes
+            .into_iter()
+            .map(|scope| (scope.prefix, Arc::from(scope.interceptors)))
+            .collect();
         let mut table = Self {
             trie: Trie::new(),
             endpoints: Vec::new(),
             routes: Vec::new(),
+            scopes,
         };
         let mut problems = Vec::new();
         for route in routes {
@@ -75,6 +96,8 @@ impl RouteTable {
             info,
             handler,
             requirements,
+            middleware,
+            interceptors,
         } = route;
         let mut problems: Vec<String> = info
             .problems
@@ -91,6 +114,16 @@ impl RouteTable {
         }
         if info.methods.is_empty() {
             problems.push(format!("{info}: the route has no method"));
+        }
+        for media_type in info.produces.iter().chain(&info.consumes) {
+            if media_type
+                .parse::<mime::Mime>()
+                .map_or(true, |parsed| parsed.type_() == mime::STAR)
+            {
+                problems.push(format!(
+                    "{info}: {media_type:?} is not a media type such as `application/json`"
+                ));
+            }
         }
         let parsed = match pattern::parse(&info.pattern) {
             Ok(parsed) => parsed,
@@ -126,55 +159,154 @@ impl RouteTable {
             }
         };
         for method in &info.methods {
-            if let Some(previous) =
-                self.endpoints[endpoint as usize].insert(method.clone(), route_id)
-            {
+            for &previous in self.endpoints[endpoint as usize].get(method) {
                 let previous = &self.routes[previous as usize].info;
-                problems.push(format!(
-                    "route conflict: {info} and {previous} both handle {method} {}",
-                    info.pattern
-                ));
+                if overlap(&previous.produces, &info.produces)
+                    && overlap(&previous.consumes, &info.consumes)
+                {
+                    problems.push(format!(
+                        "route conflict: {info} and {previous} both handle {method} {}",
+                        info.pattern
+                    ));
+                }
             }
         }
         if !problems.is_empty() {
             return Err(problems);
         }
+        for method in &info.methods {
+            self.endpoints[endpoint as usize].insert(method.clone(), route_id);
+        }
+        let chain = (!middleware.is_empty()).then(|| Arc::from(middleware));
+        let interceptors = (!interceptors.is_empty()).then(|| Arc::from(interceptors));
         self.routes.push(CompiledRoute {
             info,
             param_names,
-            handler,
+            endpoint: Endpoint { chain, handler },
+            interceptors,
         });
         Ok(())
     }
 
-    /// Routes `method` and `path`, filling `params` with the parameter spans.
+    /// Routes the request `head`, filling `params` with the parameter spans.
     pub(crate) fn lookup(
         &self,
-        method: &Method,
-        path: &str,
+        head: &http::request::Parts,
         params: &mut ParamSpans,
     ) -> Lookup<'_> {
-        let Some(&endpoint) = self.trie.at(path, params) else {
+        let Some(&endpoint) = self.trie.at(head.uri.path(), params) else {
             return Lookup::NotFound;
         };
-        let endpoint = &self.endpoints[endpoint as usize];
-        if let Some(route) = endpoint.get(method) {
-            return Lookup::Found {
-                route,
-                handler: &self.routes[route as usize].handler,
-            };
+        let methods = &self.endpoints[endpoint as usize];
+        let mut candidates = methods.get(&head.method);
+        if candidates.is_empty() && head.method == Method::HEAD {
+            candidates = methods.get(&Method::GET);
         }
-        if *method == Method::HEAD {
-            if let Some(route) = endpoint.get(&Method::GET) {
-                return Lookup::HeadViaGet {
-                    route,
-                    handler: &self.routes[route as usize].handler,
-                };
+        match candidates {
+            [] => Lookup::MethodNotAllowed {
+                allow: methods.allow(),
+            },
+            [only] if self.routes[*only as usize].is_plain() => Lookup::Found {
+                route: *only,
+                endpoint: &self.routes[*only as usize].endpoint,
+                negotiated: false,
+            },
+            several => self.negotiate(several, &head.headers),
+        }
+    }
+
+    /// Chooses among routes that declare `consumes`/`produces` (RFC 9110 §12.5.1 for `Accept`).
+    fn negotiate(&self, candidates: &[u32], headers: &http::HeaderMap) -> Lookup<'_> {
+        let content_type = headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|text| text.parse::<mime::Mime>().ok());
+        let consumable: Vec<u32> = candidates
+            .iter()
+            .copied()
+            .filter(|&id| {
+                let consumes = &self.routes[id as usize].info.consumes;
+                consumes.is_empty()
+                    || content_type.as_ref().is_some_and(|found| {
+                        consumes
+                            .iter()
+                            .any(|accepted| found.essence_str().eq_ignore_ascii_case(accepted))
+                    })
+            })
+            .collect();
+        if consumable.is_empty() {
+            let accepted = candidates
+                .iter()
+                .flat_map(|&id| {
+                    self.routes[id as usize]
+                        .info
+                        .consumes
+                        .iter()
+                        .map(String::as_str)
+                })
+                .collect();
+            return Lookup::UnsupportedMediaType { accepted };
+        }
+        let ranges = accept_ranges(headers);
+        let mut best: Option<(u32, u16)> = None;
+        for &id in &consumable {
+            let produces = &self.routes[id as usize].info.produces;
+            let quality = if produces.is_empty() {
+                1
+            } else {
+                produces
+                    .iter()
+                    .map(|media| quality_of(&ranges, media))
+                    .max()
+                    .unwrap_or(0)
+            };
+            if quality > 0 && best.is_none_or(|(_, current)| quality > current) {
+                best = Some((id, quality));
             }
         }
-        Lookup::MethodNotAllowed {
-            allow: endpoint.allow(),
+        match best {
+            Some((route, _)) => Lookup::Found {
+                route,
+                endpoint: &self.routes[route as usize].endpoint,
+                negotiated: true,
+            },
+            None => Lookup::NotAcceptable {
+                available: consumable
+                    .iter()
+                    .flat_map(|&id| {
+                        self.routes[id as usize]
+                            .info
+                            .produces
+                            .iter()
+                            .map(String::as_str)
+                    })
+                    .collect(),
+            },
         }
+    }
+
+    /// The interceptors scoped to the request: its route's routers', or for an unrouted request those of
+    /// the nested router with the longest prefix containing its path.
+    pub(crate) fn interceptors_for(&self, parts: &RequestParts) -> Option<Interceptors> {
+        if let Some(route) = parts.route {
+            return self.routes[route].interceptors.clone();
+        }
+        let path = parts.path();
+        self.scopes
+            .iter()
+            .filter(|(prefix, _)| {
+                path.starts_with(prefix.as_str())
+                    && (path.len() == prefix.len()
+                        || path.as_bytes()[prefix.len()] == b'/'
+                        || prefix.is_empty())
+            })
+            .max_by_key(|(prefix, _)| prefix.len())
+            .map(|(_, interceptors)| Arc::clone(interceptors))
+    }
+
+    /// Whether any router declared interceptors.
+    pub(crate) fn has_scoped_interceptors(&self) -> bool {
+        !self.scopes.is_empty()
     }
 
     /// The compiled route with id `index`.
@@ -202,6 +334,11 @@ impl CompiledRoute {
     /// The route's parameter names in pattern order.
     pub(crate) fn param_names(&self) -> &[Box<str>] {
         &self.param_names
+    }
+
+    /// Whether the route declares neither `produces` nor `consumes`.
+    fn is_plain(&self) -> bool {
+        self.info.produces.is_empty() && self.info.consumes.is_empty()
     }
 }
 

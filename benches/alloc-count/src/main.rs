@@ -1,0 +1,300 @@
+//! Counts heap allocations per request, Velocy against raw hyper, with a counting global allocator.
+//!
+//! Two measurements, each for `GET /plaintext`, `GET /json`, `GET /users/:id` and `POST /echo`:
+//!
+//! * **in process**: the request goes straight to the app (`AppService::handle` for Velocy, the
+//!   `service_fn` for hyper) and the response body is collected; no socket, no HTTP parsing. This is the
+//!   framework's own cost.
+//! * **over a socket**: a real HTTP/1.1 keep-alive connection on 127.0.0.1 to each server, run on a
+//!   current-thread runtime; the client is a blocking thread with fixed buffers that allocates nothing, so
+//!   every allocation counted is the server's: hyper's connection handling plus the app.
+//!
+//! Requests are built before the counted window opens. Run with
+//! `cargo run --release -p alloc-count` from `benches/`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::future::Future;
+use std::hint::black_box;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use http::header::CONTENT_TYPE;
+use http::{Method, Request};
+use http_body_util::{BodyExt, Full};
+use hyper::service::{service_fn, Service};
+
+/// Counts every allocation (and reallocation) and the bytes asked for, then defers to the system allocator.
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+static BYTES: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged, so `System`'s guarantees
+// carry over; the counters are plain atomics and never allocate.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
+        // SAFETY: forwarded unchanged; the caller upholds `GlobalAlloc::alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
+        // SAFETY: as above.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from this allocator, that is from `System`, with `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        BYTES.fetch_add(new_size as u64, Ordering::Relaxed);
+        // SAFETY: as for `dealloc`; the caller upholds `realloc`'s contract.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const WARMUP: u64 = 1_000;
+const REQUESTS: u64 = 20_000;
+
+const ECHO_BODY: &str = r#"{"message":"Hello, World!","id":12345,"tags":["a","b"],"nested":{"ok":true,"n":1.5}}"#;
+
+/// Allocations and bytes per request.
+#[derive(Debug, Clone, Copy)]
+struct PerRequest {
+    allocations: f64,
+    bytes: f64,
+}
+
+fn counters() -> (u64, u64) {
+    (ALLOCATIONS.load(Ordering::Relaxed), BYTES.load(Ordering::Relaxed))
+}
+
+/// The four requests, as `(label, method, path, body)`.
+const ENDPOINTS: [(&str, Method, &str, &str); 4] = [
+    ("GET /plaintext", Method::GET, "/plaintext", ""),
+    ("GET /json", Method::GET, "/json", ""),
+    ("GET /users/:id", Method::GET, "/users/12345", ""),
+    ("POST /echo", Method::POST, "/echo", ECHO_BODY),
+];
+
+fn request<B>(method: &Method, path: &'static str, body: B) -> Request<B> {
+    let mut request = Request::new(body);
+    *request.method_mut() = method.clone();
+    *request.uri_mut() = http::Uri::from_static(path);
+    if *method == Method::POST {
+        request.headers_mut().insert(CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+    }
+    request
+}
+
+/// Runs `call` on fresh requests from `make`: a warm-up, then the counted requests, counting only from just
+/// after each request is built to just after its response body is collected and dropped.
+async fn in_process<R, Fut>(mut make: impl FnMut() -> R, mut call: impl FnMut(R) -> Fut) -> PerRequest
+where
+    Fut: Future<Output = Bytes>,
+{
+    for _ in 0..WARMUP {
+        black_box(call(make()).await);
+    }
+    let (mut allocations, mut bytes) = (0, 0);
+    for _ in 0..REQUESTS {
+        let request = make();
+        let before = counters();
+        black_box(call(request).await);
+        let after = counters();
+        allocations += after.0 - before.0;
+        bytes += after.1 - before.1;
+    }
+    PerRequest { allocations: allocations as f64 / REQUESTS as f64, bytes: bytes as f64 / REQUESTS as f64 }
+}
+
+async fn velocy_in_process(method: &Method, path: &'static str, body: &'static str) -> PerRequest {
+    let service = match bench_servers::velocy_app::app().build() {
+        Ok(service) => service,
+        Err(error) => panic!("the velocy app does not build: {error}"),
+    };
+    let service = &service;
+    in_process(
+        || request(method, path, velocy::Body::from(body)),
+        |request| async move {
+            let response = service.handle(request, None).await;
+            assert!(response.status().is_success(), "velocy answered {} to {path}", response.status());
+            collect(response.into_body()).await
+        },
+    )
+    .await
+}
+
+async fn hyper_in_process(method: &Method, path: &'static str, body: &'static str) -> PerRequest {
+    let service = service_fn(bench_servers::hyper_app::handle::<Full<Bytes>>);
+    let service = &service;
+    in_process(
+        || request(method, path, Full::new(Bytes::from_static(body.as_bytes()))),
+        |request| async move {
+            let response = match service.call(request).await {
+                Ok(response) => response,
+                Err(infallible) => match infallible {},
+            };
+            assert!(response.status().is_success(), "hyper answered {} to {path}", response.status());
+            collect(response.into_body()).await
+        },
+    )
+    .await
+}
+
+async fn collect<B>(body: B) -> Bytes
+where
+    B: http_body::Body<Data = Bytes>,
+    B::Error: std::fmt::Debug,
+{
+    match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) => panic!("reading the response body failed: {error:?}"),
+    }
+}
+
+/// Starts a server on a current-thread runtime in its own thread and returns its address.
+fn spawn_server(serve: impl FnOnce(tokio::net::TcpListener) -> std::pin::Pin<Box<dyn Future<Output = ()>>> + Send + 'static) -> SocketAddr {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+            sender.send(listener.local_addr().expect("local address")).expect("send the address");
+            serve(listener).await;
+        });
+    });
+    receiver.recv().expect("the server thread died before binding")
+}
+
+fn velocy_server() -> SocketAddr {
+    spawn_server(|listener| {
+        Box::pin(async move {
+            let service = bench_servers::velocy_app::app().build().expect("the velocy app builds");
+            let _ = service.serve_with_shutdown(listener, std::future::pending()).await;
+        })
+    })
+}
+
+fn hyper_server() -> SocketAddr {
+    spawn_server(|listener| {
+        Box::pin(async move {
+            let builder = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { continue };
+                let _ = stream.set_nodelay(true);
+                let builder = builder.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(bench_servers::hyper_app::handle::<hyper::body::Incoming>);
+                    let _ = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service).await;
+                });
+            }
+        })
+    })
+}
+
+/// Sends `request` (raw bytes) on a keep-alive connection over and over, reading each response whole into a
+/// fixed buffer; counts allocations from the first counted request to the last response.
+fn over_socket(address: SocketAddr, request: &[u8]) -> PerRequest {
+    let mut stream = TcpStream::connect(address).expect("connect to the server");
+    stream.set_nodelay(true).expect("nodelay");
+    let mut buffer = [0_u8; 4096];
+    let mut exchange = |stream: &mut TcpStream| {
+        stream.write_all(request).expect("write the request");
+        read_response(stream, &mut buffer);
+    };
+    for _ in 0..WARMUP {
+        exchange(&mut stream);
+    }
+    let before = counters();
+    for _ in 0..REQUESTS {
+        exchange(&mut stream);
+    }
+    let after = counters();
+    PerRequest {
+        allocations: (after.0 - before.0) as f64 / REQUESTS as f64,
+        bytes: (after.1 - before.1) as f64 / REQUESTS as f64,
+    }
+}
+
+/// Reads one response with a `Content-Length` body; panics on anything but a 2xx.
+fn read_response(stream: &mut TcpStream, buffer: &mut [u8]) {
+    let mut filled = 0;
+    loop {
+        let read = stream.read(&mut buffer[filled..]).expect("read the response");
+        assert!(read > 0, "the server closed the connection");
+        filled += read;
+        let Some(head_end) = find(&buffer[..filled], b"\r\n\r\n") else { continue };
+        let head = std::str::from_utf8(&buffer[..head_end]).expect("an ASCII response head");
+        assert!(head.starts_with("HTTP/1.1 2"), "unexpected response: {head}");
+        let length: usize = head
+            .lines()
+            .find_map(|line| {
+                let (name, value) = line.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse().ok())?
+            })
+            .expect("a Content-Length header");
+        if filled >= head_end + 4 + length {
+            assert_eq!(filled, head_end + 4 + length, "more bytes than one response");
+            return;
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|window| window == needle)
+}
+
+fn raw_request(method: &Method, path: &str, body: &str) -> Vec<u8> {
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    if !body.is_empty() {
+        request.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len()));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    request.into_bytes()
+}
+
+fn print_row(label: &str, velocy: PerRequest, hyper: PerRequest) {
+    println!(
+        "| {label} | {:.2} | {:.2} | {:+.2} | {:.0} | {:.0} |",
+        velocy.allocations,
+        hyper.allocations,
+        velocy.allocations - hyper.allocations,
+        velocy.bytes,
+        hyper.bytes
+    );
+}
+
+const HEADER: &str = "| request | Velocy allocs/req | raw hyper allocs/req | difference | Velocy bytes/req | raw hyper bytes/req |\n| --- | --- | --- | --- | --- | --- |";
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    println!("In process (app only: AppService::handle vs hyper service_fn), {REQUESTS} requests each:\n");
+    println!("{HEADER}");
+    for (label, method, path, body) in &ENDPOINTS {
+        let velocy = runtime.block_on(velocy_in_process(method, path, body));
+        let hyper = runtime.block_on(hyper_in_process(method, path, body));
+        print_row(label, velocy, hyper);
+    }
+
+    println!("\nOver a keep-alive HTTP/1.1 connection (server on a current-thread runtime), {REQUESTS} requests each:\n");
+    println!("{HEADER}");
+    let velocy = velocy_server();
+    let hyper = hyper_server();
+    for (label, method, path, body) in &ENDPOINTS {
+        let request = raw_request(method, path, body);
+        print_row(label, over_socket(velocy, &request), over_socket(hyper, &request));
+    }
+}

@@ -1,0 +1,8 @@
+// `//` makes an empty segment.
+#![allow(unused)]
+use velocy::get;
+
+#[get("/users//posts")]
+async fn posts() {}
+
+fn main() {}

@@ -1,0 +1,8 @@
+// The route is required.
+#![allow(unused)]
+use velocy::get;
+
+#[get]
+async fn index() {}
+
+fn main() {}

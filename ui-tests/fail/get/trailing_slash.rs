@@ -1,0 +1,8 @@
+// A trailing `/` is an empty last segment.
+#![allow(unused)]
+use velocy::get;
+
+#[get("/users/")]
+async fn users() {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+// `#[velocy::main]` runs an `async fn`.
+#![allow(unused)]
+#[velocy::main]
+fn main() {}

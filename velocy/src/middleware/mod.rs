@@ -1,0 +1,151 @@
+//! Middleware: code that runs around handlers and may answer early.
+//!
+//! A middleware receives the [`Request`] and a [`Next`]; it either answers itself (a rejection: a rate
+//! limiter's 429, an auth check's 401) or calls [`Next::run`] and may change the response on the way out.
+//!
+//! ```
+//! use velocy::middleware::{from_fn, Next};
+//! use velocy::{Request, Response, IntoResponse, StatusCode};
+//!
+//! let require_key = from_fn(|request: Request, next: Next| async move {
+//!     if request.headers().contains_key("x-api-key") {
+//!         next.run(request).await
+//!     } else {
+//!         (StatusCode::UNAUTHORIZED, "missing x-api-key").into_response()
+//!     }
+//! });
+//! # let _ = require_key;
+//! ```
+//!
+//! Attach middleware at three scopes; the order is fixed (see the lifecycle guide in [`crate::lifecycle`]):
+//!
+//! | scope | how | runs |
+//! | --- | --- | --- |
+//! | global | [`App::middleware`](crate::App::middleware) | before routing, for every request (404s included) |
+//! | group | [`Router::middleware`](crate::Router::middleware) | after routing, for the router's routes |
+//! | route | `#[get("/x", middleware = [a, b])]` or [`Route::middleware`](crate::Route::middleware) | after routing, for that route |
+//!
+//! Requests go in global → group (outer router first) → route → handler, and responses come back out in
+//! reverse. Middleware that runs after routing sees the request head read-only
+//! ([`Request::head_mut`](crate::Request::head_mut) returns `None`); it may still add typed values to the
+//! extensions for handlers to read with [`Extension<T>`](crate::Extension).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::request::Request;
+use crate::response::{IntoResponse, Response};
+use crate::routing::spec::BoxFuture;
+use crate::routing::Endpoint;
+
+/// Code that runs around a handler; see the [module docs](self).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a middleware",
+    label = "not a middleware",
+    note = "a middleware is a `#[middleware] async fn`, a `velocy::middleware::from_fn(..)`, or a type \
+            implementing `velocy::middleware::Middleware`"
+)]
+pub trait Middleware: Send + Sync + 'static {
+    /// Handles `request`, calling `next.run(request)` to continue the chain.
+    fn call(&self, request: Request, next: Next) -> BoxFuture<'static, Response>;
+}
+
+/// The rest of the chain after a middleware: further middleware, then routing or the handler.
+#[must_use = "the request goes no further until `next.run(request)` is awaited"]
+pub struct Next {
+    chain: Arc<[Arc<dyn Middleware>]>,
+    position: usize,
+    terminal: Terminal,
+}
+
+/// What runs after the last middleware of a chain.
+pub(crate) enum Terminal {
+    /// A route's endpoint: its own middleware chain, if any, then its handler.
+    Endpoint(Endpoint),
+    /// A response decided by routing (404, 405, …), returned through the global middleware.
+    Response(Response),
+}
+
+impl Next {
+    pub(crate) fn new(chain: Arc<[Arc<dyn Middleware>]>, terminal: Terminal) -> Self {
+        Self {
+            chain,
+            position: 0,
+            terminal,
+        }
+    }
+
+    /// Runs the rest of the chain for `request`.
+    pub fn run(self, request: Request) -> BoxFuture<'static, Response> {
+        match self.chain.get(self.position) {
+            Some(middleware) => {
+                let middleware = Arc::clone(middleware);
+                let next = Self {
+                    chain: self.chain,
+                    position: self.position + 1,
+                    terminal: self.terminal,
+                };
+                middleware.call(request, next)
+            }
+            None => match self.terminal {
+                Terminal::Endpoint(endpoint) => endpoint.call(request),
+                Terminal::Response(response) => Box::pin(std::future::ready(response)),
+            },
+        }
+    }
+}
+
+impl std::fmt::Debug for Next {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Next")
+            .field("remaining", &(self.chain.len() - self.position))
+            .finish()
+    }
+}
+
+/// A middleware made from an async function or closure `Fn(Request, Next) -> impl IntoResponse`; see
+/// [`from_fn`].
+#[derive(Clone, Copy)]
+pub struct FromFn<F> {
+    function: F,
+}
+
+/// Makes a middleware from an async function or closure taking the request and [`Next`].
+pub fn from_fn<F, Fut, R>(function: F) -> FromFn<F>
+where
+    F: Fn(Request, Next) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = R> + Send + 'static,
+    R: IntoResponse,
+{
+    FromFn { function }
+}
+
+impl<F, Fut, R> Middleware for FromFn<F>
+where
+    F: Fn(Request, Next) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = R> + Send + 'static,
+    R: IntoResponse,
+{
+    fn call(&self, request: Request, next: Next) -> BoxFuture<'static, Response> {
+        let future = (self.function)(request, next);
+        Box::pin(async move { future.await.into_response() })
+    }
+}
+
+impl<F> std::fmt::Debug for FromFn<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FromFn").finish_non_exhaustive()
+    }
+}
+
+/// Turns a value into a shared middleware; implemented for every [`Middleware`].
+pub trait IntoMiddleware {
+    /// The shared middleware.
+    fn into_middleware(self) -> Arc<dyn Middleware>;
+}
+
+impl<M: Middleware> IntoMiddleware for M {
+    fn into_middleware(self) -> Arc<dyn Middleware> {
+        Arc::new(self)
+    }
+}
