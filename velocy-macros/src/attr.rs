@@ -42,9 +42,7 @@ pub(crate) enum Value {
 impl Parse for Args {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let items = Punctuated::<Arg, Token![,]>::parse_terminated(input)?;
-        Ok(Args {
-            items: items.into_iter().collect(),
-        })
+        Ok(Args { items: items.into_iter().collect() })
     }
 }
 
@@ -77,10 +75,7 @@ impl Parse for Value {
             let content;
             let bracket = syn::bracketed!(content in input);
             let items = Punctuated::<Value, Token![,]>::parse_terminated(&content)?;
-            return Ok(Value::List(
-                bracket.span.join(),
-                items.into_iter().collect(),
-            ));
+            return Ok(Value::List(bracket.span.join(), items.into_iter().collect()));
         }
         match input.parse::<Expr>() {
             Ok(expr) => Ok(Value::Other(Box::new(expr))),
@@ -106,10 +101,8 @@ impl Value {
     pub(crate) fn into_str(self, what: &str) -> Result<LitStr, Diagnostic> {
         match self {
             Value::Str(lit) => Ok(lit),
-            other => Err(
-                Diagnostic::new(other.span(), format!("{what} must be a string literal"))
-                    .help(format!("write it in double quotes: {what} = \"...\"")),
-            ),
+            other => Err(Diagnostic::new(other.span(), format!("{what} must be a string literal"))
+                .help(format!("write it in double quotes: {what} = \"...\""))),
         }
     }
 }
@@ -124,17 +117,11 @@ impl Args {
 /// The error for a key the attribute does not know, suggesting the closest known one.
 pub(crate) fn unknown_key(key: &Ident, attribute: &str, known: &[&str]) -> Diagnostic {
     let name = key.to_string();
-    let diagnostic = Diagnostic::new(
-        key.span(),
-        format!("unknown key `{name}` in `#[{attribute}]`"),
-    );
+    let diagnostic = Diagnostic::new(key.span(), format!("unknown key `{name}` in `#[{attribute}]`"));
     match diag::closest(&name, known.iter().copied()) {
         Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
         None if known.is_empty() => diagnostic.help(format!("`#[{attribute}]` takes no keys")),
-        None => diagnostic.help(format!(
-            "the known keys are {}",
-            diag::list(known.iter().copied())
-        )),
+        None => diagnostic.help(format!("the known keys are {}", diag::list(known.iter().copied()))),
     }
 }
 
@@ -147,22 +134,11 @@ pub(crate) fn duplicate_key(key: &Ident) -> Diagnostic {
 ///
 /// `#[query = "key"]` and arguments other than one string literal are errors, with a help showing the
 /// accepted forms.
-pub(crate) fn optional_str_arg(
-    attr: &Attribute,
-    example: &str,
-) -> Result<Option<LitStr>, Diagnostic> {
-    let name = attr
-        .path()
-        .get_ident()
-        .map_or_else(String::new, ToString::to_string);
+pub(crate) fn optional_str_arg(attr: &Attribute, example: &str) -> Result<Option<LitStr>, Diagnostic> {
+    let name = attr.path().get_ident().map_or_else(String::new, ToString::to_string);
     let wrong = |span: Span| {
-        Diagnostic::new(
-            span,
-            format!("expected `#[{name}]` or `#[{name}(\"{example}\")]`"),
-        )
-        .help(format!(
-            "write the name as one string literal: `#[{name}(\"{example}\")]`"
-        ))
+        Diagnostic::new(span, format!("expected `#[{name}]` or `#[{name}(\"{example}\")]`"))
+            .help(format!("write the name as one string literal: `#[{name}(\"{example}\")]`"))
     };
     match &attr.meta {
         Meta::Path(_) => Ok(None),

@@ -8,10 +8,7 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 /// Prints `tokens`, the expansion of `macro_name` on `item`, when `VELOCY_MACROS_DEBUG` is `1`.
 pub(crate) fn print(macro_name: &str, item: &str, tokens: &TokenStream) {
     if std::env::var_os("VELOCY_MACROS_DEBUG").is_some_and(|value| value == "1") {
-        eprintln!(
-            "---- velocy-macros: {macro_name} on `{item}` expands to:\n{}\n----",
-            render(tokens)
-        );
+        eprintln!("---- velocy-macros: {macro_name} on `{item}` expands to:\n{}\n----", render(tokens));
     }
 }
 
@@ -19,11 +16,7 @@ pub(crate) fn print(macro_name: &str, item: &str, tokens: &TokenStream) {
 pub(crate) fn render(tokens: &TokenStream) -> String {
     let mut out = String::new();
     write_tokens(&mut out, tokens.clone(), 0);
-    out.lines()
-        .map(str::trim_end)
-        .filter(|line| !line.trim().is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+    out.lines().map(str::trim_end).filter(|line| !line.trim().is_empty()).collect::<Vec<_>>().join("\n")
 }
 
 /// Appends `tokens` to `out` at indentation `depth`.
@@ -55,9 +48,7 @@ fn write_tokens(out: &mut String, tokens: TokenStream, depth: usize) {
             TokenTree::Punct(punct) => {
                 let operator = matches!(punct.as_char(), '=' | '-');
                 if operator
-                    && !out.ends_with([
-                        ' ', '\n', '=', '!', '<', '>', '+', '-', '*', '/', '&', '|', '(',
-                    ])
+                    && !out.ends_with([' ', '\n', '=', '!', '<', '>', '+', '-', '*', '/', '&', '|', '('])
                 {
                     out.push(' ');
                 }
@@ -69,9 +60,7 @@ fn write_tokens(out: &mut String, tokens: TokenStream, depth: usize) {
                 }
             }
             other => {
-                if !out.is_empty()
-                    && !out.ends_with([' ', '\n', '(', '[', ':', '&', '<', '!', '\''])
-                {
+                if !out.is_empty() && !out.ends_with([' ', '\n', '(', '[', ':', '&', '<', '!', '\'']) {
                     out.push(' ');
                 }
                 out.push_str(&other.to_string());

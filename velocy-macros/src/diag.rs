@@ -17,7 +17,6 @@
 //!
 //! [`Literal::subspan`]: proc_macro2::Literal::subspan
 
-use std::fmt::Write as _;
 use std::ops::Range;
 
 use proc_macro2::{Span, TokenStream};
@@ -46,11 +45,7 @@ pub(crate) struct Diagnostic {
 impl Diagnostic {
     /// An error at `span`.
     pub(crate) fn new(span: Span, message: impl Into<String>) -> Self {
-        Diagnostic {
-            target: Target::Span(span),
-            message: message.into(),
-            lines: Vec::new(),
-        }
+        Diagnostic { target: Target::Span(span), message: message.into(), lines: Vec::new() }
     }
 
     /// An error covering all of `tokens` (from their first to their last token).
@@ -65,15 +60,33 @@ impl Diagnostic {
     /// An error about the bytes `range` of the value of the string literal `lit`.
     ///
     /// Points at exactly those bytes when the compiler can; otherwise points at the whole literal and
-    /// shows the literal with carets under `range`.
+    /// shows the literal as written with carets under `range`.
     pub(crate) fn in_str(lit: &LitStr, range: Range<usize>, message: impl Into<String>) -> Self {
         let value = lit.value();
-        if let Some(span) = str_subspan(lit, &value, range.clone()) {
+        let source = lit.token().to_string();
+        let offsets = source_offsets(&source, &value);
+        let in_source = offsets.as_ref().and_then(|offsets| {
+            let start = *offsets.get(range.start)?;
+            let end = *offsets.get(range.end)?;
+            Some(start..end.max(start))
+        });
+        if let Some(span) = in_source.clone().and_then(|range| lit.token().subspan(range)) {
             return Diagnostic::new(span, message);
         }
         let mut diagnostic = Diagnostic::new(lit.span(), message);
-        if range != (0..value.len()) {
-            diagnostic.lines.extend(caret_snippet(&value, range));
+        if range == (0..value.len()) {
+            return diagnostic;
+        }
+        match in_source {
+            Some(in_source) if !source.contains('\n') => {
+                diagnostic.lines.extend(caret_snippet(&source, in_source));
+            }
+            _ => {
+                let shown = format!("{value:?}");
+                let shifted = value.get(..range.start).map_or(0, escaped_len) + 1;
+                let width = value.get(range.clone()).map_or(1, escaped_len);
+                diagnostic.lines.extend(caret_snippet(&shown, shifted..shifted + width));
+            }
         }
         diagnostic
     }
@@ -155,10 +168,7 @@ impl Diagnostics {
     /// All errors recorded, as an `Err`; callers use it once they know something failed.
     pub(crate) fn fail<T>(self) -> syn::Result<T> {
         Err(self.errors.unwrap_or_else(|| {
-            syn::Error::new(
-                Span::call_site(),
-                "velocy-macros: internal error: failed without a reason",
-            )
+            syn::Error::new(Span::call_site(), "velocy-macros: internal error: failed without a reason")
         }))
     }
 
@@ -169,17 +179,6 @@ impl Diagnostics {
             None => Ok(value),
         }
     }
-}
-
-/// The span of the bytes `range` of `value` (the value of `lit`) inside the literal's source text.
-///
-/// `None` when the compiler cannot make sub-spans (stable Rust) or the range does not map.
-fn str_subspan(lit: &LitStr, value: &str, range: Range<usize>) -> Option<Span> {
-    let source = lit.token().to_string();
-    let offsets = source_offsets(&source, value)?;
-    let start = *offsets.get(range.start)?;
-    let end = *offsets.get(range.end)?;
-    lit.token().subspan(start..end.max(start))
 }
 
 /// For each byte of `value` (and one past its end), its byte offset in `source`, the literal's text.
@@ -212,18 +211,12 @@ pub(crate) fn source_offsets(source: &str, value: &str) -> Option<Vec<usize>> {
                 b'"' => (Some('"'), index + 2),
                 b'x' => {
                     let hex = source.get(index + 2..index + 4)?;
-                    (
-                        Some(char::from(u8::from_str_radix(hex, 16).ok()?)),
-                        index + 4,
-                    )
+                    (Some(char::from(u8::from_str_radix(hex, 16).ok()?)), index + 4)
                 }
                 b'u' => {
                     let close = index + source[index..].find('}')?;
                     let hex = source.get(index + 3..close)?.replace('_', "");
-                    (
-                        char::from_u32(u32::from_str_radix(&hex, 16).ok()?),
-                        close + 1,
-                    )
+                    (char::from_u32(u32::from_str_radix(&hex, 16).ok()?), close + 1)
                 }
                 b'\n' | b'\r' => {
                     let rest = &source[index + 1..];
@@ -246,25 +239,21 @@ pub(crate) fn source_offsets(source: &str, value: &str) -> Option<Vec<usize>> {
     (decoded == value).then_some(offsets)
 }
 
-/// The literal `value` quoted, and carets under the bytes `range`, as two message lines.
-pub(crate) fn caret_snippet(value: &str, range: Range<usize>) -> [String; 2] {
-    let shown = |text: &str| text.escape_debug().to_string();
-    let before = value
-        .get(..range.start)
-        .map_or(0, |text| shown(text).chars().count());
-    let width = value
-        .get(range.clone())
-        .map_or(1, |text| shown(text).chars().count().max(1));
-    let mut carets = String::new();
-    let _ = write!(carets, "  {}{}", " ".repeat(before + 1), "^".repeat(width));
-    [format!("  \"{}\"", shown(value)), carets]
+/// The length of `text` once escaped as in a `Debug`-printed string.
+fn escaped_len(text: &str) -> usize {
+    text.chars().map(|c| c.escape_debug().count()).sum()
+}
+
+/// `text` (one line) and carets under its bytes `range`, as two message lines.
+pub(crate) fn caret_snippet(text: &str, range: Range<usize>) -> [String; 2] {
+    let column = |end: usize| text.get(..end).map_or(end, |prefix| prefix.chars().count());
+    let start = column(range.start);
+    let width = column(range.end).saturating_sub(start).max(1);
+    [format!("  {text}"), format!("  {}{}", " ".repeat(start), "^".repeat(width))]
 }
 
 /// The candidate closest to `name` by edit distance, if it is close enough to be a likely typo.
-pub(crate) fn closest<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()
@@ -350,16 +339,28 @@ mod tests {
 
     #[test]
     fn carets_sit_under_the_range() {
-        let [line, carets] = caret_snippet("/users/:1d", 8..10);
+        let [line, carets] = caret_snippet("\"/users/:1d\"", 9..11);
         assert_eq!(line, "  \"/users/:1d\"");
         assert_eq!(carets, "           ^^");
         assert_eq!(carets.find('^'), line.find("1d"));
     }
 
     #[test]
-    fn carets_count_escaped_characters() {
-        let [line, carets] = caret_snippet("/a\tb", 3..4);
-        assert_eq!(carets.find('^'), line.find('b'));
+    fn snippets_show_the_literal_as_written() {
+        let lit: LitStr = syn::parse_quote!(r"/a/:id(\d{4,2})");
+        let diagnostic = Diagnostic::in_str(&lit, 9..14, "bad");
+        assert_eq!(diagnostic.lines[0], "  r\"/a/:id(\\d{4,2})\"");
+        assert_eq!(diagnostic.lines[1], "             ^^^^^");
+    }
+
+    #[test]
+    fn escaped_literals_map_to_the_source() {
+        let lit: LitStr = syn::parse_quote!("/a/:id(\\d+)/\u{e9}");
+        // The value is `/a/:id(\d+)/é`; point at `é` (bytes 12..14).
+        let diagnostic = Diagnostic::in_str(&lit, 12..14, "bad");
+        let caret = diagnostic.lines[1].find('^');
+        assert_eq!(caret, diagnostic.lines[0].find("\\u"));
+        assert_eq!(diagnostic.lines[1].matches('^').count(), 6);
     }
 
     #[test]

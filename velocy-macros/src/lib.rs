@@ -71,8 +71,12 @@ use route::Methods;
 ///
 /// Compile errors, each at its token: a malformed route, an invalid regex, a parameter without an
 /// argument, a scalar argument without a parameter, an argument that is neither a parameter nor an
-/// extractor, two body extractors, a handler that is not `async`, is generic or takes `self`, and unknown
-/// attribute keys.
+/// extractor, two body extractors, a handler that is not `async`, is generic or takes `self`, a second
+/// route attribute on the same function, and unknown attribute keys.
+///
+/// Route attributes go on free functions (at module level or inside a function body), one per function:
+/// the hidden type they declare cannot live in an `impl` block. To answer several methods, use
+/// [`macro@route`].
 ///
 /// # What it generates
 ///

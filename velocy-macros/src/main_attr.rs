@@ -26,11 +26,8 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let func = match syn::parse2::<ItemFn>(item.clone()) {
         Ok(func) => func,
         Err(_) => {
-            let error = Diagnostic::new(
-                Span::call_site(),
-                "`#[velocy::main]` goes on `async fn main`",
-            )
-            .help("write `#[velocy::main] async fn main() { .. }`");
+            let error = Diagnostic::new(Span::call_site(), "`#[velocy::main]` goes on `async fn main`")
+                .help("write `#[velocy::main] async fn main() { .. }`");
             let mut output = item;
             output.extend(syn::Error::from(error).to_compile_error());
             return output;
@@ -38,8 +35,19 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let output = match check(args, &func) {
         Ok(()) => generate(func),
-        Err(errors) => {
+        // A synchronous `main` is valid as it is.
+        Err(errors) if func.sig.asyncness.is_none() => {
             let mut output = item;
+            output.extend(errors.to_compile_error());
+            output
+        }
+        // An `async fn main` is not: generate the runtime anyway (without what was wrong), so that the
+        // errors above are the only ones.
+        Err(errors) => {
+            let mut func = func;
+            func.sig.inputs.clear();
+            func.sig.generics = syn::Generics::default();
+            let mut output = generate(func);
             output.extend(errors.to_compile_error());
             output
         }
@@ -58,8 +66,7 @@ fn check(args: TokenStream, func: &ItemFn) -> syn::Result<()> {
                     diagnostics.push(attr::unknown_key(&key, "velocy::main", &[]))
                 }
                 Arg::Positional(value) => diagnostics.push(
-                    Diagnostic::new(value.span(), "`#[velocy::main]` takes no arguments")
-                        .help("remove it"),
+                    Diagnostic::new(value.span(), "`#[velocy::main]` takes no arguments").help("remove it"),
                 ),
             }
         }
@@ -78,10 +85,8 @@ fn check(args: TokenStream, func: &ItemFn) -> syn::Result<()> {
         );
     }
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-        diagnostics.push(
-            Diagnostic::spanned(&sig.generics, "`main` cannot be generic")
-                .help("remove the generics"),
-        );
+        diagnostics
+            .push(Diagnostic::spanned(&sig.generics, "`main` cannot be generic").help("remove the generics"));
     }
     diagnostics.finish(())
 }
@@ -91,12 +96,7 @@ fn generate(func: ItemFn) -> TokenStream {
     let call_site = Span::call_site();
     let std = paths::std(call_site);
     let tokio = paths::tokio(call_site);
-    let ItemFn {
-        attrs,
-        vis,
-        mut sig,
-        block,
-    } = func;
+    let ItemFn { attrs, vis, mut sig, block } = func;
     sig.asyncness = None;
     let output: Type = match &sig.output {
         ReturnType::Default => syn::parse_quote!(()),
@@ -120,5 +120,45 @@ fn generate(func: ItemFn) -> TokenStream {
                 .expect("velocy: cannot start the tokio runtime")
                 .block_on(__velocy_main)
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use quote::quote;
+
+    #[test]
+    fn builds_a_runtime_and_keeps_the_return_type() {
+        let output = super::expand(
+            quote!(),
+            quote!(
+                async fn main() -> Result<(), E> {
+                    run().await?;
+                    Ok(())
+                }
+            ),
+        );
+        let text = output.to_string();
+        assert!(text.starts_with("fn main () -> Result < () , E >"), "{text}");
+        assert!(text.contains("Future < Output = Result < () , E > >"), "{text}");
+        assert!(text.contains("new_multi_thread"), "{text}");
+        assert!(!text.contains("compile_error"), "{text}");
+    }
+
+    #[test]
+    fn reports_every_problem() {
+        let output = super::expand(
+            quote!(flavor = "x"),
+            quote!(
+                async fn main<T>(port: u16) {}
+            ),
+        )
+        .to_string();
+        for expected in ["unknown key `flavor`", "cannot take arguments", "cannot be generic"] {
+            assert!(output.contains(expected), "missing {expected:?} in {output}");
+        }
+        // The async fn is still turned into a synchronous main, so rustc adds no error of its own.
+        assert!(output.starts_with("fn main ()"), "{output}");
     }
 }

@@ -41,10 +41,6 @@ runtime_paths! {
     box_future => BoxFuture;
     /// The adapter over both extractor traits.
     extract => Extract;
-    /// Marks head extractors in `Extract<M>`.
-    via_parts => ViaParts;
-    /// Marks body extractors in `Extract<M>`.
-    via_request => ViaRequest;
     /// Parses one path parameter, query value or header.
     from_param => FromParam;
     /// The trait derived by `#[derive(FromRequestParts)]`.

@@ -63,8 +63,9 @@ fn parse(input: TokenStream) -> syn::Result<Vec<Entry>> {
             }
             other => {
                 diagnostics.push(
-                    Diagnostic::spanned(&other, "expected the name of a route handler")
-                        .help("list functions annotated with a route attribute: `routes![index, users::show]`"),
+                    Diagnostic::spanned(&other, "expected the name of a route handler").help(
+                        "list functions annotated with a route attribute: `routes![index, users::show]`",
+                    ),
                 );
                 continue;
             }
@@ -118,10 +119,7 @@ fn pair_checks(entries: &[Entry]) -> TokenStream {
     let mut checks = Vec::new();
     for (position, first) in entries.iter().enumerate() {
         for second in &entries[position + 1..] {
-            let prefix = format!(
-                "`{}` and `{}` in this routes![] both handle ",
-                first.text, second.text
-            );
+            let prefix = format!("`{}` and `{}` in this routes![] both handle ", first.text, second.text);
             let first_spec = spec(first);
             let second_spec = spec(second);
             let span = second.path.span();
@@ -213,10 +211,7 @@ mod tests {
     #[test]
     fn rejects_a_path_listed_twice() {
         let error = super::parse(quote!(a, m::b, m::b)).err().unwrap();
-        assert!(
-            error.to_string().contains("`m::b` is listed twice"),
-            "{error}"
-        );
+        assert!(error.to_string().contains("`m::b` is listed twice"), "{error}");
     }
 
     #[test]

@@ -210,6 +210,12 @@ where
     E: std::error::Error + Send + Sync + 'static,
 {
     fn from(source: E) -> Self {
+        // Store errors know their status (404 not found, 409 conflict): keep it through `?`.
+        #[cfg(feature = "store")]
+        let source = match crate::store::into_http_error(source) {
+            Ok(error) => return error,
+            Err(source) => source,
+        };
         Self::internal(source)
     }
 }

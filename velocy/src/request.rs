@@ -86,6 +86,9 @@ pub struct RequestParts {
     pub(crate) routed: bool,
     pub(crate) app: Arc<AppShared>,
     pub(crate) remote_addr: Option<SocketAddr>,
+    /// A per-request override of the app's body limit, set by
+    /// [`BodyLimit`](crate::middleware::BodyLimit); `None` uses the app's.
+    pub(crate) body_limit: Option<usize>,
 }
 
 impl RequestParts {
@@ -174,8 +177,10 @@ impl RequestParts {
         self.app.state.get::<T>()
     }
 
-    /// The largest body, in bytes, that buffering extractors (`Json`, `Form`, `Bytes`, `String`) accept.
+    /// The largest body, in bytes, that buffering extractors (`Json`, `Form`, `Bytes`, `String`) accept:
+    /// the route's [`BodyLimit`](crate::middleware::BodyLimit) when one applies, otherwise the app's
+    /// [`App::body_limit`](crate::App::body_limit).
     pub fn body_limit(&self) -> usize {
-        self.app.config.body_limit
+        self.body_limit.unwrap_or(self.app.config.body_limit)
     }
 }

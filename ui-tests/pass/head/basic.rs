@@ -3,8 +3,8 @@ use velocy::test::TestClient;
 use velocy::{head, routes, App};
 
 #[head("/items/:id")]
-async fn exists(id: u64) -> [(&'static str, String); 1] {
-    [("x-id", id.to_string())]
+async fn exists(id: u64) -> ([(&'static str, String); 1], ()) {
+    ([("x-id", id.to_string())], ())
 }
 
 #[velocy::main]

@@ -3,8 +3,8 @@ use velocy::test::TestClient;
 use velocy::{options, routes, App};
 
 #[options("/upload")]
-async fn upload_options() -> [(&'static str, &'static str); 1] {
-    [("allow", "POST, OPTIONS")]
+async fn upload_options() -> ([(&'static str, &'static str); 1], ()) {
+    ([("allow", "POST, OPTIONS")], ())
 }
 
 #[velocy::main]

@@ -4,7 +4,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::from_request_parts::{construct, declarations, head_field, or_return};
+use super::from_request_parts::{construct, declarations, head_field, or_reject};
 use super::{Extractor, Source};
 use crate::paths;
 
@@ -20,23 +20,15 @@ pub(super) fn generate(extractor: &Extractor) -> TokenStream {
     let ident = &extractor.ident;
     let (impl_generics, ty_generics, where_clause) = extractor.generics.split_for_impl();
     let head = extractor.fields.iter().map(head_field);
-    let body_field = extractor
-        .fields
-        .iter()
-        .find(|field| matches!(field.source, Source::Body))
-        .map(|field| {
+    let body_field =
+        extractor.fields.iter().find(|field| matches!(field.source, Source::Body)).map(|field| {
             let var = &field.var;
             let ty = &field.ty;
             let span = ty.span();
-            let extract = paths::extract(span);
-            let via_request = paths::via_request(span);
-            let std = paths::std(span);
-            let value = or_return(quote_spanned! {span=>
-                <#ty as #extract<#via_request>>::extract(
-                    __velocy_parts,
-                    &mut #std::option::Option::Some(__velocy_body),
-                ).await
-            });
+            let from_request = paths::from_request(span);
+            let value = or_reject(
+                quote_spanned!(span=> <#ty as #from_request>::from_request(__velocy_parts, __velocy_body)),
+            );
             quote!(let #var = #value;)
         });
     let construct = construct(extractor);

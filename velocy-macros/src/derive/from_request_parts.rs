@@ -49,6 +49,9 @@ pub(super) fn construct(extractor: &Extractor) -> TokenStream {
 }
 
 /// The body of `requirements`: each extractor field's declaration, or nothing.
+///
+/// Extractor fields are named through their own trait (`<T as FromRequestParts>`) here and in
+/// [`head_field`], so that a field type that is not an extractor gets one error, not one per use.
 pub(super) fn declarations(extractor: &Extractor) -> TokenStream {
     let declarations: Vec<TokenStream> = extractor
         .fields
@@ -56,19 +59,32 @@ pub(super) fn declarations(extractor: &Extractor) -> TokenStream {
         .filter_map(|field| {
             let ty = &field.ty;
             let span = ty.span();
-            let via = match field.source {
-                Source::Extractor => paths::via_parts(span),
-                Source::Body => paths::via_request(span),
+            let extractor_trait = match field.source {
+                Source::Extractor => paths::from_request_parts(span),
+                Source::Body => paths::from_request(span),
                 _ => return None,
             };
-            let extract = paths::extract(span);
-            Some(quote_spanned!(span=> <#ty as #extract<#via>>::declare(__velocy_requirements);))
+            Some(quote_spanned!(span=> <#ty as #extractor_trait>::requirements(__velocy_requirements);))
         })
         .collect();
     if declarations.is_empty() {
         quote!(let _ = __velocy_requirements;)
     } else {
         quote!(#(#declarations)*)
+    }
+}
+
+/// `match future.await { Ok(value) => value, Err(rejection) => return Err(respond(parts, rejection)) }`.
+pub(super) fn or_reject(future: TokenStream) -> TokenStream {
+    let std = paths::std(Span::call_site());
+    let respond = paths::respond(Span::call_site());
+    quote! {
+        match #future.await {
+            #std::result::Result::Ok(value) => value,
+            #std::result::Result::Err(rejection) => {
+                return #std::result::Result::Err(#respond(__velocy_parts, rejection));
+            }
+        }
     }
 }
 
@@ -92,19 +108,10 @@ pub(super) fn head_field(field: &Field) -> TokenStream {
     let value = match &field.source {
         Source::Query(value) => keyed(value, span, paths::query_value, paths::missing_query),
         Source::Header(value) => keyed(value, span, paths::header_value, paths::missing_header),
-        Source::Param(value) => keyed(
-            value,
-            span,
-            paths::path_param_by_name,
-            paths::missing_path_param,
-        ),
+        Source::Param(value) => keyed(value, span, paths::path_param_by_name, paths::missing_path_param),
         Source::Extractor => {
-            let extract = paths::extract(span);
-            let via_parts = paths::via_parts(span);
-            let std = paths::std(span);
-            or_return(quote_spanned! {span=>
-                <#ty as #extract<#via_parts>>::extract(__velocy_parts, &mut #std::option::Option::None).await
-            })
+            let from_request_parts = paths::from_request_parts(span);
+            or_reject(quote_spanned!(span=> <#ty as #from_request_parts>::from_request_parts(__velocy_parts)))
         }
         Source::Body => return TokenStream::new(),
     };

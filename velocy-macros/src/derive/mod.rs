@@ -123,10 +123,7 @@ fn expand(derive: Derive, input: TokenStream) -> TokenStream {
 /// Reads and checks the struct.
 fn parse(derive: Derive, input: &DeriveInput) -> syn::Result<Extractor> {
     let mut diagnostics = Diagnostics::default();
-    let needs = format!(
-        "`#[derive({})]` needs a struct with named fields",
-        derive.name()
-    );
+    let needs = format!("`#[derive({})]` needs a struct with named fields", derive.name());
     let help = "name the fields, like `struct Params { page: u32 }`";
     let fields = match &input.data {
         Data::Struct(data) => match &data.fields {
@@ -155,15 +152,15 @@ fn parse(derive: Derive, input: &DeriveInput) -> syn::Result<Extractor> {
         let Some(source) = diagnostics.take(field_source(derive, field)) else {
             continue;
         };
-        if let (Source::Body, Some(attr_span)) = (&source, body_attr_span(field)) {
+        if let (Source::Body, Some(attr)) = (&source, body_attr(field)) {
             if body.is_some() {
                 diagnostics.push(
-                    Diagnostic::new(attr_span, "only one field can be `#[body]`")
+                    Diagnostic::spanned(attr, "only one field can be `#[body]`")
                         .note("the body can be read once")
                         .help("read the other values from the head: `#[query]`, `#[header]`, `#[param]`"),
                 );
             }
-            body = body.or(Some(attr_span));
+            body = body.or(Some(attr.span()));
         }
         checked.push(Field {
             var: format_ident!("__velocy_field_{}", ident.unraw()),
@@ -179,33 +176,21 @@ fn parse(derive: Derive, input: &DeriveInput) -> syn::Result<Extractor> {
         );
     }
     let generics = with_bounds(&input.generics, &checked);
-    diagnostics.finish(Extractor {
-        ident: input.ident.clone(),
-        generics,
-        fields: checked,
-    })
+    diagnostics.finish(Extractor { ident: input.ident.clone(), generics, fields: checked })
 }
 
-/// The span of a field's `#[body]` attribute.
-fn body_attr_span(field: &syn::Field) -> Option<Span> {
-    field
-        .attrs
-        .iter()
-        .find(|attr| attr.path().is_ident("body"))
-        .map(|attr| attr.span())
+/// A field's `#[body]` attribute.
+fn body_attr(field: &syn::Field) -> Option<&syn::Attribute> {
+    field.attrs.iter().find(|attr| attr.path().is_ident("body"))
 }
 
 /// Reads a field's attributes into its [`Source`].
 fn field_source(derive: Derive, field: &syn::Field) -> Result<Source, Diagnostic> {
-    let ident = field
-        .ident
-        .as_ref()
-        .map_or_else(String::new, |ident| ident.unraw().to_string());
+    let ident = field.ident.as_ref().map_or_else(String::new, |ident| ident.unraw().to_string());
     let mut source = None;
     for attr in &field.attrs {
-        let Some(kind) = ["query", "header", "param", "body"]
-            .into_iter()
-            .find(|name| attr.path().is_ident(name))
+        let Some(kind) =
+            ["query", "header", "param", "body"].into_iter().find(|name| attr.path().is_ident(name))
         else {
             continue;
         };
@@ -219,25 +204,20 @@ fn field_source(derive: Derive, field: &syn::Field) -> Result<Source, Diagnostic
         source = Some(match kind {
             "body" => {
                 if derive == Derive::Parts {
-                    return Err(Diagnostic::spanned(
-                        attr,
-                        "`#[body]` needs `#[derive(FromRequest)]`",
-                    )
-                    .note("`FromRequestParts` reads only the request head")
-                    .help("derive `FromRequest` instead"));
+                    return Err(Diagnostic::spanned(attr, "`#[body]` needs `#[derive(FromRequest)]`")
+                        .note("`FromRequestParts` reads only the request head")
+                        .help("derive `FromRequest` instead"));
                 }
                 if !matches!(attr.meta, syn::Meta::Path(_)) {
-                    return Err(Diagnostic::spanned(attr, "`#[body]` takes no arguments")
-                        .help("write `#[body]`"));
+                    return Err(
+                        Diagnostic::spanned(attr, "`#[body]` takes no arguments").help("write `#[body]`")
+                    );
                 }
                 Source::Body
             }
             "query" => {
                 let key = attr::optional_str_arg(attr, "page")?;
-                Source::Query(value(
-                    field,
-                    key.map_or_else(|| Ok(ident.clone()), |lit| check_key(&lit))?,
-                ))
+                Source::Query(value(field, key.map_or_else(|| Ok(ident.clone()), |lit| check_key(&lit))?))
             }
             "header" => {
                 let name = attr::optional_str_arg(attr, "x-api-key")?;
@@ -275,10 +255,8 @@ fn check_header(lit: &syn::LitStr) -> Result<String, Diagnostic> {
     let name = lit.value();
     let is_tchar = |byte: u8| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte);
     if name.is_empty() || !name.bytes().all(is_tchar) {
-        return Err(
-            Diagnostic::new(lit.span(), format!("`{name}` is not a valid header name"))
-                .help("header names are letters, digits and `!#$%&'*+-.^_`|~`, like `x-api-key`"),
-        );
+        return Err(Diagnostic::new(lit.span(), format!("`{name}` is not a valid header name"))
+            .help("header names are letters, digits and `!#$%&'*+-.^_`|~`, like `x-api-key`"));
     }
     Ok(name.to_ascii_lowercase())
 }
@@ -287,9 +265,7 @@ fn check_header(lit: &syn::LitStr) -> Result<String, Diagnostic> {
 fn check_param(lit: &syn::LitStr) -> Result<String, Diagnostic> {
     let name = lit.value();
     let mut bytes = name.bytes();
-    let valid = bytes
-        .next()
-        .is_some_and(|byte| byte.is_ascii_alphabetic() || byte == b'_')
+    let valid = bytes.next().is_some_and(|byte| byte.is_ascii_alphabetic() || byte == b'_')
         && bytes.all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
     if !valid {
         return Err(Diagnostic::new(lit.span(), format!("`{name}` is not a path parameter name"))
@@ -301,27 +277,15 @@ fn check_param(lit: &syn::LitStr) -> Result<String, Diagnostic> {
 /// The [`Value`] of a field keyed by `key`, unwrapping `Option<T>`.
 fn value(field: &syn::Field, key: String) -> Value {
     match option_inner(&field.ty) {
-        Some(inner) => Value {
-            key,
-            parsed: inner.clone(),
-            optional: true,
-        },
-        None => Value {
-            key,
-            parsed: field.ty.clone(),
-            optional: false,
-        },
+        Some(inner) => Value { key, parsed: inner.clone(), optional: true },
+        None => Value { key, parsed: field.ty.clone(), optional: false },
     }
 }
 
 /// `T` if `ty` is written `Option<T>`.
 fn option_inner(ty: &Type) -> Option<&Type> {
     let Type::Path(path) = ty else { return None };
-    let last = path
-        .path
-        .segments
-        .last()
-        .filter(|last| last.ident == "Option")?;
+    let last = path.path.segments.last().filter(|last| last.ident == "Option")?;
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
         return None;
     };
@@ -336,10 +300,7 @@ fn option_inner(ty: &Type) -> Option<&Type> {
 /// on the field types rather than on a where clause.
 fn with_bounds(generics: &Generics, fields: &[Field]) -> Generics {
     let mut generics = generics.clone();
-    let params: Vec<Ident> = generics
-        .type_params()
-        .map(|param| param.ident.clone())
-        .collect();
+    let params: Vec<Ident> = generics.type_params().map(|param| param.ident.clone()).collect();
     if params.is_empty() {
         return generics;
     }
@@ -350,9 +311,7 @@ fn with_bounds(generics: &Generics, fields: &[Field]) -> Generics {
     let from_request = paths::from_request(span);
     let where_clause = generics.make_where_clause();
     for param in params {
-        where_clause
-            .predicates
-            .push(syn::parse_quote!(#param: #std::marker::Send + 'static));
+        where_clause.predicates.push(syn::parse_quote!(#param: #std::marker::Send + 'static));
     }
     for field in fields {
         let ty = &field.ty;
@@ -367,3 +326,6 @@ fn with_bounds(generics: &Generics, fields: &[Field]) -> Generics {
     }
     generics
 }
+
+#[cfg(test)]
+mod tests;

@@ -35,11 +35,7 @@ pub(crate) fn generate(route: &Route, func: &ItemFn) -> TokenStream {
     let hidden_type = hidden_type(func);
     let spec = spec(route, func);
     let body_checks = body_checks(route, &func.sig.ident.to_string());
-    let body_checks = if body_checks.is_empty() {
-        body_checks
-    } else {
-        quote!(#(#cfgs)* #body_checks)
-    };
+    let body_checks = if body_checks.is_empty() { body_checks } else { quote!(#(#cfgs)* #body_checks) };
     quote! {
         #func
 
@@ -104,10 +100,7 @@ pub(crate) fn placeholder(func: &ItemFn) -> TokenStream {
 
 /// The `#[cfg]`/`#[cfg_attr]` attributes of the function, repeated on everything emitted beside it.
 fn cfg_attrs(attrs: &[Attribute]) -> Vec<&Attribute> {
-    attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr"))
-        .collect()
+    attrs.iter().filter(|attr| attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr")).collect()
 }
 
 /// `struct get_user {}`: the type `routes![]` names, in the type namespace only.
@@ -179,10 +172,7 @@ fn handler(route: &Route, func: &ItemFn) -> TokenStream {
     let box_future = paths::box_future(call_site);
     let response = paths::response(call_site);
     let std = paths::std(call_site);
-    let has_extractors = route
-        .args
-        .iter()
-        .any(|arg| matches!(arg.kind, ArgKind::Extractor { .. }));
+    let has_extractors = route.args.iter().any(|arg| matches!(arg.kind, ArgKind::Extractor { .. }));
 
     let mut params = Vec::new();
     let mut head = Vec::new();
@@ -196,9 +186,8 @@ fn handler(route: &Route, func: &ItemFn) -> TokenStream {
         match &arg.kind {
             ArgKind::Param { index, name } => {
                 let path_param = paths::path_param(span);
-                let value = or_return(
-                    quote_spanned!(span=> #path_param::<#ty>(&__velocy_parts, #index, #name)),
-                );
+                let value =
+                    or_return(quote_spanned!(span=> #path_param::<#ty>(&__velocy_parts, #index, #name)));
                 params.push(quote!(let #var = #value;));
             }
             ArgKind::Extractor { known_body } => {
@@ -294,11 +283,7 @@ fn requirements(route: &Route) -> TokenStream {
             quote_spanned!(span=> <#ty as #extract<_>>::declare(__velocy_requirements);)
         })
         .collect();
-    let param = if declarations.is_empty() {
-        quote!(_)
-    } else {
-        quote!(__velocy_requirements)
-    };
+    let param = if declarations.is_empty() { quote!(_) } else { quote!(__velocy_requirements) };
     quote! {
         {
             fn __velocy_requirements(#param: &mut #requirements) {
@@ -312,20 +297,14 @@ fn requirements(route: &Route) -> TokenStream {
 /// Const checks that no two extractor arguments both consume the body, for types the parser could not
 /// classify by name (a user's own `FromRequest`). Evaluated at compile time; the failure names both.
 fn body_checks(route: &Route, function: &str) -> TokenStream {
-    let extractors: Vec<&HandlerArg> = route
-        .args
-        .iter()
-        .filter(|arg| matches!(arg.kind, ArgKind::Extractor { .. }))
-        .collect();
+    let extractors: Vec<&HandlerArg> =
+        route.args.iter().filter(|arg| matches!(arg.kind, ArgKind::Extractor { .. })).collect();
     let mut checks = Vec::new();
     for (position, first) in extractors.iter().enumerate() {
         for second in &extractors[position + 1..] {
             let both_known = matches!(
                 (&first.kind, &second.kind),
-                (
-                    ArgKind::Extractor { known_body: true },
-                    ArgKind::Extractor { known_body: true }
-                )
+                (ArgKind::Extractor { known_body: true }, ArgKind::Extractor { known_body: true })
             );
             if both_known {
                 continue;
@@ -340,7 +319,7 @@ fn body_checks(route: &Route, function: &str) -> TokenStream {
             let std = paths::std(span);
             checks.push(quote_spanned! {span=>
                 if #first && #second_consumes {
-                    #std::panic!(#message);
+                    #std::panic!("{}", #message);
                 }
             });
         }

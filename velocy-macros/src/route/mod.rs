@@ -5,12 +5,14 @@
 //! unchanged next to the errors (and a placeholder route type), so the rest of the crate still type-checks
 //! and editors keep working.
 
+mod attribute;
 mod codegen;
 mod parse;
 #[cfg(test)]
 mod tests;
 
 use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
 use syn::ItemFn;
 
 pub(crate) use parse::Methods;
@@ -24,7 +26,9 @@ pub(crate) fn expand(methods: Methods, args: TokenStream, item: TokenStream) -> 
         Ok(func) => func,
         Err(_) => {
             let error = Diagnostic::new(Span::call_site(), format!("{attribute} goes on an `async fn`"))
-                .help("write it above a function: `#[get(\"/\")] async fn index() -> &'static str { \"hi\" }`");
+                .help(
+                    "write it above a function: `#[get(\"/\")] async fn index() -> &'static str { \"hi\" }`",
+                );
             let mut output = item;
             output.extend(syn::Error::from(error).to_compile_error());
             return output;
@@ -33,7 +37,14 @@ pub(crate) fn expand(methods: Methods, args: TokenStream, item: TokenStream) -> 
     let output = match parse::parse(methods, args, &func) {
         Ok(route) => codegen::generate(&route, &func),
         Err(errors) => {
-            let mut output = item;
+            let mut output = if func.attrs.iter().any(parse::is_route_attribute) {
+                // Drop the other route attributes (already reported), or each would expand too.
+                let mut func = func.clone();
+                func.attrs.retain(|attr| !parse::is_route_attribute(attr));
+                func.into_token_stream()
+            } else {
+                item
+            };
             output.extend(errors.to_compile_error());
             // A method (it takes `self`) sits in an `impl`, where a struct cannot be declared.
             if !matches!(func.sig.inputs.first(), Some(syn::FnArg::Receiver(_))) {

@@ -3,12 +3,12 @@
 //! Everything the user can get wrong is found here and reported at its own token, all at once; once a
 //! [`Route`] exists, code generation cannot fail.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::{FnArg, ItemFn, LitStr, Pat, Signature, Type};
 
-use crate::attr::{self, Arg, Args, Value};
+use super::attribute::read_attr;
 use crate::diag::{self, Diagnostic, Diagnostics};
 use crate::pattern::{self, Pattern, SegmentKind};
 
@@ -71,25 +71,10 @@ pub(crate) enum ArgKind {
     },
 }
 
-/// The attribute's arguments, checked.
-struct RouteAttr {
-    /// The route literal.
-    path: LitStr,
-    /// The methods.
-    methods: Vec<String>,
-    /// `name = "..."`.
-    name: Option<LitStr>,
-}
-
-/// The standard methods, for the case-sensitivity hint.
-const STANDARD_METHODS: [&str; 9] = [
-    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
-];
-
 /// Types bound to path parameters by name only: never extractors.
 const SCALARS: [&str; 16] = [
-    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
-    "f64", "bool", "char",
+    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32", "f64",
+    "bool", "char",
 ];
 
 /// Extractors known to consume the body; two of them in one handler are rejected before type checking.
@@ -100,6 +85,7 @@ pub(crate) fn parse(methods: Methods, args: TokenStream, func: &ItemFn) -> syn::
     let mut diagnostics = Diagnostics::default();
     let attr = read_attr(&mut diagnostics, methods, args);
     check_signature(&mut diagnostics, &func.sig);
+    check_single_route_attribute(&mut diagnostics, func);
     let Some(attr) = attr else {
         return diagnostics.fail();
     };
@@ -108,9 +94,8 @@ pub(crate) fn parse(methods: Methods, args: TokenStream, func: &ItemFn) -> syn::
         Ok(pattern) => pattern,
         Err(errors) => {
             for error in errors {
-                diagnostics.push(
-                    Diagnostic::in_str(&attr.path, error.span, error.message).help_opt(error.help),
-                );
+                diagnostics
+                    .push(Diagnostic::in_str(&attr.path, error.span, error.message).help_opt(error.help));
             }
             return diagnostics.fail();
         }
@@ -121,171 +106,10 @@ pub(crate) fn parse(methods: Methods, args: TokenStream, func: &ItemFn) -> syn::
         methods: attr.methods,
         shape: pattern.shape(),
         path: value.clone(),
-        name: attr
-            .name
-            .map_or_else(|| func.sig.ident.unraw().to_string(), |name| name.value()),
+        name: attr.name.map_or_else(|| func.sig.ident.unraw().to_string(), |name| name.value()),
         args,
     };
     diagnostics.finish(route)
-}
-
-/// Reads and checks the attribute's arguments.
-fn read_attr(
-    diagnostics: &mut Diagnostics,
-    methods: Methods,
-    args: TokenStream,
-) -> Option<RouteAttr> {
-    let attribute = methods.attribute();
-    let known: &[&str] = match methods {
-        Methods::Fixed(_) => &["name"],
-        Methods::Listed => &["method", "path", "name"],
-    };
-    let args = diagnostics.take(Args::parse_tokens(args))?;
-    let mut path: Option<LitStr> = None;
-    let mut name: Option<LitStr> = None;
-    let mut listed: Option<Vec<String>> = None;
-    let mut ok = true;
-    for arg in args.items {
-        match arg {
-            Arg::Positional(value) if path.is_none() => match value.into_str("the route") {
-                Ok(lit) => path = Some(lit),
-                Err(error) => {
-                    diagnostics.push(error);
-                    ok = false;
-                }
-            },
-            Arg::Positional(value) => {
-                let message = "unexpected argument: the route is already given";
-                diagnostics.push(
-                    Diagnostic::new(value.span(), message)
-                        .help("other arguments are written `key = value`"),
-                );
-            }
-            Arg::Named(key, value) if known.contains(&key.to_string().as_str()) => {
-                let seen = match key.to_string().as_str() {
-                    "name" => name.is_some(),
-                    "path" => path.is_some(),
-                    _ => listed.is_some(),
-                };
-                if seen {
-                    diagnostics.push(attr::duplicate_key(&key));
-                    continue;
-                }
-                let result = match key.to_string().as_str() {
-                    "name" => read_name(value).map(|lit| name = Some(lit)),
-                    "path" => value.into_str("path").map(|lit| path = Some(lit)),
-                    _ => read_methods(value).map(|methods| listed = Some(methods)),
-                };
-                if let Err(error) = result {
-                    diagnostics.push(error);
-                    ok = false;
-                }
-            }
-            Arg::Named(key, _) => diagnostics.push(attr::unknown_key(&key, &attribute, known)),
-            Arg::Flag(key) if known.contains(&key.to_string().as_str()) => {
-                let message = format!("`{key}` needs a value");
-                let help = if key == "method" {
-                    "write `method = [\"GET\", \"POST\"]`".to_owned()
-                } else {
-                    format!("write `{key} = \"...\"`")
-                };
-                diagnostics.push(Diagnostic::new(key.span(), message).help(help));
-                ok = false;
-            }
-            Arg::Flag(key) => diagnostics.push(attr::unknown_key(&key, &attribute, known)),
-        }
-    }
-    let Some(path) = path else {
-        if ok {
-            let example = match methods {
-                Methods::Fixed(_) => format!("#[{attribute}(\"/users/:id\")]"),
-                Methods::Listed => {
-                    "#[route(\"/users/:id\", method = [\"GET\", \"HEAD\"])]".to_owned()
-                }
-            };
-            let message = "missing route";
-            diagnostics.push(
-                Diagnostic::new(Span::call_site(), message).help(format!("write `{example}`")),
-            );
-        }
-        return None;
-    };
-    let methods = match methods {
-        Methods::Fixed(method) => vec![method.to_owned()],
-        Methods::Listed => match listed {
-            Some(methods) => methods,
-            None => {
-                if ok {
-                    let help = "write `#[route(\"/x\", method = [\"GET\", \"POST\"])]`";
-                    diagnostics
-                        .push(Diagnostic::new(Span::call_site(), "missing `method`").help(help));
-                }
-                return None;
-            }
-        },
-    };
-    Some(RouteAttr {
-        path,
-        methods,
-        name,
-    })
-}
-
-/// Reads `name = "..."`.
-fn read_name(value: Value) -> Result<LitStr, Diagnostic> {
-    let lit = value.into_str("name")?;
-    if lit.value().trim().is_empty() {
-        return Err(
-            Diagnostic::new(lit.span(), "the route name cannot be empty")
-                .help("remove `name` to use the function's name"),
-        );
-    }
-    Ok(lit)
-}
-
-/// Reads `method = "GET"` or `method = ["GET", "POST"]`.
-fn read_methods(value: Value) -> Result<Vec<String>, Diagnostic> {
-    let (span, values) = match value {
-        Value::List(span, values) => (span, values),
-        single => (single.span(), vec![single]),
-    };
-    if values.is_empty() {
-        return Err(Diagnostic::new(span, "no methods given")
-            .help("list at least one: `method = [\"GET\"]`"));
-    }
-    let mut methods: Vec<String> = Vec::with_capacity(values.len());
-    for value in values {
-        let lit = value.into_str("a method")?;
-        let method = check_method(&lit)?;
-        if methods.contains(&method) {
-            return Err(
-                Diagnostic::new(lit.span(), format!("`{method}` is listed twice"))
-                    .help("remove this one"),
-            );
-        }
-        methods.push(method);
-    }
-    Ok(methods)
-}
-
-/// Checks one method: an RFC 9110 token, case-sensitive.
-fn check_method(lit: &LitStr) -> Result<String, Diagnostic> {
-    let method = lit.value();
-    let is_tchar = |byte: u8| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte);
-    if method.is_empty() || !method.bytes().all(is_tchar) {
-        return Err(
-            Diagnostic::new(lit.span(), format!("`{method}` is not an HTTP method"))
-                .help("a method is a token of letters, digits and `!#$%&'*+-.^_`|~`, like `GET`"),
-        );
-    }
-    let upper = method.to_ascii_uppercase();
-    if upper != method && STANDARD_METHODS.contains(&upper.as_str()) {
-        return Err(
-            Diagnostic::new(lit.span(), "HTTP methods are case-sensitive")
-                .help(format!("write `\"{upper}\"`")),
-        );
-    }
-    Ok(method)
 }
 
 /// Reports what a route handler cannot be: sync, generic, a method, `unsafe`, `const`, `extern`.
@@ -298,9 +122,8 @@ fn check_signature(diagnostics: &mut Diagnostics, sig: &Signature) {
         );
     }
     if let Some(token) = &sig.constness {
-        diagnostics.push(
-            Diagnostic::new(token.span, "route handlers cannot be `const`").help("remove `const`"),
-        );
+        diagnostics
+            .push(Diagnostic::new(token.span, "route handlers cannot be `const`").help("remove `const`"));
     }
     if let Some(token) = &sig.unsafety {
         diagnostics.push(
@@ -309,8 +132,7 @@ fn check_signature(diagnostics: &mut Diagnostics, sig: &Signature) {
         );
     }
     if let Some(abi) = &sig.abi {
-        diagnostics
-            .push(Diagnostic::spanned(abi, "route handlers cannot have an ABI").help("remove it"));
+        diagnostics.push(Diagnostic::spanned(abi, "route handlers cannot have an ABI").help("remove it"));
     }
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
         let tokens = if sig.generics.params.is_empty() {
@@ -321,9 +143,7 @@ fn check_signature(diagnostics: &mut Diagnostics, sig: &Signature) {
         diagnostics.push(
             Diagnostic::spanned(tokens, "route handlers cannot be generic")
                 .note("a route registers one concrete function when the program starts")
-                .help(
-                    "use concrete types; a generic function can be called from a concrete handler",
-                ),
+                .help("use concrete types; a generic function can be called from a concrete handler"),
         );
     }
     for input in &sig.inputs {
@@ -331,10 +151,35 @@ fn check_signature(diagnostics: &mut Diagnostics, sig: &Signature) {
             FnArg::Receiver(receiver) => diagnostics.push(
                 Diagnostic::spanned(receiver, "route handlers cannot take `self`")
                     .note("a route registers a free function, which has no `self` to pass")
-                    .help("move the handler out of the `impl` block, or call the method from a free `async fn`"),
+                    .help(
+                        "move the handler out of the `impl` block, or call the method from a free `async fn`",
+                    ),
             ),
             FnArg::Typed(typed) => check_arg_type(diagnostics, &typed.ty),
         }
+    }
+}
+
+/// Whether `attr` is a route attribute: `#[get]`, `#[velocy::route]`, ...
+pub(crate) fn is_route_attribute(attr: &syn::Attribute) -> bool {
+    const ROUTE_ATTRIBUTES: [&str; 8] = ["get", "post", "put", "patch", "delete", "head", "options", "route"];
+    let path = attr.path();
+    let in_velocy = match path.segments.len() {
+        1 => true,
+        2 => path.segments[0].ident == "velocy",
+        _ => false,
+    };
+    in_velocy
+        && path.segments.last().is_some_and(|last| ROUTE_ATTRIBUTES.iter().any(|name| last.ident == name))
+}
+
+/// Reports a second route attribute on the same function: each would declare the hidden route type.
+fn check_single_route_attribute(diagnostics: &mut Diagnostics, func: &ItemFn) {
+    for attr in func.attrs.iter().filter(|attr| is_route_attribute(attr)) {
+        diagnostics.push(Diagnostic::spanned(attr, "a handler takes one route attribute").help(
+            "list several methods with `#[route(\"/x\", method = [\"GET\", \"POST\"])]`, or write a second \
+                 handler for another route",
+        ));
     }
 }
 
@@ -365,12 +210,7 @@ fn check_arg_type(diagnostics: &mut Diagnostics, ty: &Type) {
 /// Validates each constraint's regex with `regex-syntax`, as the runtime's `regex` crate will parse it.
 fn check_constraints(diagnostics: &mut Diagnostics, lit: &LitStr, pattern: &Pattern<'_>) {
     for segment in &pattern.segments {
-        let SegmentKind::Param {
-            name,
-            constraint: Some(constraint),
-            ..
-        } = &segment.kind
-        else {
+        let SegmentKind::Param { name, constraint: Some(constraint), .. } = &segment.kind else {
             continue;
         };
         let (span, kind) = match regex_syntax::Parser::new().parse(constraint.regex) {
@@ -388,16 +228,11 @@ fn check_constraints(diagnostics: &mut Diagnostics, lit: &LitStr, pattern: &Patt
             }
         };
         let start = constraint.span.start + span.start.offset;
-        let end = (constraint.span.start + span.end.offset)
-            .max(start + 1)
-            .min(constraint.span.end.max(start + 1));
+        let end =
+            (constraint.span.start + span.end.offset).max(start + 1).min(constraint.span.end.max(start + 1));
         diagnostics.push(
-            Diagnostic::in_str(
-                lit,
-                start..end,
-                format!("invalid regex for `:{name}`: {kind}"),
-            )
-            .note("a constraint is a regex that must match the whole segment"),
+            Diagnostic::in_str(lit, start..end, format!("invalid regex for `:{name}`: {kind}"))
+                .note("a constraint is a regex that must match the whole segment"),
         );
     }
 }
@@ -417,10 +252,9 @@ fn bind_args(
         .iter()
         .filter_map(|segment| match &segment.kind {
             SegmentKind::Static(_) => None,
-            SegmentKind::Param {
-                name, name_span, ..
+            SegmentKind::Param { name, name_span, .. } | SegmentKind::CatchAll { name, name_span } => {
+                Some((*name, name_span.clone()))
             }
-            | SegmentKind::CatchAll { name, name_span } => Some((*name, name_span.clone())),
         })
         .collect();
     let mut bound = vec![false; params.len()];
@@ -434,15 +268,8 @@ fn bind_args(
         if let Some(name) = &name {
             if let Some(index) = params.iter().position(|(param, _)| param == name) {
                 bound[index] = true;
-                let kind = ArgKind::Param {
-                    index,
-                    name: name.clone(),
-                };
-                args.push(HandlerArg {
-                    label: label(typed),
-                    ty: ty.clone(),
-                    kind,
-                });
+                let kind = ArgKind::Param { index, name: name.clone() };
+                args.push(HandlerArg { label: label(typed), ty: ty.clone(), kind });
                 continue;
             }
             unbound_names.push(name.clone());
@@ -454,9 +281,12 @@ fn bind_args(
         if known_body {
             if let Some(first) = body {
                 diagnostics.push(
-                    Diagnostic::spanned(ty, "a handler can take only one argument that consumes the request body")
-                        .note(format!("`{}` already consumes it", type_name(first)))
-                        .help("keep one body extractor; read the rest from the head (`Query`, headers, path)"),
+                    Diagnostic::spanned(
+                        ty,
+                        "a handler can take only one argument that consumes the request body",
+                    )
+                    .note(format!("`{}` already consumes it", type_name(first)))
+                    .help("keep one body extractor; read the rest from the head (`Query`, headers, path)"),
                 );
             }
             body = body.or(Some(ty));
@@ -485,9 +315,7 @@ fn bind_args(
                 span.clone(),
                 format!("path parameter `{param}` has no matching argument"),
             )
-            .note(format!(
-                "`{function}` has no argument named `{param}`; path parameters are bound by name"
-            ))
+            .note(format!("`{function}` has no argument named `{param}`; path parameters are bound by name"))
             .help(help),
         );
     }
@@ -577,13 +405,8 @@ fn is_body_extractor(ty: &Type) -> bool {
 
 /// An argument as the user wrote it, for messages: `input: Json<Input>`.
 fn label(typed: &syn::PatType) -> String {
-    let pat = typed
-        .pat
-        .to_token_stream()
-        .to_string()
-        .replace(" (", "(")
-        .replace("( ", "(")
-        .replace(" )", ")");
+    let pat =
+        typed.pat.to_token_stream().to_string().replace(" (", "(").replace("( ", "(").replace(" )", ")");
     format!("{pat}: {}", type_name(&typed.ty))
 }
 

@@ -16,11 +16,7 @@ fn get(args: TokenStream, item: TokenStream) -> syn::Result<Route> {
 fn error(result: syn::Result<Route>) -> String {
     match result {
         Ok(_) => panic!("expected an error"),
-        Err(errors) => errors
-            .into_iter()
-            .map(|error| error.to_string())
-            .collect::<Vec<_>>()
-            .join("\n---\n"),
+        Err(errors) => errors.into_iter().map(|error| error.to_string()).collect::<Vec<_>>().join("\n---\n"),
     }
 }
 
@@ -68,10 +64,7 @@ fn catch_all_is_a_param() {
         ),
     )
     .unwrap();
-    assert!(matches!(
-        &route.args[0].kind,
-        ArgKind::Param { index: 0, .. }
-    ));
+    assert!(matches!(&route.args[0].kind, ArgKind::Param { index: 0, .. }));
 }
 
 #[test]
@@ -115,14 +108,8 @@ fn unmatched_param_names_the_function() {
             async fn show_user() {}
         ),
     ));
-    assert!(
-        text.contains("path parameter `id` has no matching argument"),
-        "{text}"
-    );
-    assert!(
-        text.contains("`show_user` has no argument named `id`"),
-        "{text}"
-    );
+    assert!(text.contains("path parameter `id` has no matching argument"), "{text}");
+    assert!(text.contains("`show_user` has no argument named `id`"), "{text}");
 }
 
 #[test]
@@ -134,10 +121,7 @@ fn unmatched_param_suggests_renaming_a_close_argument() {
         ),
     ));
     assert!(text.contains("rename the argument `idd` to `id`"), "{text}");
-    assert!(
-        text.contains("argument `idd` does not match any path parameter"),
-        "{text}"
-    );
+    assert!(text.contains("argument `idd` does not match any path parameter"), "{text}");
     assert!(text.contains("did you mean `id`?"), "{text}");
 }
 
@@ -161,10 +145,7 @@ fn strings_without_params_are_extractors() {
         ),
     )
     .unwrap();
-    assert!(matches!(
-        route.args[0].kind,
-        ArgKind::Extractor { known_body: true }
-    ));
+    assert!(matches!(route.args[0].kind, ArgKind::Extractor { known_body: true }));
 }
 
 #[test]
@@ -175,10 +156,7 @@ fn two_known_body_extractors_are_rejected() {
             async fn f(a: Json<A>, b: Option<Bytes>) {}
         ),
     ));
-    assert!(
-        text.contains("only one argument that consumes the request body"),
-        "{text}"
-    );
+    assert!(text.contains("only one argument that consumes the request body"), "{text}");
     assert!(text.contains("`Json<A>` already consumes it"), "{text}");
 }
 
@@ -225,17 +203,9 @@ fn route_rejects_bad_methods() {
         async fn f() {}
     ))
     .unwrap();
-    let text = error(parse(
-        Methods::Listed,
-        quote!("/x", method = ["get"]),
-        &func,
-    ));
+    let text = error(parse(Methods::Listed, quote!("/x", method = ["get"]), &func));
     assert!(text.contains("HTTP methods are case-sensitive"), "{text}");
-    let text = error(parse(
-        Methods::Listed,
-        quote!("/x", method = ["GET", "GET"]),
-        &func,
-    ));
+    let text = error(parse(Methods::Listed, quote!("/x", method = ["GET", "GET"]), &func));
     assert!(text.contains("`GET` is listed twice"), "{text}");
     let text = error(parse(Methods::Listed, quote!("/x"), &func));
     assert!(text.contains("missing `method`"), "{text}");
@@ -263,10 +233,77 @@ fn references_and_impl_trait_are_rejected() {
             async fn f(name: &str, x: impl Sized) {}
         ),
     ));
-    assert!(
-        text.contains("handler arguments cannot be references"),
-        "{text}"
-    );
+    assert!(text.contains("handler arguments cannot be references"), "{text}");
     assert!(text.contains("take a `String`"), "{text}");
     assert!(text.contains("cannot be `impl Trait`"), "{text}");
+}
+
+#[test]
+fn the_route_must_be_a_literal() {
+    let text = error(get(
+        quote!(ROUTE),
+        quote!(
+            async fn f() {}
+        ),
+    ));
+    assert!(text.contains("the route must be a string literal"), "{text}");
+    assert!(!text.contains("missing route"), "{text}");
+}
+
+#[test]
+fn an_unknown_key_does_not_also_report_missing_values() {
+    let func = syn::parse2(quote!(
+        async fn f() {}
+    ))
+    .unwrap();
+    let text = error(parse(Methods::Listed, quote!("/x", methods = ["GET"]), &func));
+    assert!(text.contains("did you mean `method`?"), "{text}");
+    assert!(!text.contains("missing `method`"), "{text}");
+}
+
+#[test]
+fn the_body_extractor_runs_after_the_head_extractors() {
+    let func: syn::ItemFn = syn::parse2(quote!(
+        async fn f(Json(a): Json<A>, id: u64, State(s): State<S>) {}
+    ))
+    .unwrap();
+    let route = parse(Methods::Fixed("GET"), quote!("/:id"), &func).unwrap();
+    let code = super::codegen::generate(&route, &func).to_string();
+    let param = code.find("let __velocy_arg1 = match").unwrap();
+    let head = code.find("let __velocy_arg2 = if").unwrap();
+    let body = code.find("let __velocy_arg0 = match").unwrap();
+    assert!(param < head && head < body, "{code}");
+    assert!(code.contains("f (__velocy_arg0 , __velocy_arg1 , __velocy_arg2) . await"), "{code}");
+}
+
+#[test]
+fn errors_keep_the_function_and_a_placeholder() {
+    let item = quote!(
+        async fn show_user() {}
+    );
+    let output = super::expand(Methods::Fixed("GET"), quote!("/users/:id"), item).to_string();
+    assert!(output.starts_with("async fn show_user () { }"), "{output}");
+    assert!(output.contains("compile_error"), "{output}");
+    assert!(output.contains("struct show_user { }"), "{output}");
+}
+
+#[test]
+fn a_second_route_attribute_is_rejected() {
+    let text = error(get(
+        quote!("/a"),
+        quote!(
+            #[velocy::post("/b")]
+            async fn f() {}
+        ),
+    ));
+    assert!(text.contains("a handler takes one route attribute"), "{text}");
+    assert!(get(
+        quote!("/a"),
+        quote!(
+            #[doc = "x"]
+            #[allow(unused)]
+            async fn f() {}
+        )
+    )
+    .is_ok());
 }

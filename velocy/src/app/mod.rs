@@ -7,11 +7,10 @@ use std::time::Duration;
 use http::StatusCode;
 
 use crate::error::{Error, Result};
-use crate::lifecycle::{
-    AfterResponse, BeforeRequest, ErrorSink, Lifecycle, PostResponse, StatusInterceptor,
-};
+use crate::lifecycle::{AfterResponse, BeforeRequest, ErrorSink, Lifecycle, PostResponse, StatusInterceptor};
 use crate::middleware::{IntoMiddleware, Middleware};
 use crate::routing::spec::RouteRegistration;
+use crate::routing::{Endpoint, RoutingOptions, TrailingSlash};
 use crate::routing::table::RouteTable;
 use crate::routing::{Route, Router};
 
@@ -59,6 +58,8 @@ pub struct App {
     discover: bool,
     lifecycle: Lifecycle,
     middleware: Vec<Arc<dyn Middleware>>,
+    routing: RoutingOptions,
+    no_host: Option<Route>,
 }
 
 impl std::fmt::Debug for App {
@@ -139,9 +140,7 @@ impl App {
     /// Intercepts every response with `status` — from handlers, middleware or the framework (404, 405,
     /// 413, 415, 500 after a panic…) — unless a router's own interceptor for that status applies first.
     pub fn on_status(mut self, status: StatusCode, interceptor: impl StatusInterceptor) -> Self {
-        self.lifecycle
-            .interceptors
-            .push((status, Arc::new(interceptor)));
+        self.lifecycle.interceptors.push((status, Arc::new(interceptor)));
         self
     }
 
@@ -170,6 +169,61 @@ impl App {
     /// [`velocy::context::current`](crate::context::current); see [`crate::context`] for the cost.
     pub fn request_context(mut self) -> Self {
         self.lifecycle.request_context = true;
+        self
+    }
+
+    /// Serves `router`'s routes only for requests addressed to `pattern` (RFC 9110 §7.2 `Host`, or the
+    /// authority of an absolute-form target):
+    ///
+    /// * `api.example.com` — that host on the default port ([`App::default_port`], 80 unless set);
+    /// * `*.example.com` — any one label in that position (wildcards may stand in any label);
+    /// * `example.com:8080`, `example.com:*` — that port, any port.
+    ///
+    /// Exact labels beat wildcards and an exact port beats the default and any port. Requests whose host
+    /// matches no pattern go to the app's other routes, or to [`App::no_host`] when set; a malformed `Host`
+    /// answers 400. Invalid patterns are reported by [`App::build`].
+    pub fn host(mut self, pattern: &str, router: Router) -> Self {
+        let (routes, scopes) = router.into_parts();
+        let routes = routes.into_iter().map(|mut route| {
+            route.info.host = Some(pattern.to_owned());
+            route
+        });
+        self.router = self.router.merge(Router::new().routes(routes));
+        let _ = scopes;
+        self
+    }
+
+    /// The handler for requests whose host matches none of the [`App::host`] patterns (any method, any
+    /// path). Without one, such requests are routed among the app's routes that have no host, which
+    /// answer 404 when none matches.
+    #[track_caller]
+    pub fn no_host<H, Args>(mut self, handler: H) -> Self
+    where
+        H: crate::Handler<Args>,
+        Args: 'static,
+    {
+        self.no_host = Some(Route::new(http::Method::GET, "/", handler));
+        self
+    }
+
+    /// The port a `Host` without a port means, and that host patterns without a port match. Default: 80.
+    pub fn default_port(mut self, port: u16) -> Self {
+        self.routing.default_port = port;
+        self
+    }
+
+    /// What to do with a path that matches a route only after adding or removing a trailing slash:
+    /// [`TrailingSlash::Strict`] (404, the default), [`TrailingSlash::Ignore`] or
+    /// [`TrailingSlash::Redirect`] (308).
+    pub fn trailing_slash(mut self, mode: TrailingSlash) -> Self {
+        self.routing.trailing_slash = mode;
+        self
+    }
+
+    /// Matches paths ignoring ASCII letter case when no exact match exists (parameters keep their case).
+    /// Static segments of patterns must then be lowercase; [`App::build`] reports those that are not.
+    pub fn case_insensitive(mut self, enabled: bool) -> Self {
+        self.routing.case_insensitive = enabled;
         self
     }
 
@@ -204,14 +258,7 @@ impl App {
     /// conflict (both declarations named with `file:line`), and `State<T>` used by a route but never
     /// provided.
     pub fn build(self) -> Result<AppService> {
-        let Self {
-            router,
-            state,
-            config,
-            discover,
-            mut lifecycle,
-            middleware,
-        } = self;
+        let Self { router, state, config, discover, mut lifecycle, middleware, routing, no_host } = self;
         let (mut routes, scopes) = router.into_parts();
         if discover {
             let before = routes.len();
@@ -226,11 +273,9 @@ impl App {
                 );
             }
         }
-        let table = RouteTable::build(routes, scopes, &state).map_err(|problems| {
-            let mut message = format!(
-                "the app cannot start: {} problem(s) in its routes",
-                problems.len()
-            );
+        let no_host = no_host.map(|route| Endpoint { chain: None, handler: route.handler });
+        let table = RouteTable::build(routes, scopes, &state, routing, no_host).map_err(|problems| {
+            let mut message = format!("the app cannot start: {} problem(s) in its routes", problems.len());
             for problem in problems {
                 message.push_str("\n  - ");
                 message.push_str(&problem);
@@ -240,16 +285,8 @@ impl App {
         lifecycle.middleware = Arc::from(middleware);
         let trivial = lifecycle.is_trivial(table.has_scoped_interceptors());
         let lifecycle = Arc::new(lifecycle);
-        let shared = AppShared {
-            state,
-            config,
-            table,
-            lifecycle,
-            trivial,
-        };
-        Ok(AppService {
-            shared: Arc::new(shared),
-        })
+        let shared = AppShared { state, config, table, lifecycle, trivial };
+        Ok(AppService { shared: Arc::new(shared) })
     }
 
     /// Builds the app, binds `address` and serves until SIGINT or SIGTERM, then shuts down gracefully.

@@ -31,21 +31,14 @@ pub struct AppService {
 /// What routing decided for a request.
 pub(crate) enum Dispatched<'a> {
     /// Run this endpoint; `vary_accept` when it was chosen by content negotiation.
-    Endpoint {
-        endpoint: &'a Endpoint,
-        vary_accept: bool,
-    },
+    Endpoint { endpoint: &'a Endpoint, vary_accept: bool },
     /// Answer this (404, 405, 406, 415, or 204 to `OPTIONS`).
     Ready(Response),
 }
 
 impl AppService {
     /// Answers one request. `remote_addr` is the peer, when the request came over a socket.
-    pub fn handle(
-        &self,
-        request: http::Request<Body>,
-        remote_addr: Option<SocketAddr>,
-    ) -> ResponseFuture {
+    pub fn handle(&self, request: http::Request<Body>, remote_addr: Option<SocketAddr>) -> ResponseFuture {
         let (head, body) = request.into_parts();
         let strip_body = head.method == Method::HEAD;
         let parts = RequestParts {
@@ -55,6 +48,7 @@ impl AppService {
             routed: false,
             app: Arc::clone(&self.shared),
             remote_addr,
+            body_limit: None,
         };
         let mut request = Request::from_parts(parts, body);
         let server_header = self.shared.config.server_header.clone();
@@ -63,53 +57,36 @@ impl AppService {
                 finish_response(response, server_header, strip_body, vary_accept);
             };
             let future = crate::lifecycle::run(self.clone(), request, finish);
-            return ResponseFuture {
-                inner: Inner::Handler(Box::pin(future)),
-                finishing: None,
-            };
+            return ResponseFuture { inner: Inner::Handler(Box::pin(future)), finishing: None };
         }
         let (inner, vary_accept) = match self.route(&mut request) {
-            Dispatched::Endpoint {
-                endpoint,
-                vary_accept,
-            } => (Inner::Handler(endpoint.call(request)), vary_accept),
+            Dispatched::Endpoint { endpoint, vary_accept } => {
+                (Inner::Handler(endpoint.call(request)), vary_accept)
+            }
             Dispatched::Ready(response) => (Inner::Ready(Some(response)), false),
         };
-        ResponseFuture {
-            inner,
-            finishing: Some(Finishing {
-                server_header,
-                strip_body,
-                vary_accept,
-            }),
-        }
+        ResponseFuture { inner, finishing: Some(Finishing { server_header, strip_body, vary_accept }) }
     }
 
     /// Routes `request`: fills its route and parameters, and says what answers it.
     pub(crate) fn route(&self, request: &mut Request) -> Dispatched<'_> {
-        let RequestParts {
-            head,
-            params,
-            route,
-            routed,
-            ..
-        } = request.parts_mut();
+        let RequestParts { head, params, route, routed, .. } = request.parts_mut();
         *routed = true;
         match self.shared.table.lookup(head, params) {
-            Lookup::Found {
-                route: id,
-                endpoint,
-                negotiated,
-            } => {
+            Lookup::Found { route: id, endpoint, negotiated } => {
                 *route = Some(id as usize);
-                Dispatched::Endpoint {
-                    endpoint,
-                    vary_accept: negotiated,
-                }
+                Dispatched::Endpoint { endpoint, vary_accept: negotiated }
             }
-            Lookup::MethodNotAllowed { allow } => {
-                Dispatched::Ready(answer_without_route(head, allow))
+            Lookup::MethodNotAllowed { allow } => Dispatched::Ready(answer_without_route(head, allow)),
+            Lookup::NoHost { endpoint } => Dispatched::Endpoint { endpoint, vary_accept: false },
+            Lookup::Redirect { location } => {
+                let redirect = crate::response::Redirect::permanent(&location);
+                Dispatched::Ready(redirect.into_response())
             }
+            Lookup::BadHost { reason } => Dispatched::Ready(render_for(
+                &head.headers,
+                Problem::new(StatusCode::BAD_REQUEST, reason).into_response(),
+            )),
             Lookup::NotFound => {
                 let detail = format!("no route for {} {}", head.method, head.uri.path());
                 Dispatched::Ready(render_for(
@@ -123,18 +100,13 @@ impl AppService {
                     available.join(", ")
                 );
                 let mut response = Problem::new(StatusCode::NOT_ACCEPTABLE, detail).into_response();
-                response
-                    .headers_mut()
-                    .insert(VARY, HeaderValue::from_static("accept"));
+                response.headers_mut().insert(VARY, HeaderValue::from_static("accept"));
                 Dispatched::Ready(response)
             }
             Lookup::UnsupportedMediaType { accepted } => {
-                let detail = format!(
-                    "unsupported `Content-Type`; this route accepts: {}",
-                    accepted.join(", ")
-                );
-                let problem =
-                    Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, detail).into_response();
+                let detail =
+                    format!("unsupported `Content-Type`; this route accepts: {}", accepted.join(", "));
+                let problem = Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, detail).into_response();
                 Dispatched::Ready(render_for(&head.headers, problem))
             }
         }
@@ -151,8 +123,8 @@ impl AppService {
     }
 
     /// The routing trie as an indented tree, for debugging precedence.
-    pub fn route_tree(&self) -> impl fmt::Display + '_ {
-        self.shared.table.trie()
+    pub fn route_tree(&self) -> String {
+        self.shared.table.tree_text()
     }
 }
 
@@ -161,10 +133,7 @@ fn answer_without_route(head: &http::request::Parts, allow: Option<&HeaderValue>
         StatusCode::NO_CONTENT.into_response()
     } else {
         let detail = format!("{} is not allowed on {}", head.method, head.uri.path());
-        render_for(
-            &head.headers,
-            Problem::new(StatusCode::METHOD_NOT_ALLOWED, detail).into_response(),
-        )
+        render_for(&head.headers, Problem::new(StatusCode::METHOD_NOT_ALLOWED, detail).into_response())
     };
     if let Some(allow) = allow {
         response.headers_mut().insert(ALLOW, allow.clone());
@@ -174,9 +143,7 @@ fn answer_without_route(head: &http::request::Parts, allow: Option<&HeaderValue>
 
 impl fmt::Debug for AppService {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AppService")
-            .field("routes", &self.shared.table)
-            .finish()
+        f.debug_struct("AppService").field("routes", &self.shared.table).finish()
     }
 }
 
@@ -193,26 +160,15 @@ impl fmt::Display for RouteTableText<'_> {
             .routes()
             .map(|info| {
                 let methods: Vec<&str> = info.methods.iter().map(Method::as_str).collect();
-                let location = info
-                    .location
-                    .map(|location| location.to_string())
-                    .unwrap_or_default();
-                (
-                    methods.join(","),
-                    info.pattern.as_str(),
-                    info.name.as_str(),
-                    location,
-                )
+                let location = info.location.map(|location| location.to_string()).unwrap_or_default();
+                (methods.join(","), info.pattern.as_str(), info.name.as_str(), location)
             })
             .collect();
         let method_width = rows.iter().map(|row| row.0.len()).max().unwrap_or(0);
         let pattern_width = rows.iter().map(|row| row.1.len()).max().unwrap_or(0);
         let name_width = rows.iter().map(|row| row.2.len()).max().unwrap_or(0);
         for (methods, pattern, name, location) in &rows {
-            writeln!(
-                f,
-                "{methods:method_width$}  {pattern:pattern_width$}  {name:name_width$}  {location}"
-            )?;
+            writeln!(f, "{methods:method_width$}  {pattern:pattern_width$}  {name:name_width$}  {location}")?;
         }
         Ok(())
     }
@@ -248,11 +204,8 @@ impl Future for ResponseFuture {
             },
             Inner::Ready(response) => match response.take() {
                 Some(response) => response,
-                None => Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "response polled after completion",
-                )
-                .into_response(),
+                None => Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "response polled after completion")
+                    .into_response(),
             },
         };
         if let Some(finishing) = self.finishing.take() {
@@ -284,9 +237,7 @@ pub(crate) fn finish_response(
         response.headers_mut().entry(SERVER).or_insert(server);
     }
     if vary_accept {
-        response
-            .headers_mut()
-            .append(VARY, HeaderValue::from_static("accept"));
+        response.headers_mut().append(VARY, HeaderValue::from_static("accept"));
     }
     if strip {
         strip_body(response);
@@ -298,9 +249,7 @@ pub(crate) fn finish_response(
 fn strip_body(response: &mut Response) {
     if let Some(length) = http_body::Body::size_hint(response.body()).exact() {
         if !response.headers().contains_key(CONTENT_LENGTH) {
-            response
-                .headers_mut()
-                .insert(CONTENT_LENGTH, HeaderValue::from(length));
+            response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(length));
         }
     }
     *response.body_mut() = Body::empty();
@@ -319,9 +268,7 @@ impl hyper::service::Service<http::Request<hyper::body::Incoming>> for Connectio
     type Future = InfallibleFuture;
 
     fn call(&self, request: http::Request<hyper::body::Incoming>) -> Self::Future {
-        InfallibleFuture {
-            inner: self.app.handle(request.map(Body::from), self.remote_addr),
-        }
+        InfallibleFuture { inner: self.app.handle(request.map(Body::from), self.remote_addr) }
     }
 }
 

@@ -42,9 +42,7 @@ impl StateMap {
 
     /// The value of type `T`.
     pub(crate) fn get<T: Send + Sync + 'static>(&self) -> Option<&T> {
-        self.values
-            .get(&TypeId::of::<T>())
-            .and_then(|value| value.downcast_ref())
+        self.values.get(&TypeId::of::<T>()).and_then(|value| value.downcast_ref())
     }
 
     /// Whether a value of the type with `id` is stored.
@@ -55,8 +53,6 @@ impl StateMap {
 
 impl std::fmt::Debug for StateMap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StateMap")
-            .field("len", &self.values.len())
-            .finish()
+        f.debug_struct("StateMap").field("len", &self.values.len()).finish()
     }
 }

@@ -20,10 +20,7 @@ fn client(router: Router) -> TestClient {
 async fn unknown_paths_are_404_problems() {
     let client = client(Router::new().get("/a", || async { "a" }));
     let response = client.get("/b").send().await.assert_status(404);
-    assert_eq!(
-        response.header("content-type"),
-        Some("application/problem+json")
-    );
+    assert_eq!(response.header("content-type"), Some("application/problem+json"));
     let problem: serde_json::Value = response.json();
     assert_eq!(problem["status"], 404);
     assert_eq!(problem["detail"], "no route for GET /b");
@@ -31,17 +28,8 @@ async fn unknown_paths_are_404_problems() {
 
 #[tokio::test]
 async fn wrong_methods_are_405_with_allow() {
-    let client = client(
-        Router::new()
-            .get("/a", || async { "a" })
-            .post("/a", || async { "posted" }),
-    );
-    client
-        .delete("/a")
-        .send()
-        .await
-        .assert_status(405)
-        .assert_header("allow", "GET, POST, HEAD, OPTIONS");
+    let client = client(Router::new().get("/a", || async { "a" }).post("/a", || async { "posted" }));
+    client.delete("/a").send().await.assert_status(405).assert_header("allow", "GET, POST, HEAD, OPTIONS");
 }
 
 #[tokio::test]
@@ -55,36 +43,21 @@ async fn head_uses_get_without_a_body_and_keeps_the_length() {
 #[tokio::test]
 async fn options_answers_allow() {
     let client = client(Router::new().put("/a", || async { "" }));
-    client
-        .options("/a")
-        .send()
-        .await
-        .assert_status(204)
-        .assert_header("allow", "PUT, OPTIONS");
+    client.options("/a").send().await.assert_status(204).assert_header("allow", "PUT, OPTIONS");
 }
 
 #[tokio::test]
 async fn responses_carry_the_server_header() {
     let client = client(Router::new().get("/", || async { "root" }));
-    client
-        .get("/")
-        .send()
-        .await
-        .assert_header("server", "velocy")
-        .assert_text("root");
-    let quiet = TestClient::new(App::new().server_header(None).route(Route::new(
-        Method::GET,
-        "/",
-        || async {},
-    )));
+    client.get("/").send().await.assert_header("server", "velocy").assert_text("root");
+    let quiet =
+        TestClient::new(App::new().server_header(None).route(Route::new(Method::GET, "/", || async {})));
     assert!(quiet.get("/").send().await.header("server").is_none());
 }
 
 #[tokio::test]
 async fn nested_routers_get_their_prefix() {
-    let v2 = Router::new()
-        .get("/status", || async { "v2" })
-        .get("/", || async { "v2 root" });
+    let v2 = Router::new().get("/status", || async { "v2" }).get("/", || async { "v2 root" });
     let client = TestClient::new(App::new().nest("/api/v2", v2));
     client.get("/api/v2/status").send().await.assert_text("v2");
     client.get("/api/v2").send().await.assert_text("v2 root");
@@ -93,36 +66,19 @@ async fn nested_routers_get_their_prefix() {
 
 #[tokio::test]
 async fn path_params_are_decoded_once_and_never_split() {
-    let router = Router::new().get(
-        "/files/:name",
-        |Path(name): Path<String>| async move { name },
-    );
+    let router = Router::new().get("/files/:name", |Path(name): Path<String>| async move { name });
     let client = client(router);
     client.get("/files/a%2Fb").send().await.assert_text("a/b");
-    client
-        .get("/files/100%2525")
-        .send()
-        .await
-        .assert_text("100%25");
+    client.get("/files/100%2525").send().await.assert_text("100%25");
     client.get("/files/a/b").send().await.assert_status(404);
 }
 
 #[tokio::test]
 async fn typed_path_failures_are_400_and_name_the_parameter() {
-    let router = Router::new().get(
-        "/users/:id",
-        |Path(id): Path<u64>| async move { id.to_string() },
-    );
-    let response = client(router)
-        .get("/users/abc")
-        .send()
-        .await
-        .assert_status(400);
+    let router = Router::new().get("/users/:id", |Path(id): Path<u64>| async move { id.to_string() });
+    let response = client(router).get("/users/abc").send().await.assert_status(400);
     let problem: serde_json::Value = response.json();
-    assert!(
-        problem["detail"].as_str().unwrap().contains("`id`"),
-        "{problem}"
-    );
+    assert!(problem["detail"].as_str().unwrap().contains("`id`"), "{problem}");
 }
 
 #[tokio::test]
@@ -145,24 +101,15 @@ struct NewUser {
 }
 
 fn json_client() -> TestClient {
-    let router = Router::new().post("/users", |Json(user): Json<NewUser>| async move {
-        (StatusCode::CREATED, Json(user))
-    });
+    let router = Router::new()
+        .post("/users", |Json(user): Json<NewUser>| async move { (StatusCode::CREATED, Json(user)) });
     TestClient::new(App::new().body_limit(64).merge(router))
 }
 
 #[tokio::test]
 async fn json_round_trips() {
-    let user = NewUser {
-        name: "Ada".into(),
-        age: 36,
-    };
-    let response = json_client()
-        .post("/users")
-        .json(&user)
-        .send()
-        .await
-        .assert_status(201);
+    let user = NewUser { name: "Ada".into(), age: 36 };
+    let response = json_client().post("/users").json(&user).send().await.assert_status(201);
     assert_eq!(response.json::<NewUser>(), user);
     assert_eq!(response.header("content-type"), Some("application/json"));
 }
@@ -170,26 +117,11 @@ async fn json_round_trips() {
 #[tokio::test]
 async fn json_rejections_have_their_statuses() {
     let client = json_client();
-    client
-        .post("/users")
-        .body("{}")
-        .send()
-        .await
-        .assert_status(415);
-    let syntax = client
-        .post("/users")
-        .header("content-type", "application/json")
-        .body("{\"name\":")
-        .send()
-        .await;
+    client.post("/users").body("{}").send().await.assert_status(415);
+    let syntax =
+        client.post("/users").header("content-type", "application/json").body("{\"name\":").send().await;
     let problem: serde_json::Value = syntax.assert_status(400).json();
-    assert!(
-        problem["detail"]
-            .as_str()
-            .unwrap()
-            .contains("line 1 column"),
-        "{problem}"
-    );
+    assert!(problem["detail"].as_str().unwrap().contains("line 1 column"), "{problem}");
     client
         .post("/users")
         .header("content-type", "application/json")
@@ -222,12 +154,10 @@ async fn query_and_state_extractors() {
     }
     #[derive(Clone)]
     struct Greeting(&'static str);
-    let router = Router::new().get(
-        "/",
-        |Query(paging): Query<Paging>, State(greeting): State<Greeting>| async move {
+    let router =
+        Router::new().get("/", |Query(paging): Query<Paging>, State(greeting): State<Greeting>| async move {
             format!("{} page {}", greeting.0, paging.page.unwrap_or(1))
-        },
-    );
+        });
     let client = TestClient::new(App::new().state(Greeting("hi")).merge(router));
     client.get("/?page=3").send().await.assert_text("hi page 3");
     client.get("/").send().await.assert_text("hi page 1");
@@ -239,19 +169,10 @@ async fn body_extractors_run_after_head_extractors_whatever_the_order() {
     let router = Router::new().post(
         "/echo",
         |body: Bytes, Query(q): Query<std::collections::HashMap<String, String>>| async move {
-            format!(
-                "{}:{}",
-                q.get("tag").cloned().unwrap_or_default(),
-                body.len()
-            )
+            format!("{}:{}", q.get("tag").cloned().unwrap_or_default(), body.len())
         },
     );
-    client(router)
-        .post("/echo?tag=t")
-        .body("12345")
-        .send()
-        .await
-        .assert_text("t:5");
+    client(router).post("/echo?tag=t").body("12345").send().await.assert_text("t:5");
 }
 
 #[test]
@@ -275,9 +196,8 @@ fn building_reports_every_conflict_and_missing_state_at_once() {
 
 #[test]
 fn different_methods_share_one_path() {
-    let router = Router::new()
-        .get("/users/:id", || async { "get" })
-        .delete("/users/:user_id", || async { "delete" });
+    let router =
+        Router::new().get("/users/:id", || async { "get" }).delete("/users/:user_id", || async { "delete" });
     let service = App::new().merge(router).build().unwrap();
     assert_eq!(service.routes().count(), 2);
     let table = service.route_table().to_string();
@@ -287,15 +207,9 @@ fn different_methods_share_one_path() {
 
 #[tokio::test]
 async fn handler_errors_render_as_problems() {
-    let router = Router::new().get("/fail", || async {
-        Err::<String, _>(crate::Error::conflict("already exists"))
-    });
-    let body = client(router)
-        .get("/fail")
-        .send()
-        .await
-        .assert_status(409)
-        .json::<serde_json::Value>();
+    let router =
+        Router::new().get("/fail", || async { Err::<String, _>(crate::Error::conflict("already exists")) });
+    let body = client(router).get("/fail").send().await.assert_status(409).json::<serde_json::Value>();
     assert_eq!(
         body,
         json!({"type": "about:blank", "title": "Conflict", "status": 409, "detail": "already exists"})

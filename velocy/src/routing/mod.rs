@@ -23,8 +23,10 @@
 //! when no `HEAD` route exists; `OPTIONS` answers `204` with `Allow` when no `OPTIONS` route exists; a path
 //! that matches nothing answers `404 Not Found`.
 
+mod host;
 mod matcher;
 mod method;
+mod options;
 mod params;
 #[allow(
     dead_code,
@@ -38,8 +40,13 @@ pub(crate) mod table;
 mod trie;
 
 pub use matcher::{InsertPatternError, PathMatch, PathRouter};
+pub use options::TrailingSlash;
+pub(crate) use options::RoutingOptions;
 pub(crate) use params::ParamSpans;
 pub(crate) use route::Endpoint;
 pub use route::{Location, Route, RouteInfo};
 pub use router::Router;
 pub(crate) use trie::Trie;
+
+#[cfg(test)]
+mod tests;

@@ -111,12 +111,10 @@ impl std::error::Error for PatternError {}
 impl Pattern<'_> {
     /// The names of the parameters and of the catch-all, in the order they appear.
     pub(crate) fn params(&self) -> impl Iterator<Item = &str> {
-        self.segments
-            .iter()
-            .filter_map(|segment| match &segment.kind {
-                SegmentKind::Static(_) => None,
-                SegmentKind::Param { name, .. } | SegmentKind::CatchAll { name, .. } => Some(*name),
-            })
+        self.segments.iter().filter_map(|segment| match &segment.kind {
+            SegmentKind::Static(_) => None,
+            SegmentKind::Param { name, .. } | SegmentKind::CatchAll { name, .. } => Some(*name),
+        })
     }
 
     /// The canonical form of the route, with parameter names erased: `/users/:/files/*`.
@@ -132,13 +130,8 @@ impl Pattern<'_> {
             shape.push('/');
             match &segment.kind {
                 SegmentKind::Static(text) => shape.push_str(text),
-                SegmentKind::Param {
-                    constraint: None, ..
-                } => shape.push(':'),
-                SegmentKind::Param {
-                    constraint: Some(constraint),
-                    ..
-                } => {
+                SegmentKind::Param { constraint: None, .. } => shape.push(':'),
+                SegmentKind::Param { constraint: Some(constraint), .. } => {
                     shape.push_str(":(");
                     shape.push_str(constraint.regex);
                     shape.push(')');
@@ -152,18 +145,10 @@ impl Pattern<'_> {
 
 /// Parses a route, reporting every error found rather than stopping at the first.
 pub(crate) fn parse(source: &str) -> Result<Pattern<'_>, Vec<PatternError>> {
-    let mut parser = Parser {
-        source,
-        bytes: source.as_bytes(),
-        segments: Vec::new(),
-        errors: Vec::new(),
-    };
+    let mut parser = Parser { source, bytes: source.as_bytes(), segments: Vec::new(), errors: Vec::new() };
     parser.route();
     if parser.errors.is_empty() {
-        Ok(Pattern {
-            source,
-            segments: parser.segments,
-        })
+        Ok(Pattern { source, segments: parser.segments })
     } else {
         Err(parser.errors)
     }
@@ -187,11 +172,7 @@ impl<'a> Parser<'a> {
         let start = if self.source.starts_with('/') {
             1
         } else if self.source.is_empty() {
-            self.error(
-                0..0,
-                "empty route",
-                Some("use `/` for the root route".into()),
-            );
+            self.error(0..0, "empty route", Some("use `/` for the root route".into()));
             return;
         } else {
             let first = self.source.chars().next().map_or(0, char::len_utf8);
@@ -220,27 +201,16 @@ impl<'a> Parser<'a> {
         match self.bytes.get(start) {
             None => {
                 let help = "remove it; trailing-slash handling is a router option";
-                self.error(
-                    start.saturating_sub(1)..start,
-                    "trailing `/`",
-                    Some(help.into()),
-                );
+                self.error(start.saturating_sub(1)..start, "trailing `/`", Some(help.into()));
                 start
             }
             Some(b'/') => {
                 // Report a run of extra slashes once, as trailing if nothing follows it.
-                let run = self.bytes[start..]
-                    .iter()
-                    .take_while(|byte| **byte == b'/')
-                    .count();
+                let run = self.bytes[start..].iter().take_while(|byte| **byte == b'/').count();
                 let end = start + run;
                 if end == self.bytes.len() {
                     let help = "remove it; trailing-slash handling is a router option";
-                    self.error(
-                        start.saturating_sub(1)..end,
-                        "trailing `/`",
-                        Some(help.into()),
-                    );
+                    self.error(start.saturating_sub(1)..end, "trailing `/`", Some(help.into()));
                     return end;
                 }
                 let help = "remove the extra `/`";
@@ -265,20 +235,10 @@ impl<'a> Parser<'a> {
             constraint = read;
             end = after;
         }
-        let what = if constraint.is_some() {
-            "constraint"
-        } else {
-            "parameter name"
-        };
+        let what = if constraint.is_some() { "constraint" } else { "parameter name" };
         let end = self.expect_segment_end(end, what);
-        self.segments.push(Segment {
-            kind: SegmentKind::Param {
-                name,
-                name_span,
-                constraint,
-            },
-            span: start..end,
-        });
+        self.segments
+            .push(Segment { kind: SegmentKind::Param { name, name_span, constraint }, span: start..end });
         end
     }
 
@@ -292,19 +252,12 @@ impl<'a> Parser<'a> {
             let (constraint, after) = self.constraint(end);
             if constraint.is_some() {
                 let help = "remove it, or use `:name(regex)` to constrain one segment";
-                self.error(
-                    end..after,
-                    "a catch-all cannot have a constraint",
-                    Some(help.into()),
-                );
+                self.error(end..after, "a catch-all cannot have a constraint", Some(help.into()));
             }
             end = after;
         }
         let end = self.expect_segment_end(end, "catch-all name");
-        self.segments.push(Segment {
-            kind: SegmentKind::CatchAll { name, name_span },
-            span: start..end,
-        });
+        self.segments.push(Segment { kind: SegmentKind::CatchAll { name, name_span }, span: start..end });
         end
     }
 
@@ -328,8 +281,7 @@ impl<'a> Parser<'a> {
                 Some(_) => {
                     let end = self.next_slash(start);
                     let message = format!("invalid {what} name `{}`", &self.source[start..end]);
-                    let help =
-                        "names start with a letter or `_` and contain only letters, digits and `_`";
+                    let help = "names start with a letter or `_` and contain only letters, digits and `_`";
                     self.error(sigil..end, message, Some(help.into()));
                     return None;
                 }
@@ -355,11 +307,7 @@ impl<'a> Parser<'a> {
                 b'/' => {
                     let help = "a constraint matches one segment; \
                                 use a catch-all `*name` to match across segments";
-                    self.error(
-                        index..index + 1,
-                        "a constraint cannot contain `/`",
-                        Some(help.into()),
-                    );
+                    self.error(index..index + 1, "a constraint cannot contain `/`", Some(help.into()));
                 }
                 b'[' => {
                     class_depth += 1;
@@ -380,10 +328,8 @@ impl<'a> Parser<'a> {
                         self.error(open..index + 1, "empty constraint", Some(help.into()));
                         return (None, index + 1);
                     }
-                    let constraint = Constraint {
-                        regex: &self.source[open + 1..index],
-                        span: open + 1..index,
-                    };
+                    let constraint =
+                        Constraint { regex: &self.source[open + 1..index], span: open + 1..index };
                     return (Some(constraint), index + 1);
                 }
                 _ => {}
@@ -391,11 +337,7 @@ impl<'a> Parser<'a> {
             index += 1;
         }
         let end = self.bytes.len();
-        self.error(
-            open..end,
-            "unclosed constraint",
-            Some("close it with `)`".into()),
-        );
+        self.error(open..end, "unclosed constraint", Some("close it with `)`".into()));
         (None, end)
     }
 
@@ -405,8 +347,7 @@ impl<'a> Parser<'a> {
         let end = self.next_slash(index);
         if end > index {
             let message = format!("unexpected `{}` after {after}", &self.source[index..end]);
-            let help =
-                "a parameter takes a whole segment; names contain only letters, digits and `_`";
+            let help = "a parameter takes a whole segment; names contain only letters, digits and `_`";
             self.error(index..end, message, Some(help.into()));
         }
         end
@@ -419,11 +360,7 @@ impl<'a> Parser<'a> {
         if text.len() > 2 && text.starts_with('{') && text.ends_with('}') {
             let name = &text[1..text.len() - 1];
             let help = format!("write parameters as `:{name}`");
-            self.error(
-                start..end,
-                format!("`{text}` is not a parameter"),
-                Some(help),
-            );
+            self.error(start..end, format!("`{text}` is not a parameter"), Some(help));
             return end;
         }
         let mut reported_sigil = false;
@@ -479,9 +416,8 @@ impl<'a> Parser<'a> {
                     } else {
                         ("a route cannot contain a fragment", "fragments")
                     };
-                    let help = format!(
-                        "remove `{character}` and what follows; {rest} are not part of the path"
-                    );
+                    let help =
+                        format!("remove `{character}` and what follows; {rest} are not part of the path");
                     let length = self.bytes.len();
                     self.error(index..length, message, Some(help));
                     return length;
@@ -502,10 +438,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        self.segments.push(Segment {
-            kind: SegmentKind::Static(text),
-            span: start..end,
-        });
+        self.segments.push(Segment { kind: SegmentKind::Static(text), span: start..end });
         end
     }
 
@@ -519,11 +452,7 @@ impl<'a> Parser<'a> {
             .collect();
         for span in misplaced {
             let help = "move it to the end of the route, or use `:name` to match one segment";
-            self.error(
-                span,
-                "a catch-all must be the last segment",
-                Some(help.into()),
-            );
+            self.error(span, "a catch-all must be the last segment", Some(help.into()));
         }
     }
 
@@ -532,10 +461,8 @@ impl<'a> Parser<'a> {
         let mut duplicates = Vec::new();
         let mut seen: Vec<&str> = Vec::new();
         for segment in &self.segments {
-            if let SegmentKind::Param {
-                name, name_span, ..
-            }
-            | SegmentKind::CatchAll { name, name_span } = &segment.kind
+            if let SegmentKind::Param { name, name_span, .. } | SegmentKind::CatchAll { name, name_span } =
+                &segment.kind
             {
                 if name.is_empty() {
                     continue;
@@ -549,11 +476,7 @@ impl<'a> Parser<'a> {
         }
         for (name, span) in duplicates {
             let help = "rename one of them; names are unique within a route";
-            self.error(
-                span,
-                format!("duplicate parameter `{name}`"),
-                Some(help.into()),
-            );
+            self.error(span, format!("duplicate parameter `{name}`"), Some(help.into()));
         }
     }
 
@@ -567,11 +490,7 @@ impl<'a> Parser<'a> {
 
     /// Records an error.
     fn error(&mut self, span: Range<usize>, message: impl Into<String>, help: Option<String>) {
-        self.errors.push(PatternError {
-            span,
-            message: message.into(),
-            help,
-        });
+        self.errors.push(PatternError { span, message: message.into(), help });
     }
 }
 

@@ -43,11 +43,7 @@ fn static_segments_and_spans() {
     let kinds: Vec<_> = pattern.segments.iter().map(|s| s.kind.clone()).collect();
     assert_eq!(
         kinds,
-        [
-            SegmentKind::Static("api"),
-            SegmentKind::Static("v1.2"),
-            SegmentKind::Static("users"),
-        ]
+        [SegmentKind::Static("api"), SegmentKind::Static("v1.2"), SegmentKind::Static("users"),]
     );
     let spans: Vec<_> = pattern.segments.iter().map(|s| s.span.clone()).collect();
     assert_eq!(spans, [1..4, 5..9, 10..15]);
@@ -61,31 +57,19 @@ fn every_pchar_is_allowed_in_static_segments() {
 #[test]
 fn params_constraints_and_catch_all() {
     let pattern = ok(r"/users/:id(\d+)/:_name2/files/*path");
-    assert_eq!(
-        pattern.params().collect::<Vec<_>>(),
-        ["id", "_name2", "path"]
-    );
+    assert_eq!(pattern.params().collect::<Vec<_>>(), ["id", "_name2", "path"]);
     assert_eq!(
         pattern.segments[1],
         Segment {
             kind: SegmentKind::Param {
                 name: "id",
                 name_span: 8..10,
-                constraint: Some(Constraint {
-                    regex: r"\d+",
-                    span: 11..14,
-                }),
+                constraint: Some(Constraint { regex: r"\d+", span: 11..14 }),
             },
             span: 7..15,
         }
     );
-    assert_eq!(
-        pattern.segments[4].kind,
-        SegmentKind::CatchAll {
-            name: "path",
-            name_span: 31..35,
-        }
-    );
+    assert_eq!(pattern.segments[4].kind, SegmentKind::CatchAll { name: "path", name_span: 31..35 });
 }
 
 #[test]
@@ -102,11 +86,7 @@ fn constraints_read_to_the_matching_parenthesis() {
     ];
     for (source, regex) in cases {
         let pattern = ok(source);
-        let SegmentKind::Param {
-            constraint: Some(constraint),
-            ..
-        } = &pattern.segments[0].kind
-        else {
+        let SegmentKind::Param { constraint: Some(constraint), .. } = &pattern.segments[0].kind else {
             panic!("`{source}` has no constraint");
         };
         assert_eq!(constraint.regex, regex, "`{source}`");
@@ -139,10 +119,7 @@ fn empty_route() {
 #[test]
 fn missing_leading_slash() {
     let error = assert_error("users/:id", 0..1, "route must start with `/`");
-    assert_eq!(
-        error.help.as_deref(),
-        Some("add a leading `/`: `/users/:id`")
-    );
+    assert_eq!(error.help.as_deref(), Some("add a leading `/`: `/users/:id`"));
     assert_error("x", 0..1, "route must start with `/`");
 }
 
@@ -177,18 +154,10 @@ fn invalid_names() {
 
 #[test]
 fn text_after_a_parameter() {
-    assert_error(
-        "/:name.json",
-        6..11,
-        "unexpected `.json` after parameter name",
-    );
+    assert_error("/:name.json", 6..11, "unexpected `.json` after parameter name");
     assert_error("/:user-id/x", 6..9, "unexpected `-id` after parameter name");
     assert_error(r"/:id(\d+)x", 9..10, "unexpected `x` after constraint");
-    assert_error(
-        "/*path.tar",
-        6..10,
-        "unexpected `.tar` after catch-all name",
-    );
+    assert_error("/*path.tar", 6..10, "unexpected `.tar` after catch-all name");
 }
 
 #[test]
@@ -212,10 +181,7 @@ fn slash_inside_constraint() {
     assert_error("/:id(a/b)", 6..7, "a constraint cannot contain `/`");
     let errors = parse(r"/:id(\d+/users").unwrap_err();
     let messages: Vec<_> = errors.iter().map(|e| e.message.as_str()).collect();
-    assert_eq!(
-        messages,
-        ["a constraint cannot contain `/`", "unclosed constraint"]
-    );
+    assert_eq!(messages, ["a constraint cannot contain `/`", "unclosed constraint"]);
 }
 
 #[test]
@@ -266,11 +232,7 @@ fn characters_outside_pchar() {
 
 #[test]
 fn query_and_fragment() {
-    assert_error(
-        "/search?q=:x/y",
-        7..14,
-        "a route cannot contain a query string",
-    );
+    assert_error("/search?q=:x/y", 7..14, "a route cannot contain a query string");
     assert_error("/page#top", 5..9, "a route cannot contain a fragment");
 }
 
@@ -300,24 +262,17 @@ fn collects_every_error() {
 
 #[test]
 fn display_is_the_message() {
-    assert_eq!(
-        single_error("/a b").to_string(),
-        "a route cannot contain a space"
-    );
+    assert_eq!(single_error("/a b").to_string(), "a route cannot contain a space");
 }
 
 #[test]
 fn never_panics_and_spans_stay_in_bounds() {
-    const ALPHABET: [&str; 14] = [
-        "/", ":", "*", "(", ")", "\\", "[", "]", "^", "a", "1", "%", "é", "?",
-    ];
+    const ALPHABET: [&str; 14] = ["/", ":", "*", "(", ")", "\\", "[", "]", "^", "a", "1", "%", "é", "?"];
     let mut sources = vec![String::new()];
     for _ in 0..4 {
         let longer: Vec<String> = sources
             .iter()
-            .filter(|source| {
-                source.chars().count() == sources.last().map_or(0, |s| s.chars().count())
-            })
+            .filter(|source| source.chars().count() == sources.last().map_or(0, |s| s.chars().count()))
             .flat_map(|source| ALPHABET.iter().map(move |piece| format!("{source}{piece}")))
             .collect();
         sources.extend(longer);
@@ -333,10 +288,7 @@ fn never_panics_and_spans_stay_in_bounds() {
             Err(errors) => {
                 assert!(!errors.is_empty());
                 for error in errors {
-                    assert!(
-                        source.get(error.span.clone()).is_some(),
-                        "`{source}`: {error:?}"
-                    );
+                    assert!(source.get(error.span.clone()).is_some(), "`{source}`: {error:?}");
                     assert!(!error.message.is_empty());
                 }
             }

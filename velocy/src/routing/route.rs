@@ -43,6 +43,9 @@ pub struct RouteInfo {
     pub produces: Vec<String>,
     /// Media types the route consumes; other `Content-Type`s answer 415.
     pub consumes: Vec<String>,
+    /// The virtual host pattern the route answers on (see [`App::host`](crate::App::host)); `None` for any
+    /// host.
+    pub host: Option<String>,
     /// Problems found while describing the route (such as an invalid method name), reported when the app
     /// is built.
     pub(crate) problems: Vec<String>,
@@ -111,6 +114,7 @@ impl Route {
                 pattern: pattern.to_owned(),
                 name: std::any::type_name::<H>().to_owned(),
                 location: Some(std::panic::Location::caller().into()),
+                host: None,
                 produces: Vec::new(),
                 consumes: Vec::new(),
                 problems: Vec::new(),
@@ -143,10 +147,8 @@ impl Route {
                 methods,
                 pattern: spec.path.to_owned(),
                 name: spec.name.to_owned(),
-                location: Some(Location {
-                    file: spec.file,
-                    line: spec.line,
-                }),
+                location: Some(Location { file: spec.file, line: spec.line }),
+                host: None,
                 produces: spec
                     .produces
                     .iter()

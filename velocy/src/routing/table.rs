@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use http::{HeaderValue, Method};
 
+use super::host::{parse_request_host, HostPattern};
 use super::method::MethodMap;
+use super::options::{RoutingOptions, TrailingSlash};
 use super::pattern;
 use super::route::{Endpoint, Route, RouteInfo};
 use super::router::Scope;
@@ -27,10 +29,22 @@ pub(crate) struct CompiledRoute {
 
 /// The routes of the app, ready to match.
 pub(crate) struct RouteTable {
+    routes: Vec<CompiledRoute>,
+    /// Routes that answer on any host.
+    default: Tree,
+    /// Routes of virtual hosts, most specific pattern first.
+    hosts: Vec<(HostPattern, Tree)>,
+    /// Answers requests whose host matches no pattern, when set.
+    no_host: Option<Endpoint>,
+    scopes: Vec<(String, Interceptors)>,
+    options: RoutingOptions,
+}
+
+/// One trie with the method maps of its paths.
+#[derive(Default)]
+struct Tree {
     trie: Trie<u32>,
     endpoints: Vec<MethodMap>,
-    routes: Vec<CompiledRoute>,
-    scopes: Vec<(String, Interceptors)>,
 }
 
 /// What routing found for a request.
@@ -49,6 +63,12 @@ pub(crate) enum Lookup<'t> {
     UnsupportedMediaType { accepted: Vec<&'t str> },
     /// No route matches the path.
     NotFound,
+    /// The path matches only with a trailing slash added or removed; redirect here (308).
+    Redirect { location: String },
+    /// The `Host` is malformed (400).
+    BadHost { reason: String },
+    /// The host matches no virtual host: the app's no-host handler answers.
+    NoHost { endpoint: &'t Endpoint },
 }
 
 fn overlap(a: &[String], b: &[String]) -> bool {
@@ -64,17 +84,12 @@ impl RouteTable {
         routes: Vec<Route>,
         scopes: Vec<Scope>,
         state: &StateMap,
+        options: RoutingOptions,
+        no_host: Option<Endpoint>,
     ) -> Result<Self, Vec<String>> {
-        let scopes = scopes
-            .into_iter()
-            .map(|scope| (scope.prefix, Arc::from(scope.interceptors)))
-            .collect();
-        let mut table = Self {
-            trie: Trie::new(),
-            endpoints: Vec::new(),
-            routes: Vec::new(),
-            scopes,
-        };
+        let scopes = scopes.into_iter().map(|scope| (scope.prefix, Arc::from(scope.interceptors))).collect();
+        let mut table =
+            Self { routes: Vec::new(), default: Tree::default(), hosts: Vec::new(), no_host, scopes, options };
         let mut problems = Vec::new();
         for route in routes {
             if let Err(mut found) = table.add(route, state) {
@@ -84,9 +99,12 @@ impl RouteTable {
         if !problems.is_empty() {
             return Err(problems);
         }
-        debug_assert_eq!(table.trie.len(), table.endpoints.len());
-        for endpoint in &mut table.endpoints {
-            endpoint.seal();
+        table.hosts.sort_by_key(|(pattern, _)| pattern.specificity());
+        for tree in std::iter::once(&mut table.default).chain(table.hosts.iter_mut().map(|(_, tree)| tree)) {
+            debug_assert_eq!(tree.trie.len(), tree.endpoints.len());
+            for endpoint in &mut tree.endpoints {
+                endpoint.seal();
+            }
         }
         Ok(table)
     }
@@ -125,6 +143,35 @@ impl RouteTable {
                 ));
             }
         }
+        if self.options.case_insensitive && info.pattern.bytes().any(|byte| byte.is_ascii_uppercase()) {
+            let static_upper = pattern::parse(&info.pattern).is_ok_and(|parsed| {
+                parsed.segments.iter().any(|segment| {
+                    matches!(segment.kind, pattern::SegmentKind::Static(text) if text.bytes().any(|b| b.is_ascii_uppercase()))
+                })
+            });
+            if static_upper {
+                problems.push(format!(
+                    "{info}: routing is case-insensitive, so static segments must be lowercase"
+                ));
+            }
+        }
+        let tree = match &info.host {
+            None => &mut self.default,
+            Some(host) => match HostPattern::parse(host) {
+                Ok(parsed) => match self.hosts.iter().position(|(existing, _)| *existing == parsed) {
+                    Some(index) => &mut self.hosts[index].1,
+                    None => {
+                        self.hosts.push((parsed, Tree::default()));
+                        let last = self.hosts.len() - 1;
+                        &mut self.hosts[last].1
+                    }
+                },
+                Err(error) => {
+                    problems.push(format!("{info}: {error}"));
+                    return Err(problems);
+                }
+            },
+        };
         let parsed = match pattern::parse(&info.pattern) {
             Ok(parsed) => parsed,
             Err(errors) => {
@@ -143,10 +190,10 @@ impl RouteTable {
         };
         let param_names: Box<[Box<str>]> = parsed.params().map(Box::from).collect();
         let route_id = self.routes.len() as u32;
-        let endpoint_id = self.endpoints.len() as u32;
-        let endpoint = match self.trie.insert(&parsed, endpoint_id) {
+        let endpoint_id = tree.endpoints.len() as u32;
+        let endpoint = match tree.trie.insert(&parsed, endpoint_id) {
             Ok(()) => {
-                self.endpoints.push(MethodMap::default());
+                tree.endpoints.push(MethodMap::default());
                 endpoint_id
             }
             Err(super::trie::InsertError::Conflict { existing }) => *existing,
@@ -159,7 +206,7 @@ impl RouteTable {
             }
         };
         for method in &info.methods {
-            for &previous in self.endpoints[endpoint as usize].get(method) {
+            for &previous in tree.endpoints[endpoint as usize].get(method) {
                 let previous = &self.routes[previous as usize].info;
                 if overlap(&previous.produces, &info.produces)
                     && overlap(&previous.consumes, &info.consumes)
@@ -175,7 +222,7 @@ impl RouteTable {
             return Err(problems);
         }
         for method in &info.methods {
-            self.endpoints[endpoint as usize].insert(method.clone(), route_id);
+            tree.endpoints[endpoint as usize].insert(method.clone(), route_id);
         }
         let chain = (!middleware.is_empty()).then(|| Arc::from(middleware));
         let interceptors = (!interceptors.is_empty()).then(|| Arc::from(interceptors));
@@ -189,29 +236,89 @@ impl RouteTable {
     }
 
     /// Routes the request `head`, filling `params` with the parameter spans.
-    pub(crate) fn lookup(
-        &self,
-        head: &http::request::Parts,
-        params: &mut ParamSpans,
-    ) -> Lookup<'_> {
-        let Some(&endpoint) = self.trie.at(head.uri.path(), params) else {
-            return Lookup::NotFound;
+    pub(crate) fn lookup(&self, head: &http::request::Parts, params: &mut ParamSpans) -> Lookup<'_> {
+        let tree = if self.hosts.is_empty() {
+            &self.default
+        } else {
+            match self.tree_for_host(head) {
+                Ok(Some(tree)) => tree,
+                Ok(None) => match &self.no_host {
+                    Some(endpoint) => return Lookup::NoHost { endpoint },
+                    None => &self.default,
+                },
+                Err(reason) => return Lookup::BadHost { reason },
+            }
         };
-        let methods = &self.endpoints[endpoint as usize];
+        let path = head.uri.path();
+        let endpoint = match tree.trie.at(path, params) {
+            Some(&endpoint) => endpoint,
+            None => match self.retry(tree, path, head.uri.query(), params) {
+                Ok(endpoint) => endpoint,
+                Err(lookup) => return lookup,
+            },
+        };
+        let methods = &tree.endpoints[endpoint as usize];
         let mut candidates = methods.get(&head.method);
         if candidates.is_empty() && head.method == Method::HEAD {
             candidates = methods.get(&Method::GET);
         }
         match candidates {
-            [] => Lookup::MethodNotAllowed {
-                allow: methods.allow(),
-            },
-            [only] if self.routes[*only as usize].is_plain() => Lookup::Found {
-                route: *only,
-                endpoint: &self.routes[*only as usize].endpoint,
-                negotiated: false,
-            },
+            [] => Lookup::MethodNotAllowed { allow: methods.allow() },
+            [only] if self.routes[*only as usize].is_plain() => {
+                Lookup::Found { route: *only, endpoint: &self.routes[*only as usize].endpoint, negotiated: false }
+            }
             several => self.negotiate(several, &head.headers),
+        }
+    }
+
+    /// The tree of the virtual host the request addressed; `Ok(None)` when no pattern matches.
+    fn tree_for_host(&self, head: &http::request::Parts) -> Result<Option<&Tree>, String> {
+        let text = match head.uri.authority() {
+            Some(authority) => authority.as_str(),
+            None => match head.headers.get(http::header::HOST) {
+                Some(value) => value.to_str().map_err(|_| "the `Host` header is not visible ASCII".to_owned())?,
+                None => return Ok(None),
+            },
+        };
+        let text = text.rsplit_once('@').map_or(text, |(_, host)| host);
+        let (host, port) = parse_request_host(text).map_err(|reason| format!("invalid `Host`: {reason}"))?;
+        let port = port.unwrap_or(self.options.default_port);
+        Ok(self
+            .hosts
+            .iter()
+            .find(|(pattern, _)| pattern.matches(&host, port, self.options.default_port))
+            .map(|(_, tree)| tree))
+    }
+
+    /// Retries a path that matched nothing under the case-insensitive and trailing-slash options.
+    fn retry(&self, tree: &Tree, path: &str, query: Option<&str>, params: &mut ParamSpans) -> Result<u32, Lookup<'_>> {
+        let lowered;
+        let mut path = path;
+        if self.options.case_insensitive && path.bytes().any(|byte| byte.is_ascii_uppercase()) {
+            // ASCII lowercasing keeps every byte offset, so parameter spans still index the real path and
+            // parameters keep their case.
+            lowered = path.to_ascii_lowercase();
+            if let Some(&endpoint) = tree.trie.at(&lowered, params) {
+                return Ok(endpoint);
+            }
+            path = &lowered;
+        }
+        // Patterns never end in `/` (the grammar refuses it), so the only retry is without the slash.
+        let trimmed = match path.strip_suffix('/') {
+            Some(trimmed) if self.options.trailing_slash != TrailingSlash::Strict && !trimmed.is_empty() => trimmed,
+            _ => return Err(Lookup::NotFound),
+        };
+        let Some(&endpoint) = tree.trie.at(trimmed, params) else { return Err(Lookup::NotFound) };
+        let alternative = trimmed.to_owned();
+        match self.options.trailing_slash {
+            TrailingSlash::Redirect => {
+                let location = match query {
+                    Some(query) => format!("{alternative}?{query}"),
+                    None => alternative,
+                };
+                Err(Lookup::Redirect { location })
+            }
+            _ => Ok(endpoint),
         }
     }
 
@@ -319,9 +426,13 @@ impl RouteTable {
         self.routes.iter().map(|route| &route.info)
     }
 
-    /// The trie, for printing.
-    pub(crate) fn trie(&self) -> &Trie<u32> {
-        &self.trie
+    /// The tries as text: the default one, then one per virtual host.
+    pub(crate) fn tree_text(&self) -> String {
+        let mut text = self.default.trie.to_string();
+        for (pattern, tree) in &self.hosts {
+            let _ = write!(text, "\nhost {pattern}:\n{}", tree.trie);
+        }
+        text
     }
 }
 
