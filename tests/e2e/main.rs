@@ -5,6 +5,8 @@
 
 mod client;
 mod extractors;
+mod hardening;
+mod lifecycle;
 mod responses;
 mod routing;
 mod server;

@@ -20,12 +20,14 @@ mod debug;
 mod derive;
 mod diag;
 mod main_attr;
+mod middleware;
 mod paths;
 #[path = "../../velocy/src/routing/pattern.rs"]
 #[allow(dead_code)]
 mod pattern;
 mod route;
 mod routes_list;
+mod signature;
 
 use proc_macro::TokenStream;
 
@@ -185,6 +187,37 @@ pub fn options(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn route(args: TokenStream, item: TokenStream) -> TokenStream {
     route::expand(Methods::Listed, args.into(), item.into()).into()
+}
+
+/// Turns an `async fn` into a middleware type of the same name.
+///
+/// The function takes the `Request`, the `Next` (the rest of the chain) and any number of head extractors
+/// (`FromRequestParts`: `State`, headers, `Extension`, ...; never a body extractor), in any order, and
+/// returns anything that implements `IntoResponse`. It either answers itself or calls
+/// `next.run(request).await`. The extractors run on the request head before the function is called; a
+/// failing one answers with its rejection.
+///
+/// The attribute replaces the function with a unit struct of the same name and visibility implementing
+/// `Middleware`, so the name is a value: `App::middleware(require_key)`, `Router::middleware(..)`, or
+/// `#[get("/admin", middleware = [require_key])]`. Doc comments move to the struct.
+///
+/// ```ignore
+/// #[middleware]
+/// async fn require_key(State(keys): State<ApiKeys>, request: Request, next: Next) -> Response {
+///     match request.headers().get("x-api-key") {
+///         Some(key) if keys.contains(key) => next.run(request).await,
+///         _ => StatusCode::UNAUTHORIZED.into_response(),
+///     }
+/// }
+/// ```
+///
+/// # Errors
+///
+/// Compile errors for a missing or repeated `Request` or `Next`, a body extractor, and the signatures
+/// route handlers cannot have either (not `async`, generic, `self`, `impl Trait` or reference arguments).
+#[proc_macro_attribute]
+pub fn middleware(args: TokenStream, item: TokenStream) -> TokenStream {
+    middleware::expand(args.into(), item.into()).into()
 }
 
 /// Lists annotated handlers as a `Vec<Route>`, for `App::routes` or a nested router.

@@ -43,6 +43,8 @@ runtime_paths! {
     extract => Extract;
     /// Parses one path parameter, query value or header.
     from_param => FromParam;
+    /// Marks head extractors in `Extract<M>`.
+    via_parts => ViaParts;
     /// The trait derived by `#[derive(FromRequestParts)]`.
     from_request_parts => FromRequestParts;
     /// The trait derived by `#[derive(FromRequest)]`.
@@ -75,6 +77,14 @@ runtime_paths! {
     routes_overlap => routes_overlap;
     /// A route built from a spec.
     route => Route;
+    /// The middleware trait.
+    middleware => Middleware;
+    /// The rest of a middleware chain.
+    next => Next;
+    /// Turns a `middleware = [..]` element into a shared middleware.
+    into_middleware => into_middleware;
+    /// Converts a value into the response.
+    into_response => IntoResponse;
     /// The re-exported `inventory` crate.
     inventory => inventory;
     /// The re-exported `tokio` crate.

@@ -50,16 +50,7 @@ impl<T: DeserializeOwned + Send> FromRequest for Json<T> {
             )
             .into());
         }
-        let bytes = body
-            .collect_limited(parts.body_limit())
-            .await
-            .map_err(|error| match BodyRejection::from(error) {
-                BodyRejection::PayloadTooLarge(inner) => JsonRejection::from(inner),
-                BodyRejection::BodyReadFailed(inner) => JsonRejection::from(inner),
-                BodyRejection::InvalidUtf8(inner) => {
-                    JsonSyntaxError::new(inner.detail().to_owned()).into()
-                }
-            })?;
+        let bytes = crate::extract::read_body(parts, body).await.map_err(BodyRejection::into_json)?;
         Self::from_bytes(&bytes)
     }
 }

@@ -47,7 +47,10 @@
 //! | macros | `#[get]`… `#[route]`, `routes![]`, `#[derive(FromRequestParts)]`, `#[derive(FromRequest)]`, `#[velocy::main]`, with compile errors at the exact token |
 //! | extractors | `Path`, `Query`, `Json`, `Form`, `Bytes`, `String`, `Body`, headers, `State`, `Extension`, `Host`, `RemoteAddr`, `Option`/`Result` wrappers |
 //! | responses | strings, bytes, status, tuples with headers, `Json`, `Html`, `Redirect`, streams, `Result`, `Option`, RFC 9457 problems |
-//! | server | HTTP/1.1 (keep-alive, pipelining), HTTP/2 (h2c), graceful shutdown |
+//! | middleware | [`RequestId`](middleware::RequestId), [`Timeout`](middleware::Timeout), [`BodyLimit`](middleware::BodyLimit), [`SecurityHeaders`](middleware::SecurityHeaders); any tower `Layer` on the app, a router or a route, and the app as a tower `Service` (cargo feature `tower`, on by default) |
+//! | negotiation | `Accept`, `Accept-Encoding` and `Accept-Language` with q-values: [`negotiation`] |
+//! | server | HTTP/1.1 (keep-alive, pipelining), HTTP/2 (h2c, and over TLS with the `tls` feature), graceful shutdown |
+//! | HTTP semantics | conditional requests ([`conditional`]: ETag, 304, 412), client IP behind trusted proxies ([`extract::ClientIp`]) |
 //! | testing | in-process [`test::TestClient`], real-socket [`test::TestServer`] |
 
 #![deny(missing_docs)]
@@ -61,6 +64,7 @@ extern crate self as velocy;
 
 pub mod app;
 pub mod body;
+pub mod conditional;
 pub mod context;
 mod error;
 pub mod extract;
@@ -73,6 +77,10 @@ mod request;
 pub mod response;
 pub mod routing;
 pub mod server;
+#[cfg(feature = "store")]
+#[cfg_attr(docsrs, doc(cfg(feature = "store")))]
+pub mod store;
+mod target;
 pub mod test;
 
 pub use app::{App, AppService};

@@ -30,7 +30,7 @@ pub struct MediaRange<'a> {
 /// The elements of every `name` header of `headers`, split on commas: `(value, q-value)`, with the value
 /// trimmed and the quality defaulting to 1000. Empty elements are skipped (RFC 9110 §5.6.1); an element with
 /// a malformed `q` is skipped.
-fn weighted<'h>(headers: &'h HeaderMap, name: http::HeaderName) -> impl Iterator<Item = (&'h str, u16)> {
+fn weighted(headers: &HeaderMap, name: http::HeaderName) -> impl Iterator<Item = (&str, u16)> {
     headers
         .get_all(name)
         .into_iter()
@@ -265,11 +265,13 @@ fn is_language_range(text: &str) -> bool {
         return true;
     }
     let mut subtags = text.split('-');
-    let primary_ok = subtags
-        .next()
-        .is_some_and(|primary| (1..=8).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic()));
+    let primary_ok = subtags.next().is_some_and(|primary| {
+        (1..=8).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic())
+    });
     primary_ok
-        && subtags.all(|subtag| (1..=8).contains(&subtag.len()) && subtag.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && subtags.all(|subtag| {
+            (1..=8).contains(&subtag.len()) && subtag.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
 }
 
 /// Parses every `Accept-Language` header of `headers` (RFC 9110 §12.5.4). Malformed elements are skipped.
@@ -289,7 +291,8 @@ fn basic_filter(range: &str, tag: &str) -> bool {
     }
     match tag.get(..range.len()) {
         Some(prefix) => {
-            prefix.eq_ignore_ascii_case(range) && (tag.len() == range.len() || tag.as_bytes()[range.len()] == b'-')
+            prefix.eq_ignore_ascii_case(range)
+                && (tag.len() == range.len() || tag.as_bytes()[range.len()] == b'-')
         }
         None => false,
     }
@@ -398,7 +401,8 @@ mod tests {
 
     #[test]
     fn without_accept_encoding_every_coding_is_acceptable() {
-        let accept = accept_encodings(&HeaderMap::new());
+        let none = HeaderMap::new();
+        let accept = accept_encodings(&none);
         assert_eq!(accept, AcceptEncoding::Absent);
         assert_eq!(encoding_quality(&accept, "br"), 1000);
         assert_eq!(preferred_encoding(&HeaderMap::new(), &["gzip", "identity"]), Some("gzip"));

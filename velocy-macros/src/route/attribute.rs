@@ -1,7 +1,11 @@
-//! The arguments of a route attribute: the route, `name = "..."` and, for `#[route]`, `method = [..]`.
+//! The arguments of a route attribute.
+//!
+//! Every route attribute takes the route first (or as `path = "..."` in `#[route]`) and the keys
+//! `name = "..."`, `middleware = [a, b]`, `produces = "type/subtype"` and `consumes = [..]`; `#[route]` also
+//! takes `method = "GET"` or `method = ["GET", "POST"]`.
 
 use proc_macro2::{Span, TokenStream};
-use syn::LitStr;
+use syn::{Expr, Ident, LitStr};
 
 use super::parse::Methods;
 use crate::attr::{self, Arg, Args, Value};
@@ -15,13 +19,45 @@ pub(super) struct RouteAttr {
     pub(super) methods: Vec<String>,
     /// `name = "..."`.
     pub(super) name: Option<LitStr>,
+    /// `middleware = [..]`: expressions evaluating to middleware, outermost first.
+    pub(super) middleware: Vec<Expr>,
+    /// `produces = ..`: media types, lowercase.
+    pub(super) produces: Vec<String>,
+    /// `consumes = ..`: media types, lowercase.
+    pub(super) consumes: Vec<String>,
 }
+
+/// The keys every route attribute takes.
+const KEYS: [&str; 4] = ["name", "middleware", "produces", "consumes"];
+
+/// The keys of `#[route]`.
+const ROUTE_KEYS: [&str; 6] = ["method", "path", "name", "middleware", "produces", "consumes"];
 
 /// The standard methods, for the case-sensitivity hint.
 const STANDARD_METHODS: [&str; 9] =
     ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 
-/// Reads and checks the attribute's arguments.
+/// The arguments read so far; each key once.
+#[derive(Default)]
+struct Slots {
+    /// The route.
+    path: Option<LitStr>,
+    /// `name`.
+    name: Option<LitStr>,
+    /// `method`.
+    methods: Option<Vec<String>>,
+    /// `middleware`.
+    middleware: Option<Vec<Expr>>,
+    /// `produces`.
+    produces: Option<Vec<String>>,
+    /// `consumes`.
+    consumes: Option<Vec<String>>,
+}
+
+/// Reads and checks the attribute's arguments, reporting every problem.
+///
+/// Returns `None` when the route or the methods are missing or malformed; other problems are reported
+/// and the rest is still returned, so that the route itself gets checked too.
 pub(super) fn read_attr(
     diagnostics: &mut Diagnostics,
     methods: Methods,
@@ -29,102 +65,97 @@ pub(super) fn read_attr(
 ) -> Option<RouteAttr> {
     let attribute = methods.attribute();
     let known: &[&str] = match methods {
-        Methods::Fixed(_) => &["name"],
-        Methods::Listed => &["method", "path", "name"],
+        Methods::Fixed(_) => &KEYS,
+        Methods::Listed => &ROUTE_KEYS,
     };
     let args = diagnostics.take(Args::parse_tokens(args))?;
-    let mut path: Option<LitStr> = None;
-    let mut name: Option<LitStr> = None;
-    let mut listed: Option<Vec<String>> = None;
-    let mut ok = true;
+    let mut slots = Slots::default();
+    // Whether a "missing ..." error would only repeat an error already reported.
+    let mut reported = false;
     for (position, arg) in args.items.into_iter().enumerate() {
-        match arg {
-            Arg::Positional(value) if path.is_none() => match value.into_str("the route") {
-                Ok(lit) => path = Some(lit),
-                Err(error) => {
-                    diagnostics.push(error);
-                    ok = false;
-                }
-            },
+        let result = match arg {
+            Arg::Positional(value) if slots.path.is_none() => {
+                value.into_str("the route").map(|lit| slots.path = Some(lit))
+            }
             Arg::Positional(value) => {
-                let message = "unexpected argument: the route is already given";
-                diagnostics.push(
-                    Diagnostic::new(value.span(), message).help("other arguments are written `key = value`"),
-                );
+                Err(Diagnostic::new(value.span(), "unexpected argument: the route is already given")
+                    .help("other arguments are written `key = value`"))
             }
             Arg::Named(key, value) if known.contains(&key.to_string().as_str()) => {
-                let seen = match key.to_string().as_str() {
-                    "name" => name.is_some(),
-                    "path" => path.is_some(),
-                    _ => listed.is_some(),
-                };
-                if seen {
-                    diagnostics.push(attr::duplicate_key(&key));
-                    continue;
-                }
-                let result = match key.to_string().as_str() {
-                    "name" => read_name(value).map(|lit| name = Some(lit)),
-                    "path" => value.into_str("path").map(|lit| path = Some(lit)),
-                    _ => read_methods(value).map(|methods| listed = Some(methods)),
-                };
-                if let Err(error) = result {
-                    diagnostics.push(error);
-                    ok = false;
-                }
-            }
-            Arg::Named(key, _) => {
-                diagnostics.push(attr::unknown_key(&key, &attribute, known));
-                ok = false;
+                read_key(&mut slots, &key, value)
             }
             Arg::Flag(key) if position == 0 && !known.contains(&key.to_string().as_str()) => {
-                diagnostics.push(
-                    Diagnostic::new(key.span(), "the route must be a string literal")
-                        .note("macros see tokens, not the values of constants")
-                        .help(format!("write the route itself: `#[{attribute}(\"/users/:id\")]`")),
-                );
-                ok = false;
+                Err(Diagnostic::new(key.span(), "the route must be a string literal")
+                    .note("macros see tokens, not the values of constants")
+                    .help(format!("write the route itself: `#[{attribute}(\"/users/:id\")]`")))
             }
             Arg::Flag(key) if known.contains(&key.to_string().as_str()) => {
-                let message = format!("`{key}` needs a value");
-                let help = if key == "method" {
-                    "write `method = [\"GET\", \"POST\"]`".to_owned()
-                } else {
-                    format!("write `{key} = \"...\"`")
+                let example = match key.to_string().as_str() {
+                    "method" => "[\"GET\", \"POST\"]",
+                    "middleware" => "[require_login]",
+                    "produces" | "consumes" => "\"application/json\"",
+                    _ => "\"...\"",
                 };
-                diagnostics.push(Diagnostic::new(key.span(), message).help(help));
-                ok = false;
+                Err(Diagnostic::new(key.span(), format!("`{key}` needs a value"))
+                    .help(format!("write `{key} = {example}`")))
             }
-            Arg::Flag(key) => {
-                diagnostics.push(attr::unknown_key(&key, &attribute, known));
-                ok = false;
-            }
+            Arg::Named(key, _) | Arg::Flag(key) => Err(attr::unknown_key(&key, &attribute, known)),
+        };
+        if let Err(error) = result {
+            diagnostics.push(error);
+            reported = true;
         }
     }
-    let Some(path) = path else {
-        if ok {
+    let Some(path) = slots.path else {
+        if !reported {
             let example = match methods {
                 Methods::Fixed(_) => format!("#[{attribute}(\"/users/:id\")]"),
                 Methods::Listed => "#[route(\"/users/:id\", method = [\"GET\", \"HEAD\"])]".to_owned(),
             };
-            let message = "missing route";
-            diagnostics.push(Diagnostic::new(Span::call_site(), message).help(format!("write `{example}`")));
+            diagnostics
+                .push(Diagnostic::new(Span::call_site(), "missing route").help(format!("write `{example}`")));
         }
         return None;
     };
-    let methods = match methods {
-        Methods::Fixed(method) => vec![method.to_owned()],
-        Methods::Listed => match listed {
-            Some(methods) => methods,
-            None => {
-                if ok {
-                    let help = "write `#[route(\"/x\", method = [\"GET\", \"POST\"])]`";
-                    diagnostics.push(Diagnostic::new(Span::call_site(), "missing `method`").help(help));
-                }
-                return None;
+    let methods = match (methods, slots.methods) {
+        (Methods::Fixed(method), _) => vec![method.to_owned()],
+        (Methods::Listed, Some(methods)) => methods,
+        (Methods::Listed, None) => {
+            if !reported {
+                let help = "write `#[route(\"/x\", method = [\"GET\", \"POST\"])]`";
+                diagnostics.push(Diagnostic::new(Span::call_site(), "missing `method`").help(help));
             }
-        },
+            return None;
+        }
     };
-    Some(RouteAttr { path, methods, name })
+    Some(RouteAttr {
+        path,
+        methods,
+        name: slots.name,
+        middleware: slots.middleware.unwrap_or_default(),
+        produces: slots.produces.unwrap_or_default(),
+        consumes: slots.consumes.unwrap_or_default(),
+    })
+}
+
+/// Reads `key = value` for a known key into its slot; a key given twice is an error.
+fn read_key(slots: &mut Slots, key: &Ident, value: Value) -> Result<(), Diagnostic> {
+    /// Fills `slot`, or reports `key` as a duplicate.
+    fn fill<T>(slot: &mut Option<T>, key: &Ident, value: Result<T, Diagnostic>) -> Result<(), Diagnostic> {
+        if slot.is_some() {
+            return Err(attr::duplicate_key(key));
+        }
+        *slot = Some(value?);
+        Ok(())
+    }
+    match key.to_string().as_str() {
+        "name" => fill(&mut slots.name, key, read_name(value)),
+        "path" => fill(&mut slots.path, key, value.into_str("path")),
+        "method" => fill(&mut slots.methods, key, read_methods(value)),
+        "middleware" => fill(&mut slots.middleware, key, read_middleware(value)),
+        "produces" => fill(&mut slots.produces, key, read_media_types(value, "produces")),
+        _ => fill(&mut slots.consumes, key, read_media_types(value, "consumes")),
+    }
 }
 
 /// Reads `name = "..."`.
@@ -137,12 +168,17 @@ fn read_name(value: Value) -> Result<LitStr, Diagnostic> {
     Ok(lit)
 }
 
-/// Reads `method = "GET"` or `method = ["GET", "POST"]`.
-fn read_methods(value: Value) -> Result<Vec<String>, Diagnostic> {
-    let (span, values) = match value {
+/// A value or a list of values, as a list.
+fn list(value: Value) -> (Span, Vec<Value>) {
+    match value {
         Value::List(span, values) => (span, values),
         single => (single.span(), vec![single]),
-    };
+    }
+}
+
+/// Reads `method = "GET"` or `method = ["GET", "POST"]`.
+fn read_methods(value: Value) -> Result<Vec<String>, Diagnostic> {
+    let (span, values) = list(value);
     if values.is_empty() {
         return Err(Diagnostic::new(span, "no methods given").help("list at least one: `method = [\"GET\"]`"));
     }
@@ -163,7 +199,6 @@ fn read_methods(value: Value) -> Result<Vec<String>, Diagnostic> {
 /// Checks one method: an RFC 9110 token, case-sensitive.
 fn check_method(lit: &LitStr) -> Result<String, Diagnostic> {
     let method = lit.value();
-    let is_tchar = |byte: u8| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte);
     if method.is_empty() || !method.bytes().all(is_tchar) {
         return Err(Diagnostic::new(lit.span(), format!("`{method}` is not an HTTP method"))
             .help("a method is a token of letters, digits and `!#$%&'*+-.^_`|~`, like `GET`"));
@@ -174,4 +209,73 @@ fn check_method(lit: &LitStr) -> Result<String, Diagnostic> {
             .help(format!("write `\"{upper}\"`")));
     }
     Ok(method)
+}
+
+/// Whether `byte` may appear in an RFC 9110 token.
+fn is_tchar(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
+/// Reads `middleware = [a, b]` (or one element): each element is an expression, typically a path.
+fn read_middleware(value: Value) -> Result<Vec<Expr>, Diagnostic> {
+    let (_, values) = list(value);
+    values
+        .into_iter()
+        .map(|value| match value {
+            Value::Other(expr) => Ok(*expr),
+            Value::Str(lit) => Err(Diagnostic::new(lit.span(), "a middleware is a value, not a string")
+                .help(format!("write it without quotes: `middleware = [{}]`", lit.value()))),
+            Value::List(span, _) => Err(Diagnostic::new(span, "expected a middleware, found a list")
+                .help("list the middleware in one `[..]`, outermost first")),
+        })
+        .collect()
+}
+
+/// Reads `produces`/`consumes`: one media type or a list, each `type/subtype` without wildcards.
+fn read_media_types(value: Value, key: &str) -> Result<Vec<String>, Diagnostic> {
+    let (span, values) = list(value);
+    if values.is_empty() {
+        return Err(Diagnostic::new(span, "no media types given")
+            .help(format!("list at least one, like `{key} = \"application/json\"`, or remove `{key}`")));
+    }
+    let mut media_types: Vec<String> = Vec::with_capacity(values.len());
+    for value in values {
+        let lit = value.into_str("a media type")?;
+        let media_type = check_media_type(&lit)?;
+        if media_types.contains(&media_type) {
+            return Err(Diagnostic::new(lit.span(), format!("`{media_type}` is listed twice"))
+                .help("remove this one"));
+        }
+        media_types.push(media_type);
+    }
+    Ok(media_types)
+}
+
+/// Checks one media type: `type/subtype`, both RFC 9110 tokens, no wildcard, no parameters; lowercased.
+fn check_media_type(lit: &LitStr) -> Result<String, Diagnostic> {
+    let text = lit.value();
+    let error = |message: String| Diagnostic::new(lit.span(), message);
+    if let Some((essence, _)) = text.split_once(';') {
+        return Err(error(format!("`{text}` has parameters"))
+            .help(format!("write the media type alone: `\"{}\"`", essence.trim())));
+    }
+    if text.contains('*') {
+        return Err(error("media type wildcards are not allowed here".to_owned())
+            .help("list each media type, like `[\"text/html\", \"application/json\"]`"));
+    }
+    let valid = text.split_once('/').is_some_and(|(kind, subtype)| {
+        [kind, subtype].iter().all(|part| !part.is_empty() && part.bytes().all(is_tchar))
+    });
+    if !valid {
+        let help = match text.to_ascii_lowercase().as_str() {
+            "json" => "write `\"application/json\"`".to_owned(),
+            "html" => "write `\"text/html\"`".to_owned(),
+            "text" | "plain" => "write `\"text/plain\"`".to_owned(),
+            "xml" => "write `\"application/xml\"`".to_owned(),
+            "form" => "write `\"application/x-www-form-urlencoded\"`".to_owned(),
+            _ => "write `type/subtype`, like `\"application/json\"`".to_owned(),
+        };
+        return Err(error(format!("`{text}` is not a media type")).help(help));
+    }
+    Ok(text.to_ascii_lowercase())
 }

@@ -93,14 +93,17 @@ pub(crate) fn placeholder(func: &ItemFn) -> TokenStream {
                     fn __velocy_requirements(_: &mut #requirements) {}
                     __velocy_requirements
                 },
+                middleware: &[],
+                produces: &[],
+                consumes: &[],
             };
         }
     }
 }
 
-/// The `#[cfg]`/`#[cfg_attr]` attributes of the function, repeated on everything emitted beside it.
+/// The `#[cfg]` attributes of the function, repeated on everything emitted beside it.
 fn cfg_attrs(attrs: &[Attribute]) -> Vec<&Attribute> {
-    attrs.iter().filter(|attr| attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr")).collect()
+    attrs.iter().filter(|attr| attr.path().is_ident("cfg")).collect()
 }
 
 /// `struct get_user {}`: the type `routes![]` names, in the type namespace only.
@@ -108,7 +111,7 @@ fn hidden_type(func: &ItemFn) -> TokenStream {
     let ident = &func.sig.ident;
     let vis = &func.vis;
     let cfgs = cfg_attrs(&func.attrs);
-    let doc = format!("The route registered by [`{ident}`]; name it in `routes![]`.");
+    let doc = format!("The route registered by `{ident}`; name it in `routes![]`.");
     quote! {
         #(#cfgs)*
         #[doc = #doc]
@@ -131,6 +134,9 @@ fn spec(route: &Route, func: &ItemFn) -> TokenStream {
     let name = &route.name;
     let handler = handler(route, func);
     let requirements = requirements(route);
+    let middleware = route.middleware.iter().map(middleware_fn);
+    let produces = &route.produces;
+    let consumes = &route.consumes;
     let file = quote_spanned!(located=> #std_at_fn::file!());
     let line = quote_spanned!(located=> #std_at_fn::line!());
     let column = quote_spanned!(located=> #std_at_fn::column!());
@@ -147,9 +153,28 @@ fn spec(route: &Route, func: &ItemFn) -> TokenStream {
             column: #column,
             handler: #handler,
             requirements: #requirements,
-            middleware: &[],
-            produces: &[],
-            consumes: &[],
+            middleware: &[#(#middleware),*],
+            produces: &[#(#produces),*],
+            consumes: &[#(#consumes),*],
+        }
+    }
+}
+
+/// One `middleware = [..]` element as a `fn() -> Arc<dyn Middleware>` block, converting the expression at
+/// its own span so that a value that is not a middleware is reported there.
+fn middleware_fn(expr: &syn::Expr) -> TokenStream {
+    let call_site = Span::call_site();
+    let std = paths::std(call_site);
+    let middleware = paths::middleware(call_site);
+    let span = expr.span();
+    let into_middleware = paths::into_middleware(span);
+    let converted = quote_spanned!(span=> #into_middleware(#expr));
+    quote! {
+        {
+            fn __velocy_middleware() -> #std::sync::Arc<dyn #middleware> {
+                #converted
+            }
+            __velocy_middleware
         }
     }
 }

@@ -6,11 +6,12 @@
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::ext::IdentExt;
-use syn::{FnArg, ItemFn, LitStr, Pat, Signature, Type};
+use syn::{FnArg, ItemFn, LitStr, Pat, Type};
 
 use super::attribute::read_attr;
 use crate::diag::{self, Diagnostic, Diagnostics};
 use crate::pattern::{self, Pattern, SegmentKind};
+use crate::signature::{self, is_body_extractor, last_segment, type_name, unwrap_type};
 
 /// Which methods the entry macro fixes.
 #[derive(Clone, Copy)]
@@ -43,6 +44,12 @@ pub(crate) struct Route {
     pub(crate) name: String,
     /// The function's arguments, in order.
     pub(crate) args: Vec<HandlerArg>,
+    /// Route middleware expressions, outermost first.
+    pub(crate) middleware: Vec<syn::Expr>,
+    /// The media types the route produces.
+    pub(crate) produces: Vec<String>,
+    /// The media types the route consumes.
+    pub(crate) consumes: Vec<String>,
 }
 
 /// One argument of the handler.
@@ -77,14 +84,11 @@ const SCALARS: [&str; 16] = [
     "bool", "char",
 ];
 
-/// Extractors known to consume the body; two of them in one handler are rejected before type checking.
-const BODY_EXTRACTORS: [&str; 6] = ["Json", "Form", "Bytes", "String", "Body", "Multipart"];
-
 /// Reads the route attribute `args` of `func`, checking everything, and reports every error found.
 pub(crate) fn parse(methods: Methods, args: TokenStream, func: &ItemFn) -> syn::Result<Route> {
     let mut diagnostics = Diagnostics::default();
     let attr = read_attr(&mut diagnostics, methods, args);
-    check_signature(&mut diagnostics, &func.sig);
+    signature::check(&mut diagnostics, &func.sig, signature::HANDLER);
     check_single_route_attribute(&mut diagnostics, func);
     let Some(attr) = attr else {
         return diagnostics.fail();
@@ -108,56 +112,11 @@ pub(crate) fn parse(methods: Methods, args: TokenStream, func: &ItemFn) -> syn::
         path: value.clone(),
         name: attr.name.map_or_else(|| func.sig.ident.unraw().to_string(), |name| name.value()),
         args,
+        middleware: attr.middleware,
+        produces: attr.produces,
+        consumes: attr.consumes,
     };
     diagnostics.finish(route)
-}
-
-/// Reports what a route handler cannot be: sync, generic, a method, `unsafe`, `const`, `extern`.
-fn check_signature(diagnostics: &mut Diagnostics, sig: &Signature) {
-    let name = sig.ident.unraw();
-    if sig.asyncness.is_none() {
-        diagnostics.push(
-            Diagnostic::new(sig.fn_token.span, "route handlers must be `async`")
-                .help(format!("write `async fn {name}`")),
-        );
-    }
-    if let Some(token) = &sig.constness {
-        diagnostics
-            .push(Diagnostic::new(token.span, "route handlers cannot be `const`").help("remove `const`"));
-    }
-    if let Some(token) = &sig.unsafety {
-        diagnostics.push(
-            Diagnostic::new(token.span, "route handlers cannot be `unsafe`")
-                .help("make the handler safe and call the unsafe code inside an `unsafe` block"),
-        );
-    }
-    if let Some(abi) = &sig.abi {
-        diagnostics.push(Diagnostic::spanned(abi, "route handlers cannot have an ABI").help("remove it"));
-    }
-    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-        let tokens = if sig.generics.params.is_empty() {
-            sig.generics.where_clause.to_token_stream()
-        } else {
-            sig.generics.to_token_stream()
-        };
-        diagnostics.push(
-            Diagnostic::spanned(tokens, "route handlers cannot be generic")
-                .note("a route registers one concrete function when the program starts")
-                .help("use concrete types; a generic function can be called from a concrete handler"),
-        );
-    }
-    for input in &sig.inputs {
-        match input {
-            FnArg::Receiver(receiver) => diagnostics.push(
-                Diagnostic::spanned(receiver, "route handlers cannot take `self`")
-                    .note("a route registers a free function, which has no `self` to pass")
-                    .help(
-                        "move the handler out of the `impl` block, or call the method from a free `async fn`",
-                    ),
-            ),
-            FnArg::Typed(typed) => check_arg_type(diagnostics, &typed.ty),
-        }
-    }
 }
 
 /// Whether `attr` is a route attribute: `#[get]`, `#[velocy::route]`, ...
@@ -180,30 +139,6 @@ fn check_single_route_attribute(diagnostics: &mut Diagnostics, func: &ItemFn) {
             "list several methods with `#[route(\"/x\", method = [\"GET\", \"POST\"])]`, or write a second \
                  handler for another route",
         ));
-    }
-}
-
-/// Reports argument types that cannot work whatever the route: `impl Trait` and references.
-fn check_arg_type(diagnostics: &mut Diagnostics, ty: &Type) {
-    match unwrap_type(ty) {
-        Type::ImplTrait(_) => diagnostics.push(
-            Diagnostic::spanned(ty, "handler arguments cannot be `impl Trait`")
-                .note("`impl Trait` makes the handler generic, and a route registers one concrete function")
-                .help("name the concrete type"),
-        ),
-        Type::Reference(reference) => {
-            let help = match unwrap_type(&reference.elem) {
-                Type::Path(path) if path.path.is_ident("str") => "take a `String`".to_owned(),
-                Type::Slice(_) => "take a `Vec`".to_owned(),
-                elem => format!("take `{}` by value", type_name(elem)),
-            };
-            diagnostics.push(
-                Diagnostic::spanned(ty, "handler arguments cannot be references")
-                    .note("extracted values are owned by the handler, as the request is gone once it has been read")
-                    .help(help),
-            );
-        }
-        _ => {}
     }
 }
 
@@ -297,6 +232,10 @@ fn bind_args(
             kind: ArgKind::Extractor { known_body },
         });
     }
+    // `Path<T>` deserializes every parameter: the others need no argument of their own.
+    if args.iter().any(|arg| matches!(arg.kind, ArgKind::Extractor { .. }) && is_path_extractor(&arg.ty)) {
+        return args;
+    }
     let function = func.sig.ident.unraw().to_string();
     for ((param, span), bound) in params.iter().zip(&bound) {
         if *bound {
@@ -360,15 +299,6 @@ fn arg_name(pat: &Pat) -> Option<String> {
     }
 }
 
-/// Looks through the invisible and explicit parentheses macros put around types.
-fn unwrap_type(ty: &Type) -> &Type {
-    match ty {
-        Type::Group(group) => unwrap_type(&group.elem),
-        Type::Paren(paren) => unwrap_type(&paren.elem),
-        other => other,
-    }
-}
-
 /// The name of a scalar primitive type (`u64`, `bool`, ...), which binds to path parameters only.
 fn scalar_name(ty: &Type) -> Option<&'static str> {
     let Type::Path(path) = unwrap_type(ty) else {
@@ -378,29 +308,11 @@ fn scalar_name(ty: &Type) -> Option<&'static str> {
     SCALARS.iter().copied().find(|scalar| ident == scalar)
 }
 
-/// Whether `ty` is syntactically one of the well-known body extractors, possibly in `Option`/`Result`.
-fn is_body_extractor(ty: &Type) -> bool {
-    let Type::Path(path) = unwrap_type(ty) else {
-        return false;
-    };
-    let Some(last) = path.path.segments.last() else {
-        return false;
-    };
-    let first_arg = match &last.arguments {
-        syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
-            syn::GenericArgument::Type(ty) => Some(ty),
-            _ => None,
-        }),
-        _ => None,
-    };
-    let name = last.ident.to_string();
-    match (name.as_str(), first_arg) {
-        ("Option" | "Result", Some(inner)) => is_body_extractor(inner),
-        ("Vec", Some(inner)) => {
-            matches!(unwrap_type(inner), Type::Path(p) if p.path.is_ident("u8"))
-        }
-        (name, _) => BODY_EXTRACTORS.contains(&name),
-    }
+/// Whether `ty` is written `Path<..>` (any path ending so): the extractor of all path parameters.
+fn is_path_extractor(ty: &Type) -> bool {
+    last_segment(ty).is_some_and(|last| {
+        last.ident == "Path" && matches!(last.arguments, syn::PathArguments::AngleBracketed(_))
+    })
 }
 
 /// An argument as the user wrote it, for messages: `input: Json<Input>`.
@@ -408,22 +320,4 @@ fn label(typed: &syn::PatType) -> String {
     let pat =
         typed.pat.to_token_stream().to_string().replace(" (", "(").replace("( ", "(").replace(" )", ")");
     format!("{pat}: {}", type_name(&typed.ty))
-}
-
-/// A type as the user would write it: `Json<Input>`, not `Json < Input >`.
-pub(crate) fn type_name(ty: &Type) -> String {
-    let mut text = ty.to_token_stream().to_string();
-    for (from, to) in [
-        (" < ", "<"),
-        ("< ", "<"),
-        (" <", "<"),
-        (" >", ">"),
-        (" :: ", "::"),
-        (":: ", "::"),
-        (" ,", ","),
-        ("& ", "&"),
-    ] {
-        text = text.replace(from, to);
-    }
-    text
 }

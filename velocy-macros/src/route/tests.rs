@@ -233,7 +233,7 @@ fn references_and_impl_trait_are_rejected() {
             async fn f(name: &str, x: impl Sized) {}
         ),
     ));
-    assert!(text.contains("handler arguments cannot be references"), "{text}");
+    assert!(text.contains("arguments cannot be references"), "{text}");
     assert!(text.contains("take a `String`"), "{text}");
     assert!(text.contains("cannot be `impl Trait`"), "{text}");
 }
@@ -306,4 +306,70 @@ fn a_second_route_attribute_is_rejected() {
         )
     )
     .is_ok());
+}
+
+#[test]
+fn a_path_extractor_takes_every_parameter() {
+    let route = get(
+        quote!("/users/:id/posts/:post"),
+        quote!(
+            async fn f(Path(ids): Path<Ids>) {}
+        ),
+    )
+    .unwrap();
+    assert!(matches!(route.args[0].kind, ArgKind::Extractor { known_body: false }));
+    // Scalars still bind by name only.
+    let text = error(get(
+        quote!("/users/:id"),
+        quote!(
+            async fn f(Path(ids): Path<Ids>, page: u32) {}
+        ),
+    ));
+    assert!(text.contains("argument `page` does not match any path parameter"), "{text}");
+}
+
+#[test]
+fn middleware_and_media_types_are_read() {
+    let route = get(
+        quote!(
+            "/",
+            middleware = [auth, limits::Timeout::new(5)],
+            produces = ["text/HTML", "application/json"]
+        ),
+        quote!(
+            async fn index() {}
+        ),
+    )
+    .unwrap();
+    assert_eq!(route.middleware.len(), 2);
+    assert_eq!(route.produces, ["text/html", "application/json"]);
+    assert!(route.consumes.is_empty());
+}
+
+#[test]
+fn bad_media_types_are_reported() {
+    let func = quote!(
+        async fn f() {}
+    );
+    for (value, expected) in [
+        (quote!("json"), "write `\"application/json\"`"),
+        (quote!("text/*"), "wildcards are not allowed"),
+        (quote!("text/html; charset=utf-8"), "has parameters"),
+        (quote!(["a/b", "A/B"]), "`a/b` is listed twice"),
+        (quote!([]), "no media types given"),
+    ] {
+        let text = error(get(quote!("/", consumes = #value), func.clone()));
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn middleware_are_values() {
+    let text = error(get(
+        quote!("/", middleware = ["auth"]),
+        quote!(
+            async fn f() {}
+        ),
+    ));
+    assert!(text.contains("a middleware is a value, not a string"), "{text}");
 }

@@ -12,6 +12,11 @@ pub(crate) struct Config {
     pub(crate) shutdown_timeout: Duration,
     /// The `Server` header sent with every response (default `velocy`); `None` sends none.
     pub(crate) server_header: Option<http::HeaderValue>,
+    /// Server and parsing limits.
+    pub(crate) limits: crate::server::Limits,
+    /// The proxies whose `Forwarded` / `X-Forwarded-For` headers [`ClientIp`](crate::extract::ClientIp)
+    /// believes (default: none).
+    pub(crate) trusted_proxies: crate::extract::TrustedProxies,
 }
 
 impl Default for Config {
@@ -20,6 +25,8 @@ impl Default for Config {
             body_limit: 2 * 1024 * 1024,
             shutdown_timeout: Duration::from_secs(30),
             server_header: Some(http::HeaderValue::from_static("velocy")),
+            limits: crate::server::Limits::default(),
+            trusted_proxies: crate::extract::TrustedProxies::default(),
         }
     }
 }

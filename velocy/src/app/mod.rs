@@ -17,6 +17,8 @@ use crate::routing::{Route, Router};
 mod config;
 mod service;
 mod state_map;
+#[cfg(feature = "tower")]
+pub mod tower;
 
 pub(crate) use config::Config;
 pub use service::{AppService, ResponseFuture, RouteTableText};
@@ -227,6 +229,29 @@ impl App {
         self
     }
 
+    /// Sets the server and parsing limits (connections, head size, target length, timeouts, HTTP/2
+    /// streams); see [`Limits`](crate::server::Limits) for each default.
+    pub fn limits(mut self, limits: crate::server::Limits) -> Self {
+        self.config.limits = limits;
+        self
+    }
+
+    /// The reverse proxies whose `Forwarded` (RFC 7239) and `X-Forwarded-For` headers
+    /// [`ClientIp`](crate::extract::ClientIp) believes: addresses or CIDR blocks, as text (`"10.0.0.0/8"`,
+    /// `"::1"`) or as [`IpAddr`](std::net::IpAddr). Several calls add up. Default: none, so `ClientIp` is the
+    /// peer address and the headers are ignored.
+    ///
+    /// Text that is neither an address nor a CIDR block is reported by [`App::build`], with every other
+    /// configuration problem.
+    pub fn trusted_proxies<I>(mut self, proxies: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<crate::extract::TrustedProxy>,
+    {
+        self.config.trusted_proxies.extend(proxies.into_iter().map(Into::into));
+        self
+    }
+
     /// The largest request body, in bytes, that buffering extractors (`Json`, `Form`, `Bytes`, `String`)
     /// accept; larger bodies answer `413 Payload Too Large`. Default: 2 MiB.
     pub fn body_limit(mut self, bytes: usize) -> Self {
@@ -274,8 +299,12 @@ impl App {
             }
         }
         let no_host = no_host.map(|route| Endpoint { chain: None, handler: route.handler });
-        let table = RouteTable::build(routes, scopes, &state, routing, no_host).map_err(|problems| {
-            let mut message = format!("the app cannot start: {} problem(s) in its routes", problems.len());
+        let proxy_problems = config.trusted_proxies.problems();
+        let table = RouteTable::build(routes, scopes, &state, routing, no_host);
+        let table = table.and_then(|table| if proxy_problems.is_empty() { Ok(table) } else { Err(Vec::new()) });
+        let table = table.map_err(|mut problems| {
+            problems.extend(proxy_problems);
+            let mut message = format!("the app cannot start: {} problem(s) in its configuration", problems.len());
             for problem in problems {
                 message.push_str("\n  - ");
                 message.push_str(&problem);

@@ -39,8 +39,13 @@ pub(crate) enum Dispatched<'a> {
 impl AppService {
     /// Answers one request. `remote_addr` is the peer, when the request came over a socket.
     pub fn handle(&self, request: http::Request<Body>, remote_addr: Option<SocketAddr>) -> ResponseFuture {
-        let (head, body) = request.into_parts();
+        let (mut head, body) = request.into_parts();
         let strip_body = head.method == Method::HEAD;
+        if let Err(response) = crate::target::check(&mut head, &self.shared.config.limits) {
+            let server_header = self.shared.config.server_header.clone();
+            let finishing = Finishing { server_header, strip_body, vary_accept: false };
+            return ResponseFuture { inner: Inner::Ready(Some(response)), finishing: Some(finishing) };
+        }
         let parts = RequestParts {
             head,
             params: ParamSpans::new(),
@@ -72,6 +77,11 @@ impl AppService {
     pub(crate) fn route(&self, request: &mut Request) -> Dispatched<'_> {
         let RequestParts { head, params, route, routed, .. } = request.parts_mut();
         *routed = true;
+        if head.uri.path() == "*" {
+            // `OPTIONS *` (the only asterisk-form target `target::check` lets through) asks about the server
+            // as a whole: a plain 204 (RFC 9110 §9.3.7).
+            return Dispatched::Ready(StatusCode::NO_CONTENT.into_response());
+        }
         match self.shared.table.lookup(head, params) {
             Lookup::Found { route: id, endpoint, negotiated } => {
                 *route = Some(id as usize);
@@ -109,6 +119,18 @@ impl AppService {
                 let problem = Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, detail).into_response();
                 Dispatched::Ready(render_for(&head.headers, problem))
             }
+        }
+    }
+
+    /// Reports a connection-level error to the app's error sinks.
+    pub(crate) fn report_connection_error(&self, message: String) {
+        let sinks = &self.shared.lifecycle.error_sinks;
+        if sinks.is_empty() {
+            return;
+        }
+        let error = crate::lifecycle::ServeError { message, method: None, uri: None };
+        for sink in sinks {
+            sink.report(&error);
         }
     }
 

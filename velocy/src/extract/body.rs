@@ -2,17 +2,32 @@
 
 use bytes::Bytes;
 
-use super::rejection::{BodyRejection, InvalidUtf8};
+use super::rejection::{BodyRejection, BodyTimeout, InvalidUtf8};
 use super::FromRequest;
 use crate::body::Body;
 use crate::request::RequestParts;
+
+/// Reads a whole body for a buffering extractor: at most the request's body limit (413 past it, answered
+/// before reading when `Content-Length` already says so, so `Expect: 100-continue` clients never send it),
+/// within the body read timeout (408).
+pub(crate) async fn read_body(parts: &RequestParts, body: Body) -> Result<Bytes, BodyRejection> {
+    let timeout = parts.app.config.limits.body_read_timeout;
+    match tokio::time::timeout(timeout, body.collect_limited(parts.body_limit())).await {
+        Ok(result) => Ok(result?),
+        Err(_) => Err(BodyTimeout::new(format!(
+            "the request body did not arrive within {} seconds",
+            timeout.as_secs_f64()
+        ))
+        .into()),
+    }
+}
 
 /// The raw body, buffered up to the app's body limit (413 past it).
 impl FromRequest for Bytes {
     type Rejection = BodyRejection;
 
     async fn from_request(parts: &mut RequestParts, body: Body) -> Result<Self, Self::Rejection> {
-        Ok(body.collect_limited(parts.body_limit()).await?)
+        read_body(parts, body).await
     }
 }
 

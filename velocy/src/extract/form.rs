@@ -43,16 +43,7 @@ impl<T: DeserializeOwned + Send> FromRequest for Form<T> {
             )
             .into());
         }
-        let bytes = body
-            .collect_limited(parts.body_limit())
-            .await
-            .map_err(|error| match BodyRejection::from(error) {
-                BodyRejection::PayloadTooLarge(inner) => FormRejection::from(inner),
-                BodyRejection::BodyReadFailed(inner) => FormRejection::from(inner),
-                BodyRejection::InvalidUtf8(inner) => {
-                    InvalidForm::new(inner.detail().to_owned()).into()
-                }
-            })?;
+        let bytes = super::body::read_body(parts, body).await.map_err(BodyRejection::into_form)?;
         serde_urlencoded::from_bytes(&bytes)
             .map(Form)
             .map_err(|error| InvalidForm::new(format!("invalid form body: {error}")).into())

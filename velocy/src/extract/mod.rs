@@ -26,6 +26,7 @@
 //! | [`State<T>`] | application state | checked when the app is built |
 //! | [`Extension<T>`] | a value middleware stored in the request | 500 when absent |
 //! | [`RemoteAddr`] | the peer's socket address | 500 without a socket (use `Option`) |
+//! | [`ClientIp`] | the client's address, via `Forwarded`/`X-Forwarded-For` from trusted proxies only | 500 without a socket |
 //!
 //! [`Body`]: crate::Body
 //! [`HeaderMap`]: http::HeaderMap
@@ -40,6 +41,8 @@ use crate::request::RequestParts;
 use crate::response::IntoResponse;
 
 mod body;
+pub(crate) use body::read_body;
+mod client_ip;
 mod extension;
 pub(crate) mod form;
 mod from_param;
@@ -52,6 +55,8 @@ pub mod rejection;
 mod requirements;
 mod state;
 
+pub use client_ip::{ClientIp, TrustedProxy};
+pub(crate) use client_ip::TrustedProxies;
 pub use extension::Extension;
 pub use form::Form;
 pub use from_param::FromParam;

@@ -22,7 +22,8 @@ use crate::request::RequestParts;
 /// ```
 ///
 /// # Rejections
-/// [`InvalidQuery`] (400) with serde's message, e.g. `invalid digit found in string`.
+/// [`InvalidQuery`] (400) with serde's message, e.g. `invalid digit found in string`, or when the query has
+/// more pairs than [`Limits::max_query_pairs`](crate::server::Limits::max_query_pairs) (default 256).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Query<T>(pub T);
 
@@ -31,6 +32,10 @@ impl<T: DeserializeOwned + Send> FromRequestParts for Query<T> {
 
     async fn from_request_parts(parts: &mut RequestParts) -> Result<Self, Self::Rejection> {
         let query = parts.uri().query().unwrap_or_default();
+        let limit = parts.app.config.limits.max_query_pairs;
+        if query.split('&').filter(|pair| !pair.is_empty()).nth(limit).is_some() {
+            return Err(InvalidQuery::new(format!("the query string has more than {limit} parameters")));
+        }
         serde_urlencoded::from_str(query)
             .map(Query)
             .map_err(|error| InvalidQuery::new(format!("invalid query string: {error}")))

@@ -129,6 +129,10 @@ define_rejection!(
     BodyReadFailed => BAD_REQUEST
 );
 define_rejection!(
+    /// The body did not arrive within the body read timeout (408, RFC 9110 §15.5.9).
+    BodyTimeout => REQUEST_TIMEOUT
+);
+define_rejection!(
     /// The body is not valid UTF-8 (400).
     InvalidUtf8 => BAD_REQUEST
 );
@@ -188,6 +192,8 @@ composite_rejection!(
         UnsupportedMediaType,
         /// Body too large (413).
         PayloadTooLarge,
+        /// Body too slow (408).
+        BodyTimeout,
         /// Body unreadable (400).
         BodyReadFailed,
         /// Invalid JSON (400).
@@ -204,6 +210,8 @@ composite_rejection!(
         UnsupportedMediaType,
         /// Body too large (413).
         PayloadTooLarge,
+        /// Body too slow (408).
+        BodyTimeout,
         /// Body unreadable (400).
         BodyReadFailed,
         /// Wrong shape (422).
@@ -216,6 +224,8 @@ composite_rejection!(
     BodyRejection {
         /// Body too large (413).
         PayloadTooLarge,
+        /// Body too slow (408).
+        BodyTimeout,
         /// Body unreadable (400).
         BodyReadFailed,
         /// Not UTF-8, for `String` (400).
@@ -232,6 +242,28 @@ composite_rejection!(
         InvalidHeader,
     }
 );
+
+impl BodyRejection {
+    /// The same rejection for the JSON extractor.
+    pub(crate) fn into_json(self) -> JsonRejection {
+        match self {
+            Self::PayloadTooLarge(inner) => inner.into(),
+            Self::BodyTimeout(inner) => inner.into(),
+            Self::BodyReadFailed(inner) => inner.into(),
+            Self::InvalidUtf8(inner) => JsonSyntaxError::new(inner.detail().to_owned()).into(),
+        }
+    }
+
+    /// The same rejection for the form extractor.
+    pub(crate) fn into_form(self) -> FormRejection {
+        match self {
+            Self::PayloadTooLarge(inner) => inner.into(),
+            Self::BodyTimeout(inner) => inner.into(),
+            Self::BodyReadFailed(inner) => inner.into(),
+            Self::InvalidUtf8(inner) => InvalidForm::new(inner.detail().to_owned()).into(),
+        }
+    }
+}
 
 impl From<crate::body::BodyReadError> for BodyRejection {
     fn from(error: crate::body::BodyReadError) -> Self {

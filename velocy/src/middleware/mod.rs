@@ -29,6 +29,8 @@
 //! reverse. Middleware that runs after routing sees the request head read-only
 //! ([`Request::head_mut`](crate::Request::head_mut) returns `None`); it may still add typed values to the
 //! extensions for handlers to read with [`Extension<T>`](crate::Extension).
+//!
+#![doc = include_str!("../docs/middleware.md")]
 
 use std::future::Future;
 use std::sync::Arc;
@@ -37,6 +39,19 @@ use crate::request::Request;
 use crate::response::{IntoResponse, Response};
 use crate::routing::spec::BoxFuture;
 use crate::routing::Endpoint;
+
+mod body_limit;
+mod request_id;
+mod security_headers;
+mod timeout;
+
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub use crate::routing::tower::{from_layer, NextFuture, NextService};
+pub use body_limit::BodyLimit;
+pub use request_id::{RequestId, RequestIdValue, MAX_REQUEST_ID_LEN, X_REQUEST_ID};
+pub use security_headers::{SecurityHeaders, CROSS_ORIGIN_OPENER_POLICY};
+pub use timeout::Timeout;
 
 /// Code that runs around a handler; see the [module docs](self).
 #[diagnostic::on_unimplemented(
@@ -68,11 +83,7 @@ pub(crate) enum Terminal {
 
 impl Next {
     pub(crate) fn new(chain: Arc<[Arc<dyn Middleware>]>, terminal: Terminal) -> Self {
-        Self {
-            chain,
-            position: 0,
-            terminal,
-        }
+        Self { chain, position: 0, terminal }
     }
 
     /// Runs the rest of the chain for `request`.
@@ -80,11 +91,7 @@ impl Next {
         match self.chain.get(self.position) {
             Some(middleware) => {
                 let middleware = Arc::clone(middleware);
-                let next = Self {
-                    chain: self.chain,
-                    position: self.position + 1,
-                    terminal: self.terminal,
-                };
+                let next = Self { chain: self.chain, position: self.position + 1, terminal: self.terminal };
                 middleware.call(request, next)
             }
             None => match self.terminal {
@@ -97,9 +104,7 @@ impl Next {
 
 impl std::fmt::Debug for Next {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Next")
-            .field("remaining", &(self.chain.len() - self.position))
-            .finish()
+        f.debug_struct("Next").field("remaining", &(self.chain.len() - self.position)).finish()
     }
 }
 

@@ -37,6 +37,8 @@ mod route;
 pub(crate) mod router;
 pub(crate) mod spec;
 pub(crate) mod table;
+#[cfg(feature = "tower")]
+pub(crate) mod tower;
 mod trie;
 
 pub use matcher::{InsertPatternError, PathMatch, PathRouter};

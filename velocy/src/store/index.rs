@@ -1,10 +1,11 @@
 //! [`IndexData`]: one secondary index, an ordered map from encoded entries to primary keys.
 //!
-//! An entry of a non-unique index is the field's encoding followed by the primary key's, so entries are
-//! distinct and ordered by value, then key. A unique index stores the value's encoding alone, which makes
-//! a duplicate a key collision, except for null values (`None`), which carry the primary key like a
-//! non-unique entry so that any number of records may have them. Both layouts are prefix-free, so every
-//! entry for value `v` lies in `[enc(v), successor(enc(v)))`.
+//! An entry is the field's encoding followed by the primary key's, so entries are distinct and ordered by
+//! value, then key, and every entry for value `v` lies in `[enc(v), successor(enc(v)))` (encodings are
+//! prefix-free). A unique index is the same map with one more check on writes: no other record may have
+//! an entry in that range, unless the value is null (`None`), of which a unique index accepts any number.
+//! Because entries have one layout, an entry is also the sort key of its record in index order, which
+//! is what cursors hold.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -83,6 +84,17 @@ impl ValueRange {
     }
 }
 
+/// One index entry, with where its value's encoding ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Entry {
+    /// The value's encoding, then the key's.
+    pub(crate) bytes: Vec<u8>,
+    /// How many leading bytes encode the value.
+    pub(crate) value_len: usize,
+    /// Whether the value is null (`None`).
+    pub(crate) null: bool,
+}
+
 /// One secondary index.
 #[derive(Debug, Clone)]
 pub(crate) struct IndexData<K> {
@@ -105,18 +117,32 @@ impl<K: Key> IndexData<K> {
     }
 
     /// The entry for a record with key `key` whose field holds `value`.
-    pub(crate) fn entry(&self, value: &dyn Indexable, key: &K) -> Vec<u8> {
-        let mut entry = Vec::with_capacity(32);
-        value.encode(&mut entry);
-        if !self.info.is_unique() || value.is_null() {
-            key.encode(&mut entry);
+    pub(crate) fn entry(&self, value: &dyn Indexable, key: &K) -> Entry {
+        let mut bytes = Vec::with_capacity(32);
+        value.encode(&mut bytes);
+        let value_len = bytes.len();
+        key.encode(&mut bytes);
+        Entry {
+            bytes,
+            value_len,
+            null: value.is_null(),
         }
-        entry
     }
 
     /// Whether adding `entry` for the record `key` would break uniqueness.
-    pub(crate) fn conflicts(&self, entry: &[u8], key: &K) -> bool {
-        self.info.is_unique() && self.entries.get(entry).is_some_and(|owner| owner != key)
+    pub(crate) fn conflicts(&self, entry: &Entry, key: &K) -> bool {
+        if !self.info.is_unique() || entry.null {
+            return false;
+        }
+        let prefix = &entry.bytes[..entry.value_len];
+        let successor = prefix_successor(prefix);
+        let high = match &successor {
+            Some(successor) => Bound::Excluded(successor.as_slice()),
+            None => Bound::Unbounded,
+        };
+        self.entries
+            .range::<[u8], _>((Bound::Included(prefix), high))
+            .any(|(_, owner)| owner != key)
     }
 
     /// Adds an entry.
@@ -136,11 +162,6 @@ impl<K: Key> IndexData<K> {
     ) -> std::collections::btree_map::Range<'_, Vec<u8>, K> {
         self.entries.range(bounds)
     }
-
-    /// How many entries there are.
-    pub(crate) fn len(&self) -> usize {
-        self.entries.len()
-    }
 }
 
 #[cfg(test)]
@@ -156,11 +177,11 @@ mod tests {
         let a = index.entry(&none, &1);
         let b = index.entry(&none, &2);
         assert_ne!(a, b);
-        index.insert(a, 1);
+        index.insert(a.bytes, 1);
         assert!(!index.conflicts(&b, &2));
         let taken = index.entry(&Some("ada".to_string()), &1);
-        index.insert(taken.clone(), 1);
-        assert!(index.conflicts(&taken, &3));
+        index.insert(taken.bytes.clone(), 1);
+        assert!(index.conflicts(&index.entry(&Some("ada".to_string()), &3), &3));
         assert!(!index.conflicts(&taken, &1));
     }
 
@@ -168,7 +189,7 @@ mod tests {
     fn value_ranges_cover_their_entries() {
         let mut index = IndexData::<u64>::new(IndexInfo::index("age"));
         for (key, age) in [(1u64, 30u32), (2, 30), (3, 31), (4, 40)] {
-            index.insert(index.entry(&age, &key), key);
+            index.insert(index.entry(&age, &key).bytes, key);
         }
         let keys = |range: ValueRange| -> Vec<u64> {
             match range.entry_bounds() {

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::error::{ErrorKind, StoreError};
-use super::index::IndexData;
+use super::index::{Entry, IndexData};
 use super::record::{encoded, Key, Record};
 use super::state::RawTable;
 
@@ -23,8 +23,8 @@ pub(crate) struct TableData<R: Record> {
 /// What undoes one change.
 #[derive(Debug)]
 pub(crate) enum RowUndo<R: Record> {
-    /// Remove the record that was inserted.
-    Remove(R::Key),
+    /// Remove the record that was inserted, and put the auto-increment mark back to what it was.
+    Remove(R::Key, u64),
     /// Put back the record as it was (after an update or a delete).
     Restore(R),
 }
@@ -91,19 +91,19 @@ impl<R: Record> TableData<R> {
     }
 
     /// The index entries of `record`, one per index.
-    fn entries(&self, record: &R) -> Vec<Vec<u8>> {
+    fn entries(&self, record: &R) -> Vec<Entry> {
         let key = record.key();
         self.indexes
             .iter()
             .enumerate()
             .map(|(position, index)| match record.index_value(position) {
                 Some(value) => index.entry(value, key),
-                None => Vec::new(),
+                None => index.entry(&None::<u8>, key),
             })
             .collect()
     }
 
-    fn check_unique(&self, entries: &[Vec<u8>], key: &R::Key) -> Result<(), StoreError> {
+    fn check_unique(&self, entries: &[Entry], key: &R::Key) -> Result<(), StoreError> {
         for (index, entry) in self.indexes.iter().zip(entries) {
             if index.conflicts(entry, key) {
                 return Err(StoreError::unique_violation(R::TABLE, index.info().field()));
@@ -130,11 +130,12 @@ impl<R: Record> TableData<R> {
         self.check_unique(&entries, record.key())?;
         let key = record.key().clone();
         for (index, entry) in self.indexes.iter_mut().zip(entries) {
-            index.insert(entry, key.clone());
+            index.insert(entry.bytes, key.clone());
         }
+        let sequence = self.sequence;
         self.bump_sequence(&key);
         self.rows.insert(key.clone(), record);
-        Ok(RowUndo::Remove(key))
+        Ok(RowUndo::Remove(key, sequence))
     }
 
     /// Replaces the record with the same key; returns the undo (which holds the old record).
@@ -162,8 +163,8 @@ impl<R: Record> TableData<R> {
             .zip(new_entries)
         {
             if old_entry != new_entry {
-                index.remove(&old_entry);
-                index.insert(new_entry, key.clone());
+                index.remove(&old_entry.bytes);
+                index.insert(new_entry.bytes, key.clone());
             }
         }
         let old = self.rows.insert(key, record);
@@ -181,7 +182,7 @@ impl<R: Record> TableData<R> {
         let record = self.rows.remove(key)?;
         let entries = self.entries(&record);
         for (index, entry) in self.indexes.iter_mut().zip(entries) {
-            index.remove(&entry);
+            index.remove(&entry.bytes);
         }
         Some(record)
     }
@@ -189,15 +190,16 @@ impl<R: Record> TableData<R> {
     /// Reverts one change. Undoes run newest first, so they cannot conflict.
     pub(crate) fn undo(&mut self, undo: RowUndo<R>) {
         match undo {
-            RowUndo::Remove(key) => {
+            RowUndo::Remove(key, sequence) => {
                 self.remove(&key);
+                self.sequence = sequence;
             }
             RowUndo::Restore(record) => {
                 self.remove(&record.key().clone());
                 let entries = self.entries(&record);
                 let key = record.key().clone();
                 for (index, entry) in self.indexes.iter_mut().zip(entries) {
-                    index.insert(entry, key.clone());
+                    index.insert(entry.bytes, key.clone());
                 }
                 self.rows.insert(key, record);
             }

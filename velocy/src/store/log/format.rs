@@ -192,6 +192,12 @@ impl OpsWriter {
         self.count
     }
 
+    /// Appends the operations of `other` (a writer made with `default()`, which has no header).
+    pub(crate) fn append(&mut self, other: &OpsWriter) {
+        self.bytes.extend_from_slice(&other.bytes);
+        self.count += other.count;
+    }
+
     /// Bytes written so far.
     pub(crate) fn len(&self) -> usize {
         self.bytes.len()

@@ -1,0 +1,11 @@
+// Middleware functions are `async`.
+#![allow(unused)]
+use velocy::middleware::Next;
+use velocy::{middleware, Request, Response};
+
+#[middleware]
+fn log(request: Request, next: Next) -> Response {
+    todo!()
+}
+
+fn main() {}

@@ -1,0 +1,494 @@
+//! [`ClientIp`]: the address of the client, honouring `Forwarded` and `X-Forwarded-For` only when the peer is
+//! a trusted proxy; [`TrustedProxies`], the app's list of those proxies.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use http::header::{HeaderMap, HeaderName, FORWARDED};
+use ipnet::IpNet;
+
+use super::rejection::MissingRemoteAddr;
+use super::FromRequestParts;
+use crate::request::RequestParts;
+
+/// The address of the client that sent the request, as far as the app's trusted proxies vouch for it.
+///
+/// * When the peer (the socket's remote address) is **not** a trusted proxy, it is the client:
+///   `Forwarded` and `X-Forwarded-For` are ignored, because anyone can send them.
+/// * When the peer **is** trusted, the forwarding headers are read from the right, the side the nearest
+///   proxy appended to: every hop that is itself a trusted proxy is skipped, and the first untrusted address
+///   is the client. `Forwarded` (RFC 7239, its `for=` parameters) is used when present, else
+///   `X-Forwarded-For`; both may span several header lines, read in order.
+/// * When every hop is trusted, the leftmost one is the client. When a hop cannot be read (`for=unknown`,
+///   an obfuscated `_name`, a missing `for=`, text that is not an address), the walk stops there and the
+///   last trusted address read before it is the client: nothing further left can be vouched for.
+///
+/// Ports in the headers (`for="192.0.2.1:4711"`, `for="[2001:db8::1]:4711"`) are dropped, and IPv4-mapped
+/// IPv6 addresses (`::ffff:192.0.2.1`) are read as IPv4. Configure the proxies with
+/// [`App::trusted_proxies`](crate::App::trusted_proxies); with none configured this is the peer address.
+///
+/// ```
+/// use velocy::extract::ClientIp;
+/// use velocy::prelude::*;
+///
+/// #[get("/whoami")]
+/// async fn whoami(ClientIp(ip): ClientIp) -> String {
+///     ip.to_string()
+/// }
+///
+/// let app = App::new().trusted_proxies(["10.0.0.0/8", "::1"]).routes(routes![whoami]);
+/// ```
+///
+/// # Rejections
+/// [`MissingRemoteAddr`] (500) for requests that did not come over a socket (the in-process test client);
+/// take `Option<ClientIp>` to handle both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts for ClientIp {
+    type Rejection = MissingRemoteAddr;
+
+    async fn from_request_parts(parts: &mut RequestParts) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .remote_addr()
+            .ok_or_else(|| MissingRemoteAddr::new("the request did not arrive over a socket"))?;
+        let trusted = &parts.app.config.trusted_proxies;
+        Ok(ClientIp(trusted.client_ip(peer.ip(), parts.headers())))
+    }
+}
+
+/// One entry of [`App::trusted_proxies`](crate::App::trusted_proxies): an address or a CIDR block, given
+/// as text (`"10.0.0.0/8"`, `"2001:db8::/32"`, `"192.0.2.7"`) or as an address. Text that is neither is
+/// kept and reported when the app is built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedProxy(Result<IpNet, String>);
+
+impl From<&str> for TrustedProxy {
+    fn from(text: &str) -> Self {
+        let text = text.trim();
+        let parsed = text
+            .parse::<IpNet>()
+            .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+            .map(|net| canonical_net(net.trunc()))
+            .map_err(|_| text.to_owned());
+        Self(parsed)
+    }
+}
+
+impl From<String> for TrustedProxy {
+    fn from(text: String) -> Self {
+        Self::from(text.as_str())
+    }
+}
+
+impl From<&String> for TrustedProxy {
+    fn from(text: &String) -> Self {
+        Self::from(text.as_str())
+    }
+}
+
+impl From<IpAddr> for TrustedProxy {
+    fn from(address: IpAddr) -> Self {
+        Self(Ok(canonical_net(IpNet::from(address))))
+    }
+}
+
+impl From<Ipv4Addr> for TrustedProxy {
+    fn from(address: Ipv4Addr) -> Self {
+        Self::from(IpAddr::V4(address))
+    }
+}
+
+impl From<Ipv6Addr> for TrustedProxy {
+    fn from(address: Ipv6Addr) -> Self {
+        Self::from(IpAddr::V6(address))
+    }
+}
+
+/// An IPv4-mapped IPv6 block (`::ffff:10.0.0.0/104`) as the IPv4 block it stands for, so that it matches
+/// the canonical addresses that [`TrustedProxies::contains`] compares.
+fn canonical_net(net: IpNet) -> IpNet {
+    match net {
+        IpNet::V6(v6) if v6.prefix_len() >= 96 => match v6.network().to_ipv4_mapped() {
+            Some(v4) => ipnet::Ipv4Net::new(v4, v6.prefix_len() - 96).map_or(net, IpNet::V4),
+            None => net,
+        },
+        other => other,
+    }
+}
+
+/// The proxies whose forwarding headers [`ClientIp`] believes. Empty by default: no header is believed.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub(crate) struct TrustedProxies {
+    nets: Vec<IpNet>,
+    invalid: Vec<String>,
+}
+
+impl fmt::Debug for TrustedProxies {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let nets: Vec<String> = self.nets.iter().map(ToString::to_string).collect();
+        f.debug_struct("TrustedProxies").field("nets", &nets).field("invalid", &self.invalid).finish()
+    }
+}
+
+impl TrustedProxies {
+    /// Adds entries; invalid ones are kept for [`TrustedProxies::problems`].
+    pub(crate) fn extend(&mut self, entries: impl IntoIterator<Item = TrustedProxy>) {
+        for TrustedProxy(entry) in entries {
+            match entry {
+                Ok(net) => self.nets.push(net),
+                Err(text) => self.invalid.push(text),
+            }
+        }
+    }
+
+    /// One message per entry that is neither an address nor a CIDR block.
+    pub(crate) fn problems(&self) -> Vec<String> {
+        self.invalid
+            .iter()
+            .map(|text| {
+                format!(
+                    "trusted proxy {text:?} is neither an IP address nor a CIDR block \
+                     (such as `10.0.0.0/8` or `2001:db8::/32`)"
+                )
+            })
+            .collect()
+    }
+
+    /// Whether `address` is a trusted proxy.
+    pub(crate) fn contains(&self, address: IpAddr) -> bool {
+        let address = address.to_canonical();
+        self.nets.iter().any(|net| net.contains(&address))
+    }
+
+    /// The client address for a request from `peer` with `headers` (see [`ClientIp`]).
+    pub(crate) fn client_ip(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        let peer = peer.to_canonical();
+        if !self.contains(peer) {
+            return peer;
+        }
+        let mut hops = forwarded_hops(headers);
+        let mut client = peer;
+        while let Some(hop) = hops.next_back() {
+            let Some(address) = hop else {
+                // An unreadable hop: nothing further left can be vouched for.
+                return client;
+            };
+            client = address.to_canonical();
+            if !self.contains(client) {
+                return client;
+            }
+        }
+        client
+    }
+}
+
+/// The hops the forwarding headers list, left (farthest) to right (nearest): each an address, or `None`
+/// when it cannot be read. From `Forwarded` when any such header is present, else from `X-Forwarded-For`.
+fn forwarded_hops(headers: &HeaderMap) -> std::vec::IntoIter<Option<IpAddr>> {
+    let mut hops = Vec::new();
+    if headers.contains_key(FORWARDED) {
+        for value in headers.get_all(FORWARDED) {
+            match value.to_str() {
+                Ok(text) => hops.extend(forwarded_for(text)),
+                Err(_) => hops.push(None),
+            }
+        }
+    } else {
+        for value in headers.get_all(HeaderName::from_static("x-forwarded-for")) {
+            match value.to_str() {
+                Ok(text) => hops.extend(
+                    text.split(',').map(str::trim).filter(|item| !item.is_empty()).map(parse_node),
+                ),
+                Err(_) => hops.push(None),
+            }
+        }
+    }
+    hops.into_iter()
+}
+
+/// The `for=` node of every element of one `Forwarded` value (RFC 7239 §4), in order. An element with no
+/// `for=` (or two of them) yields `None`; so does the point where the value stops following the grammar,
+/// which ends the list: nothing to its right can be read.
+pub(crate) fn forwarded_for(value: &str) -> Vec<Option<IpAddr>> {
+    let mut hops = Vec::new();
+    // `Some(node)` once the current element had a `for=`; `Some(None)` when it cannot be read.
+    let mut node: Option<Option<IpAddr>> = None;
+    let mut in_element = false;
+    let mut rest = value;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t']);
+        match rest.as_bytes().first() {
+            None => break,
+            Some(b',') => {
+                // Empty list elements are allowed and skipped (RFC 9110 §5.6.1).
+                if in_element {
+                    hops.push(node.take().flatten());
+                }
+                in_element = false;
+                rest = &rest[1..];
+                continue;
+            }
+            Some(b';') => {
+                rest = &rest[1..];
+                continue;
+            }
+            Some(_) => in_element = true,
+        }
+        // forwarded-pair = token "=" value ; value = token / quoted-string
+        let name_end = rest.find(|c: char| !is_tchar(c)).unwrap_or(rest.len());
+        let (name, after_name) = rest.split_at(name_end);
+        let Some(after_equals) = after_name.strip_prefix('=').filter(|_| !name.is_empty()) else {
+            hops.push(None);
+            return hops;
+        };
+        let (parameter, after_value) = if let Some(quoted) = after_equals.strip_prefix('"') {
+            let Some(read) = quoted_string(quoted) else {
+                hops.push(None);
+                return hops;
+            };
+            read
+        } else {
+            let end = after_equals.find(|c: char| !is_tchar(c)).unwrap_or(after_equals.len());
+            (after_equals[..end].to_owned(), &after_equals[end..])
+        };
+        if name.eq_ignore_ascii_case("for") {
+            // A parameter may appear once per element (RFC 7239 §4): a second `for` makes it unreadable.
+            node = Some(if node.is_some() { None } else { parse_node(&parameter) });
+        }
+        rest = after_value.trim_start_matches([' ', '\t']);
+        if !(rest.is_empty() || rest.starts_with([',', ';'])) {
+            hops.push(None);
+            return hops;
+        }
+    }
+    if in_element {
+        hops.push(node.flatten());
+    }
+    hops
+}
+
+/// Reads a `quoted-string` after its opening quote: its unescaped content and what follows the closing quote.
+fn quoted_string(text: &str) -> Option<(String, &str)> {
+    let mut content = String::new();
+    let mut characters = text.char_indices();
+    while let Some((index, character)) = characters.next() {
+        match character {
+            '"' => return Some((content, &text[index + 1..])),
+            '\\' => content.push(characters.next()?.1),
+            other => content.push(other),
+        }
+    }
+    None
+}
+
+/// A `tchar` (RFC 9110 §5.6.2).
+fn is_tchar(character: char) -> bool {
+    character.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(character)
+}
+
+/// A node (RFC 7239 §6) or an `X-Forwarded-For` item: `192.0.2.1`, `192.0.2.1:80`, `[2001:db8::1]`,
+/// `[2001:db8::1]:80` or a bare `2001:db8::1`, with an optional obfuscated port (`:_abc`); `None` for
+/// `unknown`, obfuscated names and anything else.
+fn parse_node(node: &str) -> Option<IpAddr> {
+    if let Ok(address) = node.parse::<IpAddr>() {
+        return Some(address);
+    }
+    if let Some(inside) = node.strip_prefix('[') {
+        let (address, after) = inside.split_once(']')?;
+        if !(after.is_empty() || after.strip_prefix(':').is_some_and(is_node_port)) {
+            return None;
+        }
+        return address.parse::<Ipv6Addr>().ok().map(IpAddr::V6);
+    }
+    let (host, port) = node.split_once(':')?;
+    if !is_node_port(port) {
+        return None;
+    }
+    host.parse::<Ipv4Addr>().ok().map(IpAddr::V4)
+}
+
+/// `node-port = port / obfport` (RFC 7239 §6): 1 to 5 digits, or `_` and letters, digits, `.`, `_`, `-`.
+fn is_node_port(port: &str) -> bool {
+    let digits = !port.is_empty() && port.len() <= 5 && port.bytes().all(|byte| byte.is_ascii_digit());
+    let obfuscated = port.strip_prefix('_').is_some_and(|rest| {
+        !rest.is_empty() && rest.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-'))
+    });
+    digits || obfuscated
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use http::HeaderValue;
+
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    fn trusted(entries: &[&str]) -> TrustedProxies {
+        let mut proxies = TrustedProxies::default();
+        proxies.extend(entries.iter().map(|entry| TrustedProxy::from(*entry)));
+        assert!(proxies.problems().is_empty());
+        proxies
+    }
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    fn client(proxies: &[&str], peer: &str, pairs: &[(&'static str, &'static str)]) -> IpAddr {
+        trusted(proxies).client_ip(ip(peer), &headers(pairs))
+    }
+
+    const PROXIES: &[&str] = &["10.0.0.0/8", "2001:db8:cafe::/48"];
+
+    #[test]
+    fn an_untrusted_peer_cannot_spoof_its_address() {
+        let spoofed = [
+            ("x-forwarded-for", "1.1.1.1"),
+            ("forwarded", "for=1.1.1.1"),
+            ("x-real-ip", "1.1.1.1"),
+        ];
+        assert_eq!(client(PROXIES, "203.0.113.9", &spoofed), ip("203.0.113.9"));
+        assert_eq!(client(&[], "10.0.0.1", &spoofed), ip("10.0.0.1"), "no proxy trusted by default");
+    }
+
+    #[test]
+    fn x_forwarded_for_is_walked_from_the_right_skipping_trusted_hops() {
+        let chain = [("x-forwarded-for", "6.6.6.6, 198.51.100.7, 10.1.1.1, 10.2.2.2")];
+        assert_eq!(client(PROXIES, "10.0.0.1", &chain), ip("198.51.100.7"));
+        // A client forging an entry only pushes it further left: the proxy appends the real one.
+        let forged = [("x-forwarded-for", "10.9.9.9, 203.0.113.5")];
+        assert_eq!(client(PROXIES, "10.0.0.1", &forged), ip("203.0.113.5"));
+        // Several lines form one list, in order.
+        let lines = [("x-forwarded-for", "203.0.113.5"), ("x-forwarded-for", "10.3.3.3")];
+        assert_eq!(client(PROXIES, "10.0.0.1", &lines), ip("203.0.113.5"));
+        let ports = [("x-forwarded-for", "203.0.113.5:4711, [2001:db8::9]:80")];
+        assert_eq!(client(PROXIES, "10.0.0.1", &ports), ip("2001:db8::9"));
+    }
+
+    #[test]
+    fn every_hop_trusted_gives_the_leftmost_and_no_header_gives_the_peer() {
+        let internal = [("x-forwarded-for", "10.4.4.4, 10.5.5.5")];
+        assert_eq!(client(PROXIES, "10.0.0.1", &internal), ip("10.4.4.4"));
+        assert_eq!(client(PROXIES, "10.0.0.1", &[]), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn forwarded_is_preferred_and_reads_quoted_ipv6_with_ports() {
+        let both = [
+            ("forwarded", "for=192.0.2.60;proto=http;by=203.0.113.43"),
+            ("x-forwarded-for", "198.51.100.1"),
+        ];
+        assert_eq!(client(PROXIES, "10.0.0.1", &both), ip("192.0.2.60"));
+        let v6 = [("forwarded", r#"for="[2001:db8:cafe::17]:4711", For="[2001:db8::42]""#)];
+        assert_eq!(client(PROXIES, "2001:db8:cafe::1", &v6), ip("2001:db8::42"));
+        let quoted_v4 = [("forwarded", r#"for="192.0.2.43:47011";proto=https"#)];
+        assert_eq!(client(PROXIES, "10.0.0.1", &quoted_v4), ip("192.0.2.43"));
+        let lines = [("forwarded", "for=198.51.100.3"), ("forwarded", "for=10.7.7.7;host=example.com")];
+        assert_eq!(client(PROXIES, "10.0.0.1", &lines), ip("198.51.100.3"));
+        let escaped = [("forwarded", r#"for="\[2001:db8::5\]""#)];
+        assert_eq!(client(PROXIES, "10.0.0.1", &escaped), ip("2001:db8::5"));
+    }
+
+    #[test]
+    fn an_unreadable_hop_stops_the_walk_at_the_last_trusted_address() {
+        for value in [
+            "for=unknown",
+            "for=_hidden",
+            "proto=https",
+            "for=198.51.100.1;for=198.51.100.2",
+            "for=[2001:db8::1]",
+            "for=\"[2001:db8::1]",
+            "garbage",
+            "for=198.51.100.1 trailing",
+        ] {
+            let mut map = HeaderMap::new();
+            map.insert(FORWARDED, HeaderValue::from_str(value).unwrap());
+            assert_eq!(trusted(PROXIES).client_ip(ip("10.0.0.1"), &map), ip("10.0.0.1"), "{value}");
+        }
+        let after_trusted = [("forwarded", "for=198.51.100.1, for=unknown, for=10.8.8.8")];
+        assert_eq!(client(PROXIES, "10.0.0.1", &after_trusted), ip("10.8.8.8"));
+        let xff_garbage = [("x-forwarded-for", "198.51.100.1, not-an-ip")];
+        assert_eq!(client(PROXIES, "10.0.0.1", &xff_garbage), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn forwarded_elements_are_split_outside_quotes_only() {
+        let hops = forwarded_for(r#"for="[::1]:80,x", for=192.0.2.1 , ,for=192.0.2.2;by=x"#);
+        assert_eq!(hops, vec![None, Some(ip("192.0.2.1")), Some(ip("192.0.2.2"))]);
+        assert_eq!(forwarded_for("for=192.0.2.1:_obf"), vec![Some(ip("192.0.2.1"))]);
+        assert!(forwarded_for("").is_empty());
+    }
+
+    #[test]
+    fn mapped_ipv6_addresses_and_blocks_are_read_as_ipv4() {
+        assert_eq!(client(PROXIES, "::ffff:10.0.0.1", &[("x-forwarded-for", "::ffff:198.51.100.2")]), ip("198.51.100.2"));
+        let mapped_block = trusted(&["::ffff:10.0.0.0/104"]);
+        assert!(mapped_block.contains(ip("10.1.2.3")));
+        assert!(trusted(&["127.0.0.1"]).contains(ip("::ffff:127.0.0.1")));
+        assert!(!trusted(&["127.0.0.1"]).contains(ip("127.0.0.2")));
+    }
+
+    #[test]
+    fn invalid_entries_are_kept_as_problems() {
+        let mut proxies = TrustedProxies::default();
+        proxies.extend(["10.0.0.0/33", "nope", " 10.0.0.0/8 "].map(TrustedProxy::from));
+        proxies.extend([TrustedProxy::from(Ipv4Addr::LOCALHOST), TrustedProxy::from(Ipv6Addr::LOCALHOST)]);
+        let problems = proxies.problems();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("10.0.0.0/33"));
+        assert!(proxies.contains(ip("10.200.0.1")));
+        assert!(proxies.contains(ip("::1")));
+    }
+
+    #[test]
+    fn invalid_entries_fail_the_build() {
+        let error = crate::App::new().trusted_proxies(["10.0.0.0/8", "10.0.0.300", "fe80::/129"]).build().unwrap_err();
+        assert!(error.is_build());
+        assert!(error.message().contains("10.0.0.300"), "{}", error.message());
+        assert!(error.message().contains("fe80::/129"), "{}", error.message());
+    }
+
+    #[tokio::test]
+    async fn the_extractor_answers_through_the_app() {
+        use http_body_util::BodyExt;
+
+        async fn whoami(ClientIp(address): ClientIp) -> String {
+            address.to_string()
+        }
+
+        let app = crate::App::new()
+            .trusted_proxies([IpAddr::from(Ipv4Addr::LOCALHOST)])
+            .trusted_proxies(["10.0.0.0/8"])
+            .merge(crate::Router::new().get("/whoami", whoami));
+        let service = app.build().unwrap();
+        let ask = |peer: &str, forwarded: Option<&'static str>| {
+            let mut request = http::Request::get("/whoami").header("host", "x");
+            if let Some(value) = forwarded {
+                request = request.header("x-forwarded-for", value);
+            }
+            let request = request.body(crate::Body::default()).unwrap();
+            let peer: std::net::SocketAddr = peer.parse().unwrap();
+            let future = service.handle(request, Some(peer));
+            async move {
+                let response = future.await;
+                let bytes = response.into_body().collect().await.unwrap().to_bytes();
+                String::from_utf8(bytes.to_vec()).unwrap()
+            }
+        };
+        assert_eq!(ask("127.0.0.1:5000", Some("198.51.100.4, 10.0.0.2")).await, "198.51.100.4");
+        assert_eq!(ask("192.0.2.1:5000", Some("198.51.100.4")).await, "192.0.2.1");
+        assert_eq!(ask("127.0.0.1:5000", None).await, "127.0.0.1");
+        let response = crate::test::TestClient::from_service(service.clone()).get("/whoami").send().await;
+        assert_eq!(response.status(), http::StatusCode::INTERNAL_SERVER_ERROR, "no socket, no address");
+    }
+}

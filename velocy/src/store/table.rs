@@ -1,0 +1,191 @@
+//! [`Table`]: a typed handle on one table of a store.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use super::engine::Inner;
+use super::error::StoreError;
+use super::field::{Field, QueryValue};
+use super::query::Query;
+use super::record::{Indexable, Record};
+
+/// The table of `R` records in a store, from [`Store::table`](super::Store::table).
+///
+/// Cloning a handle is cheap (one reference count) and every clone works on the same table, so handles
+/// go into application state and are read in handlers with [`State`](crate::State). Reads take the
+/// store's lock shared and never block each other; every write is a transaction of its own (see
+/// [`Store::transaction`](super::Store::transaction) to group several), durable when the call returns if
+/// the store is.
+///
+/// ```
+/// use serde::{Deserialize, Serialize};
+/// use velocy::store::{Record, Store};
+///
+/// #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Record)]
+/// struct Book {
+///     #[key(auto)]
+///     id: u64,
+///     #[unique]
+///     isbn: String,
+///     title: String,
+/// }
+///
+/// let books = Store::memory().table::<Book>()?;
+/// let dune = books.insert(Book { id: 0, isbn: "978-0441013593".into(), title: "Dune".into() })?;
+/// assert_eq!(dune.id, 1);
+/// assert_eq!(books.get(&1), Some(dune.clone()));
+/// assert_eq!(books.get_by(Book::ISBN, "978-0441013593"), Some(dune));
+///
+/// books.update(&1, |book| book.title = "Dune (1965)".into())?;
+/// assert!(books.insert(Book { id: 0, isbn: "978-0441013593".into(), title: "copy".into() })
+///     .unwrap_err()
+///     .is_conflict());
+/// assert_eq!(books.delete(&1)?.map(|book| book.title), Some("Dune (1965)".into()));
+/// assert_eq!(books.count(), 0);
+/// # Ok::<(), velocy::store::StoreError>(())
+/// ```
+pub struct Table<R> {
+    inner: Arc<Inner>,
+    slot: usize,
+    _record: PhantomData<fn() -> R>,
+}
+
+impl<R> Clone for Table<R> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+            slot: self.slot,
+            _record: PhantomData,
+        }
+    }
+}
+
+impl<R: Record> fmt::Debug for Table<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Table")
+            .field("name", &R::TABLE)
+            .field("records", &self.count())
+            .finish()
+    }
+}
+
+impl<R: Record> Table<R> {
+    pub(crate) fn new(inner: Arc<Inner>, slot: usize) -> Self {
+        Self {
+            inner,
+            slot,
+            _record: PhantomData,
+        }
+    }
+
+    pub(crate) fn store_id(&self) -> *const () {
+        self.inner.id()
+    }
+
+    pub(crate) fn slot(&self) -> usize {
+        self.slot
+    }
+
+    pub(crate) fn inner(&self) -> &Arc<Inner> {
+        &self.inner
+    }
+
+    /// Inserts `record` and returns it as stored. In an auto-increment table (`#[key(auto)]`), a record
+    /// whose key is `0` gets the next key: one more than the highest key the table ever held.
+    ///
+    /// # Errors
+    /// [`ErrorKind::DuplicateKey`](super::ErrorKind::DuplicateKey) when the key is taken,
+    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) when a `#[unique]` value is (both
+    /// answer 409); nothing is written. I/O errors of a durable store.
+    pub fn insert(&self, record: R) -> Result<R, StoreError> {
+        self.inner.write(|tx| tx.insert(self, record))
+    }
+
+    /// The record with `key`.
+    pub fn get<Q>(&self, key: &Q) -> Option<R>
+    where
+        R::Key: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        self.inner
+            .read(|state| state.table::<R>(self.slot).rows.get(key).cloned())
+    }
+
+    /// Whether a record has `key`.
+    pub fn contains<Q>(&self, key: &Q) -> bool
+    where
+        R::Key: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        self.inner
+            .read(|state| state.table::<R>(self.slot).rows.contains_key(key))
+    }
+
+    /// The first record (by primary key) whose `field` equals `value`: through the index when `field` is
+    /// indexed, a single lookup for a `#[unique]` field.
+    pub fn get_by<V, Q>(&self, field: Field<R, V>, value: Q) -> Option<R>
+    where
+        V: Indexable + 'static,
+        Q: QueryValue<V>,
+    {
+        self.query().eq(field, value).first()
+    }
+
+    /// Changes the record with `key` through `change` and returns the new record; indexes follow.
+    ///
+    /// `change` runs on a copy while the store's write lock is held: keep it short.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`](super::ErrorKind::NotFound) (404) when there is no such record,
+    /// [`ErrorKind::KeyChanged`](super::ErrorKind::KeyChanged) when `change` changed the key,
+    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) (409); nothing is written.
+    pub fn update<Q>(&self, key: &Q, change: impl FnOnce(&mut R)) -> Result<R, StoreError>
+    where
+        R::Key: Borrow<Q>,
+        Q: Ord + fmt::Debug + ?Sized,
+    {
+        self.inner.write(|tx| tx.update(self, key, change))
+    }
+
+    /// Replaces the record with `record`'s key by `record`, and returns it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`](super::ErrorKind::NotFound) (404) when there is no such record,
+    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) (409); nothing is written.
+    pub fn replace(&self, record: R) -> Result<R, StoreError> {
+        self.inner.write(|tx| tx.replace(self, record))
+    }
+
+    /// Inserts `record`, or replaces the record with its key; returns the record replaced, if any.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) (409); nothing is written.
+    pub fn upsert(&self, record: R) -> Result<Option<R>, StoreError> {
+        self.inner.write(|tx| tx.upsert(self, record))
+    }
+
+    /// Deletes the record with `key`; returns it, or `None` if there was none.
+    ///
+    /// # Errors
+    /// Only I/O errors of a durable store.
+    pub fn delete<Q>(&self, key: &Q) -> Result<Option<R>, StoreError>
+    where
+        R::Key: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        self.inner.write(|tx| tx.delete(self, key))
+    }
+
+    /// How many records the table holds.
+    pub fn count(&self) -> usize {
+        self.inner
+            .read(|state| state.table::<R>(self.slot).rows.len())
+    }
+
+    /// A query over the table: conditions, filters, order, limit and offset, cursor pagination.
+    pub fn query(&self) -> Query<'_, R> {
+        Query::new(self)
+    }
+}

@@ -1,0 +1,139 @@
+//! The crash test: a child process writes with fsync per commit and prints each acknowledged write; it is
+//! killed with SIGKILL at a random moment, a few times over the same directory. After every kill the store
+//! must reopen with every acknowledged write present and no transaction half-applied.
+//!
+//! The child is this test binary itself, re-run on [`crash_child`] with [`CHILD_ENV`] naming the
+//! directory; without that variable `crash_child` does nothing.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use super::{Account, TestDir, User};
+use crate::store::{Store, StoreError};
+
+/// Names the directory the child writes to.
+const CHILD_ENV: &str = "VELOCY_STORE_CRASH_CHILD";
+
+/// The writer run in the child: forever, one transaction inserting a user and counting it in the
+/// `total` account, then `ack <id>` on stdout once the commit returned (so it is on disk).
+#[test]
+fn crash_child() {
+    let Ok(dir) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let store = Store::open(&dir).unwrap();
+    let users = store.table::<User>().unwrap();
+    let accounts = store.table::<Account>().unwrap();
+    let mut stdout = std::io::stdout().lock();
+    for n in 0u64.. {
+        let user = store
+            .transaction(|tx| {
+                let user = tx.insert(
+                    &users,
+                    User::new(&format!("{}-{n}@x.io", std::process::id()), (n % 50) as u32, "c"),
+                )?;
+                let total = tx.get(&accounts, "total")?.map_or(0, |account| account.balance);
+                tx.upsert(
+                    &accounts,
+                    Account {
+                        name: "total".into(),
+                        balance: total + 1,
+                    },
+                )?;
+                Ok::<_, StoreError>(user)
+            })
+            .unwrap();
+        writeln!(stdout, "ack {}", user.id).unwrap();
+        stdout.flush().unwrap();
+    }
+}
+
+/// A small pseudo-random generator (xorshift), seeded from the clock: every run kills at other moments.
+struct Random(u64);
+
+impl Random {
+    fn new() -> Self {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(1, |elapsed| elapsed.as_nanos() as u64);
+        Self(nanos | 1)
+    }
+
+    fn below(&mut self, bound: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % bound
+    }
+}
+
+#[test]
+fn acknowledged_writes_survive_sigkill() {
+    if std::env::var(CHILD_ENV).is_ok() {
+        return;
+    }
+    let dir = TestDir::new("crash");
+    let exe = std::env::current_exe().unwrap();
+    let mut random = Random::new();
+    let mut acknowledged = BTreeSet::new();
+    for _round in 0..5 {
+        let mut child = Command::new(&exe)
+            .args([
+                "store::tests::crash::crash_child",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ENV, dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (sender, acks) = mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(id) = line.strip_prefix("ack ") {
+                    let _ = sender.send(id.parse::<u64>().unwrap());
+                }
+            }
+        });
+        // Let it acknowledge at least one write, then kill it at a random moment.
+        let first = acks.recv_timeout(Duration::from_secs(20)).unwrap();
+        acknowledged.insert(first);
+        let deadline = Instant::now() + Duration::from_millis(10 + random.below(150));
+        while Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        reader.join().unwrap();
+        acknowledged.extend(acks.try_iter());
+
+        let store = Store::open(dir.path()).unwrap();
+        let users = store.table::<User>().unwrap();
+        let total = store
+            .table::<Account>()
+            .unwrap()
+            .get("total")
+            .map_or(0, |account| account.balance);
+        assert_eq!(
+            total as usize,
+            users.count(),
+            "a transaction was half-applied"
+        );
+        for id in &acknowledged {
+            assert!(users.contains(id), "acknowledged write {id} was lost");
+        }
+        assert_eq!(
+            users.query().range(User::AGE, 0..50).count(),
+            users.count(),
+            "indexes agree after recovery"
+        );
+    }
+    assert!(acknowledged.len() >= 5);
+}
