@@ -10,3 +10,4 @@ mod lifecycle;
 mod responses;
 mod routing;
 mod server;
+mod tls;

@@ -134,6 +134,51 @@ pub mod __private {
     pub use tokio;
 }
 
+/// Thin wrappers around internal parsers, for the fuzz targets in `fuzz/` and the corpus replay test. Not
+/// public API: it may change or disappear in any release.
+#[doc(hidden)]
+pub mod __fuzz {
+    use std::ops::Range;
+
+    /// One segment of a parsed route pattern.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Segment {
+        /// Static text, still percent-encoded.
+        Static(String),
+        /// `:name` or `:name(regex)`.
+        Param(String, Option<String>),
+        /// `*name`.
+        CatchAll(String),
+    }
+
+    /// The route-pattern parser (`routing::pattern::parse`): the segments, or each error's span and message.
+    pub fn parse_pattern(source: &str) -> Result<Vec<Segment>, Vec<(Range<usize>, String)>> {
+        use crate::routing::pattern::{parse, SegmentKind};
+        let pattern = parse(source)
+            .map_err(|errors| errors.into_iter().map(|error| (error.span, error.message)).collect::<Vec<_>>())?;
+        let segments = pattern.segments.iter().map(|segment| match &segment.kind {
+            SegmentKind::Static(text) => Segment::Static((*text).to_owned()),
+            SegmentKind::Param { name, constraint, .. } => {
+                Segment::Param((*name).to_owned(), constraint.as_ref().map(|c| c.regex.to_owned()))
+            }
+            SegmentKind::CatchAll { name, .. } => Segment::CatchAll((*name).to_owned()),
+        });
+        Ok(segments.collect())
+    }
+
+    /// Request-path normalization (`target::normalize_path`).
+    pub fn normalize_path(path: &str) -> Result<String, String> {
+        crate::target::normalize_path(path).map(std::borrow::Cow::into_owned)
+    }
+
+    /// The query-string pairs as the macros' query parameters read them (`+` is a space, decoded once).
+    pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+        crate::extract::private::form_urlencoded_pairs(query)
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect()
+    }
+}
+
 /// The README's examples, compiled as doc tests.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

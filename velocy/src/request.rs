@@ -89,6 +89,8 @@ pub struct RequestParts {
     /// A per-request override of the app's body limit, set by
     /// [`BodyLimit`](crate::middleware::BodyLimit); `None` uses the app's.
     pub(crate) body_limit: Option<usize>,
+    /// The path routing matched when it differs from the target's (Unicode NFC); parameters index it.
+    pub(crate) matching_path: Option<Box<str>>,
 }
 
 impl RequestParts {
@@ -157,7 +159,13 @@ impl RequestParts {
     /// The raw value of the `index`-th path parameter of the matched route, in pattern order.
     pub fn param_at(&self, index: usize) -> Option<&str> {
         let span = self.params.get(index)?;
-        self.path().get(span)
+        self.matching_path().get(span)
+    }
+
+    /// The path routing matched: the target's path, or its Unicode NFC form when that differs (see
+    /// [`App::unicode_normalization`](crate::App::unicode_normalization)). Still percent-encoded.
+    pub fn matching_path(&self) -> &str {
+        self.matching_path.as_deref().unwrap_or_else(|| self.head.uri.path())
     }
 
     /// Every path parameter of the matched route as `(name, raw value)`, in pattern order.

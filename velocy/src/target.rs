@@ -17,6 +17,11 @@
 //! Nothing is ever decoded twice: routing matches this normalized, still-encoded path, and path parameters
 //! are percent-decoded exactly once when extracted. Handlers see the normalized target.
 //!
+//! **Unicode.** Two spellings of the same text (`é` as one code point or as `e` + a combining accent) are
+//! different bytes. With [`App::unicode_normalization`](crate::App::unicode_normalization) (on by default)
+//! routing matches the NFC form of paths that contain non-ASCII (percent-encoded) characters; handlers still
+//! see the target exactly as sent.
+//!
 //! The request target itself: asterisk-form (`*`) only with `OPTIONS` (RFC 9112 §3.2.4), an absolute-form
 //! target's authority replaces `Host` (§3.2.2), and an HTTP/1.1 request needs exactly one `Host` (§3.2).
 
@@ -28,11 +33,21 @@ use http::{StatusCode, Uri, Version};
 use crate::response::{IntoResponse, Problem, Response};
 use crate::server::Limits;
 
-/// Validates and normalizes the request head in place.
+/// Validates and normalizes the request head in place; returns the path to match when Unicode
+/// normalization changes it.
 ///
 /// # Errors
 /// The response to send instead: 400 (with `Connection: close` for framing problems), or 414.
-pub(crate) fn check(head: &mut http::request::Parts, limits: &Limits) -> Result<(), Response> {
+pub(crate) fn check(
+    head: &mut http::request::Parts,
+    limits: &Limits,
+    unicode: bool,
+) -> Result<Option<Box<str>>, Response> {
+    check_target(head, limits)?;
+    Ok(if unicode { nfc_matching_path(head.uri.path()) } else { None })
+}
+
+fn check_target(head: &mut http::request::Parts, limits: &Limits) -> Result<(), Response> {
     let target_length = head.uri.path_and_query().map_or(0, |target| target.as_str().len());
     if target_length > limits.max_uri_length {
         return Err(problem(
@@ -216,6 +231,56 @@ pub(crate) fn normalize_path(path: &str) -> Result<Cow<'_, str>, String> {
     Ok(Cow::Owned(normalized))
 }
 
+/// The NFC form of a normalized path with percent-encoded non-ASCII characters, when it differs: non-ASCII
+/// escapes are decoded, the text composed (Unicode NFC), and non-ASCII re-encoded (uppercase hex). ASCII
+/// escapes such as `%2F` stay encoded, so segments never change.
+fn nfc_matching_path(path: &str) -> Option<Box<str>> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+    let bytes = path.as_bytes();
+    let has_non_ascii = bytes.windows(2).any(|pair| pair[0] == b'%' && matches!(pair[1], b'8'..=b'9' | b'A'..=b'F'));
+    if !has_non_ascii {
+        return None;
+    }
+    let mut mixed = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%' && index + 2 < bytes.len() + 1 {
+            if let (Some(high), Some(low)) = (
+                bytes.get(index + 1).copied().and_then(hex_value),
+                bytes.get(index + 2).copied().and_then(hex_value),
+            ) {
+                let value = high * 16 + low;
+                if value >= 0x80 {
+                    mixed.push(value);
+                    index += 3;
+                    continue;
+                }
+            }
+        }
+        mixed.push(bytes[index]);
+        index += 1;
+    }
+    let text = String::from_utf8(mixed).ok()?;
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        return None;
+    }
+    let mut matching = String::with_capacity(path.len());
+    for character in text.nfc() {
+        if character.is_ascii() {
+            matching.push(character);
+        } else {
+            let mut buffer = [0u8; 4];
+            for byte in character.encode_utf8(&mut buffer).bytes() {
+                matching.push('%');
+                matching.push(char::from(b"0123456789ABCDEF"[usize::from(byte >> 4)]));
+                matching.push(char::from(b"0123456789ABCDEF"[usize::from(byte & 15)]));
+            }
+        }
+    }
+    (matching != path).then(|| matching.into_boxed_str())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -223,6 +288,15 @@ mod tests {
 
     fn normalized(path: &str) -> String {
         normalize_path(path).unwrap().into_owned()
+    }
+
+    #[test]
+    fn decomposed_paths_match_in_nfc() {
+        // "é" as `e` + U+0301 COMBINING ACUTE ACCENT becomes U+00E9.
+        assert_eq!(nfc_matching_path("/caf%65%CC%81").as_deref(), None, "unreserved `e` was already decoded");
+        assert_eq!(nfc_matching_path("/cafe%CC%81").as_deref(), Some("/caf%C3%A9"));
+        assert_eq!(nfc_matching_path("/caf%C3%A9"), None);
+        assert_eq!(nfc_matching_path("/a%2Fb"), None);
     }
 
     #[test]

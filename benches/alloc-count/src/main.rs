@@ -20,7 +20,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
-use http::header::CONTENT_TYPE;
+use http::header::{CONTENT_TYPE, HOST};
 use http::{Method, Request};
 use http_body_util::{BodyExt, Full};
 use hyper::service::{service_fn, Service};
@@ -92,6 +92,7 @@ fn request<B>(method: &Method, path: &'static str, body: B) -> Request<B> {
     let mut request = Request::new(body);
     *request.method_mut() = method.clone();
     *request.uri_mut() = http::Uri::from_static(path);
+    request.headers_mut().insert(HOST, http::HeaderValue::from_static("127.0.0.1"));
     if *method == Method::POST {
         request.headers_mut().insert(CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
     }

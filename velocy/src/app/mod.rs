@@ -252,6 +252,14 @@ impl App {
         self
     }
 
+    /// Matches paths by their Unicode NFC form (on by default), so `café` written with a combining accent
+    /// reaches the same route as with a precomposed `é`. Only paths with percent-encoded non-ASCII
+    /// characters pay for it; handlers always see the path as sent.
+    pub fn unicode_normalization(mut self, enabled: bool) -> Self {
+        self.routing.unicode_normalization = enabled;
+        self
+    }
+
     /// The largest request body, in bytes, that buffering extractors (`Json`, `Form`, `Bytes`, `String`)
     /// accept; larger bodies answer `413 Payload Too Large`. Default: 2 MiB.
     pub fn body_limit(mut self, bytes: usize) -> Self {

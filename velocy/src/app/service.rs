@@ -41,11 +41,15 @@ impl AppService {
     pub fn handle(&self, request: http::Request<Body>, remote_addr: Option<SocketAddr>) -> ResponseFuture {
         let (mut head, body) = request.into_parts();
         let strip_body = head.method == Method::HEAD;
-        if let Err(response) = crate::target::check(&mut head, &self.shared.config.limits) {
-            let server_header = self.shared.config.server_header.clone();
-            let finishing = Finishing { server_header, strip_body, vary_accept: false };
-            return ResponseFuture { inner: Inner::Ready(Some(response)), finishing: Some(finishing) };
-        }
+        let unicode = self.shared.table.options().unicode_normalization;
+        let matching_path = match crate::target::check(&mut head, &self.shared.config.limits, unicode) {
+            Ok(matching_path) => matching_path,
+            Err(response) => {
+                let server_header = self.shared.config.server_header.clone();
+                let finishing = Finishing { server_header, strip_body, vary_accept: false };
+                return ResponseFuture { inner: Inner::Ready(Some(response)), finishing: Some(finishing) };
+            }
+        };
         let parts = RequestParts {
             head,
             params: ParamSpans::new(),
@@ -54,6 +58,7 @@ impl AppService {
             app: Arc::clone(&self.shared),
             remote_addr,
             body_limit: None,
+            matching_path,
         };
         let mut request = Request::from_parts(parts, body);
         let server_header = self.shared.config.server_header.clone();
@@ -75,14 +80,14 @@ impl AppService {
 
     /// Routes `request`: fills its route and parameters, and says what answers it.
     pub(crate) fn route(&self, request: &mut Request) -> Dispatched<'_> {
-        let RequestParts { head, params, route, routed, .. } = request.parts_mut();
+        let RequestParts { head, params, route, routed, matching_path, .. } = request.parts_mut();
         *routed = true;
         if head.uri.path() == "*" {
             // `OPTIONS *` (the only asterisk-form target `target::check` lets through) asks about the server
             // as a whole: a plain 204 (RFC 9110 §9.3.7).
             return Dispatched::Ready(StatusCode::NO_CONTENT.into_response());
         }
-        match self.shared.table.lookup(head, params) {
+        match self.shared.table.lookup(head, matching_path.as_deref(), params) {
             Lookup::Found { route: id, endpoint, negotiated } => {
                 *route = Some(id as usize);
                 Dispatched::Endpoint { endpoint, vary_accept: negotiated }

@@ -425,7 +425,8 @@ mod tests {
     fn forwarded_elements_are_split_outside_quotes_only() {
         let hops = forwarded_for(r#"for="[::1]:80,x", for=192.0.2.1 , ,for=192.0.2.2;by=x"#);
         assert_eq!(hops, vec![None, Some(ip("192.0.2.1")), Some(ip("192.0.2.2"))]);
-        assert_eq!(forwarded_for("for=192.0.2.1:_obf"), vec![Some(ip("192.0.2.1"))]);
+        assert_eq!(forwarded_for(r#"for="192.0.2.1:_obf""#), vec![Some(ip("192.0.2.1"))]);
+        assert_eq!(forwarded_for("for=192.0.2.1:80"), vec![None], "a port needs quotes");
         assert!(forwarded_for("").is_empty());
     }
 
@@ -488,7 +489,7 @@ mod tests {
         assert_eq!(ask("127.0.0.1:5000", Some("198.51.100.4, 10.0.0.2")).await, "198.51.100.4");
         assert_eq!(ask("192.0.2.1:5000", Some("198.51.100.4")).await, "192.0.2.1");
         assert_eq!(ask("127.0.0.1:5000", None).await, "127.0.0.1");
-        let response = crate::test::TestClient::from_service(service.clone()).get("/whoami").send().await;
+        let response = crate::test::TestClient::from_service(service.clone()).get("/whoami").header("host", "x").send().await;
         assert_eq!(response.status(), http::StatusCode::INTERNAL_SERVER_ERROR, "no socket, no address");
     }
 }

@@ -289,7 +289,7 @@ async fn panics_are_caught_on_the_fast_path_too() {
         }))
         .build()
         .unwrap();
-    let request = http::Request::get("/panic").body(Body::empty()).unwrap();
+    let request = http::Request::get("/panic").header("host", "x").body(Body::empty()).unwrap();
     let response = service.handle(request, None).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(
@@ -337,7 +337,7 @@ async fn a_body_that_fails_midway_is_reported_to_the_error_sink() {
         .on_error(move |error: &ServeError| sink.lock().unwrap().push(error.clone()))
         .build()
         .unwrap();
-    let request = http::Request::get("/stream").body(Body::empty()).unwrap();
+    let request = http::Request::get("/stream").header("host", "x").body(Body::empty()).unwrap();
     let response = service.handle(request, None).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.into_body().collect().await.is_err());

@@ -22,10 +22,16 @@ pub(crate) struct RoutingOptions {
     pub(crate) trailing_slash: TrailingSlash,
     pub(crate) case_insensitive: bool,
     pub(crate) default_port: u16,
+    pub(crate) unicode_normalization: bool,
 }
 
 impl Default for RoutingOptions {
     fn default() -> Self {
-        Self { trailing_slash: TrailingSlash::Strict, case_insensitive: false, default_port: 80 }
+        Self {
+            trailing_slash: TrailingSlash::Strict,
+            case_insensitive: false,
+            default_port: 80,
+            unicode_normalization: true,
+        }
     }
 }

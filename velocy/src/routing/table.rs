@@ -236,7 +236,12 @@ impl RouteTable {
     }
 
     /// Routes the request `head`, filling `params` with the parameter spans.
-    pub(crate) fn lookup(&self, head: &http::request::Parts, params: &mut ParamSpans) -> Lookup<'_> {
+    pub(crate) fn lookup(
+        &self,
+        head: &http::request::Parts,
+        matching_path: Option<&str>,
+        params: &mut ParamSpans,
+    ) -> Lookup<'_> {
         let tree = if self.hosts.is_empty() {
             &self.default
         } else {
@@ -249,7 +254,7 @@ impl RouteTable {
                 Err(reason) => return Lookup::BadHost { reason },
             }
         };
-        let path = head.uri.path();
+        let path = matching_path.unwrap_or_else(|| head.uri.path());
         let endpoint = match tree.trie.at(path, params) {
             Some(&endpoint) => endpoint,
             None => match self.retry(tree, path, head.uri.query(), params) {
@@ -409,6 +414,11 @@ impl RouteTable {
             })
             .max_by_key(|(prefix, _)| prefix.len())
             .map(|(_, interceptors)| Arc::clone(interceptors))
+    }
+
+    /// The routing options.
+    pub(crate) fn options(&self) -> &RoutingOptions {
+        &self.options
     }
 
     /// Whether any router declared interceptors.

@@ -109,15 +109,17 @@ impl TestRequest {
             .body(text)
     }
 
-    /// Sends the request and reads the whole response.
+    /// Sends the request and reads the whole response. A `Host: localhost` header is added unless the
+    /// request has one or an absolute URI.
     ///
     /// # Panics
     /// When the request is malformed (an invalid header or URI was given) or the response body fails.
     pub async fn send(self) -> TestResponse {
-        let request = self
-            .request
-            .body(self.body)
-            .expect("the test request must be valid");
+        let mut request = self.request.body(self.body).expect("the test request must be valid");
+        // Like a real HTTP/1.1 client, send a `Host` unless the test set one or used an absolute URI.
+        if request.uri().authority().is_none() && !request.headers().contains_key(http::header::HOST) {
+            request.headers_mut().insert(http::header::HOST, HeaderValue::from_static("localhost"));
+        }
         let response = self.service.handle(request, None).await;
         let (parts, body) = response.into_parts();
         let bytes = body

@@ -166,7 +166,7 @@ fn compaction_keeps_everything_and_shrinks_the_log() {
     assert_eq!((report.snapshot, report.commits), (Some(2), 1));
     let users = store.table::<User>().unwrap();
     assert_eq!(users.count(), 50);
-    assert_eq!(users.get(&1).unwrap().age, 2);
+    assert_eq!(users.get(&1).unwrap().age, 1);
     assert_eq!(users.get(&50), None);
     assert_eq!(users.get_by(User::EMAIL, "late@x.io").unwrap().id, 51);
     assert_eq!(store.kv().get("k").as_deref(), Some(&b"v"[..]));
