@@ -36,7 +36,7 @@ SERVERS=${SERVERS:-"hyper velocy axum actix"}
 ENDPOINTS=${ENDPOINTS:-"plaintext json user echo pipelined"}
 PORT=${PORT:-18080}
 RESULTS=${RESULTS:-$HERE/target/http-results.tsv}
-BIN="$HERE/target/release"
+BIN="${CARGO_TARGET_DIR:-$HERE/target}/release"
 CLK_TCK=$(getconf CLK_TCK)
 
 log() { printf '%s\n' "$*" >&2; }

@@ -72,7 +72,11 @@ fn app() -> App {
 }
 
 /// A TLS client trusting only `authority`, offering `alpn`.
-async fn connect(address: SocketAddr, authority: &Authority, alpn: &[&[u8]]) -> std::io::Result<TlsStream<TcpStream>> {
+async fn connect(
+    address: SocketAddr,
+    authority: &Authority,
+    alpn: &[&[u8]],
+) -> std::io::Result<TlsStream<TcpStream>> {
     let mut roots = RootCertStore::empty();
     roots.add(authority.der()).unwrap();
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -138,8 +142,7 @@ async fn http2_over_tls_is_negotiated_with_alpn_and_multiplexes() {
     for _ in 0..5 {
         let mut sender = sender.clone();
         requests.push(tokio::spawn(async move {
-            let request =
-                Request::get("https://localhost/tls/hello").body(Empty::<Bytes>::new()).unwrap();
+            let request = Request::get("https://localhost/tls/hello").body(Empty::<Bytes>::new()).unwrap();
             let response = sender.send_request(request).await.unwrap();
             let version = response.version();
             let status = response.status();
@@ -169,7 +172,8 @@ async fn reloading_the_certificate_applies_to_new_handshakes_only() {
 
     // Established under the first certificate, kept open across the reload.
     let old = connect(server.address, &first, &[b"http/1.1"]).await.unwrap();
-    let (mut old_sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(old)).await.unwrap();
+    let (mut old_sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(old)).await.unwrap();
     tokio::spawn(connection);
     assert!(connect(server.address, &second, &[]).await.is_err(), "the second CA is not trusted yet");
 
@@ -195,7 +199,8 @@ async fn a_stalled_handshake_is_cut_at_the_header_read_timeout() {
     let authority = Authority::new("velocy test CA");
     let (chain, key) = authority.issue();
     let limits = Limits::default().header_read_timeout(Duration::from_millis(300));
-    let server = serve(app().limits(limits), TlsConfig::from_pem(chain.as_bytes(), key.as_bytes()).unwrap()).await;
+    let server =
+        serve(app().limits(limits), TlsConfig::from_pem(chain.as_bytes(), key.as_bytes()).unwrap()).await;
     let mut silent = TcpStream::connect(server.address).await.unwrap();
     let mut buffer = [0u8; 64];
     let closed = tokio::time::timeout(Duration::from_secs(5), silent.read(&mut buffer)).await;

@@ -142,7 +142,10 @@ pub(crate) fn optional_str_arg(attr: &Attribute, example: &str) -> Result<Option
     };
     match &attr.meta {
         Meta::Path(_) => Ok(None),
-        Meta::NameValue(meta) => Err(wrong(meta.eq_token.span)),
+        Meta::NameValue(meta) => {
+            Err(Diagnostic::spanned(meta, format!("expected `#[{name}]` or `#[{name}(\"{example}\")]`"))
+                .help(format!("write the name in parentheses: `#[{name}(\"{example}\")]`")))
+        }
         Meta::List(list) => match list.parse_args::<LitStr>() {
             Ok(lit) => Ok(Some(lit)),
             Err(error) => Err(wrong(error.span())),

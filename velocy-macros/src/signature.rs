@@ -17,24 +17,28 @@ pub(crate) struct Role {
     pub(crate) noun: &'static str,
     /// Why one concrete function is needed.
     pub(crate) concrete: &'static str,
+    /// Why there is no `self`.
+    pub(crate) receiver: &'static str,
 }
 
 /// Route handlers.
 pub(crate) const HANDLER: Role = Role {
     noun: "route handlers",
     concrete: "a route registers one concrete function when the program starts",
+    receiver: "a route calls a free function, with no `self` to pass",
 };
 
 /// `#[middleware]` functions.
 pub(crate) const MIDDLEWARE: Role = Role {
     noun: "middleware functions",
     concrete: "`#[middleware]` turns the function into one concrete middleware type",
+    receiver: "`#[middleware]` moves the function into a type of its own, with no `self` to pass",
 };
 
 /// Reports what the function cannot be: sync, `const`, `unsafe`, `extern`, generic, a method, and
 /// arguments of impossible types.
 pub(crate) fn check(diagnostics: &mut Diagnostics, sig: &Signature, role: Role) {
-    let Role { noun, concrete } = role;
+    let Role { noun, concrete, receiver: no_self } = role;
     let name = sig.ident.unraw();
     if sig.asyncness.is_none() {
         diagnostics.push(
@@ -70,9 +74,9 @@ pub(crate) fn check(diagnostics: &mut Diagnostics, sig: &Signature, role: Role) 
     for input in &sig.inputs {
         match input {
             FnArg::Receiver(receiver) => diagnostics.push(
-                Diagnostic::spanned(receiver, format!("{noun} cannot take `self`"))
-                    .note(format!("{concrete}, which has no `self` to pass"))
-                    .help("move the function out of the `impl` block, or call the method from a free `async fn`"),
+                Diagnostic::spanned(receiver, format!("{noun} cannot take `self`")).note(no_self).help(
+                    "move the function out of the `impl` block, or call the method from a free `async fn`",
+                ),
             ),
             FnArg::Typed(typed) => check_arg_type(diagnostics, &typed.ty, role),
         }

@@ -94,7 +94,7 @@ pub use request::{Request, RequestParts};
 pub use response::{Html, IntoResponse, IntoResponseParts, Problem, Redirect, Response};
 pub use routing::{Route, RouteInfo, Router};
 pub use velocy_macros::{
-    delete, get, head, main, options, patch, post, put, route, routes, FromRequest,
+    delete, get, head, main, middleware, options, patch, post, put, route, routes, FromRequest,
     FromRequestParts,
 };
 
@@ -105,7 +105,8 @@ pub mod prelude {
         delete, get, head, options, patch, post, put, route, routes, App, Body, Error, Html,
         IntoResponse, Json, Redirect, Request, RequestParts, Response, Route, Router, StatusCode,
     };
-    pub use velocy_macros::{FromRequest, FromRequestParts};
+    pub use crate::middleware::Next;
+    pub use velocy_macros::{middleware, FromRequest, FromRequestParts};
 }
 
 /// What the macros' generated code uses. Not public API: it may change in any release.
@@ -124,6 +125,8 @@ pub mod __private {
         routes_overlap, BoxFuture, HandlerFn, RouteDef, RouteRegistration, RouteSpec,
     };
     pub use crate::routing::Route;
+    #[cfg(feature = "store")]
+    pub use crate::store::__derive as store;
     pub use inventory;
 
     /// Turns a `middleware = [..]` element into a shared middleware.

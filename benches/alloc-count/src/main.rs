@@ -281,7 +281,7 @@ fn print_row(label: &str, velocy: PerRequest, hyper: PerRequest) {
 const HEADER: &str = "| request | Velocy allocs/req | raw hyper allocs/req | difference | Velocy bytes/req | raw hyper bytes/req |\n| --- | --- | --- | --- | --- | --- |";
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     println!("In process (app only: AppService::handle vs hyper service_fn), {REQUESTS} requests each:\n");
     println!("{HEADER}");
     for (label, method, path, body) in &ENDPOINTS {

@@ -120,7 +120,7 @@ fn reads(c: &mut Criterion) {
 }
 
 fn writes(c: &mut Criterion) {
-    let next = AtomicU64::new(USERS + 1);
+    let next = Arc::new(AtomicU64::new(USERS + 1));
     let fresh = || {
         let mut new = user(next.fetch_add(1, Ordering::Relaxed));
         new.id = 0;
@@ -169,7 +169,6 @@ fn writes(c: &mut Criterion) {
     let mut group = c.benchmark_group("insert, durable, fsync per commit, 4 writers");
     group.sample_size(10).measurement_time(Duration::from_secs(8));
     let (store, users) = velocy_store(Some(&data_dir("velocy-4")));
-    let next = Arc::new(next);
     group.bench_function("velocy", |b| {
         b.iter_custom(|iterations| {
             let start = Instant::now();

@@ -9,13 +9,25 @@
 //! | `PUT` | `/api/users/:id` | `200` replaces name and email |
 //! | `PATCH` | `/api/users/:id` | `200` changes the given fields |
 //! | `DELETE` | `/api/users/:id` | `204` |
+//! | `GET` | `/api/users` with `Accept: text/csv` | `200` the page as CSV (chosen by content negotiation) |
+//! | `GET` | `/api/audit` | `200` every change made through the API |
+//!
+//! Around the routes: a request id and security headers on every response (global middleware), an
+//! `x-api-version` header on the API (group middleware), an audit record for every write (route
+//! middleware), an HTML 404 page for browsers (a status interceptor), and an access log line per request
+//! (a post-response hook).
 
+pub mod audit;
 pub mod model;
 pub mod store;
 pub mod users;
 
 use velocy::prelude::*;
 
+use velocy::lifecycle::{Completion, Intercepted};
+use velocy::middleware::{RequestId, SecurityHeaders};
+
+use crate::audit::AuditLog;
 use crate::store::UserStore;
 
 /// `GET /health`: liveness.
@@ -24,10 +36,37 @@ pub async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
-/// The demo app: `/health` at the root and the users API nested under `/api`.
+/// The demo app: `/health` at the root and the users API nested under `/api`, with its middleware and
+/// hooks. `access_log` prints one line per finished request to standard output.
 pub fn app(store: UserStore) -> App {
     App::new()
         .state(store)
+        .state(AuditLog::default())
         .routes(routes![health])
-        .nest("/api", users::router())
+        .nest("/api", users::router().routes(routes![audit::list_audit]).middleware(audit::api_version))
+        .middleware(RequestId::new())
+        .middleware(SecurityHeaders::new())
+        .on_status(StatusCode::NOT_FOUND, not_found_page)
+}
+
+/// Adds an access log line per finished request, written to standard output.
+pub fn with_access_log(app: App) -> App {
+    app.post_response(|done: &Completion| {
+        let millis = done.duration.as_secs_f64() * 1000.0;
+        println!("{} {} {} {}B {millis:.2}ms", done.method, done.uri, done.status.as_u16(), done.bytes_sent);
+    })
+}
+
+/// Browsers (which prefer `text/html`) get an HTML page for a 404; API clients keep the problem document.
+async fn not_found_page(intercepted: Intercepted) -> Response {
+    let wants_html = velocy::negotiation::preferred(
+        &intercepted.request.headers,
+        &["application/problem+json", "application/json", "text/html"],
+    ) == Some("text/html");
+    if !wants_html {
+        return intercepted.response;
+    }
+    let path = intercepted.request.uri.path().replace('<', "&lt;");
+    let page = format!("<!doctype html><title>Not found</title><h1>Nothing at {path}</h1>");
+    (StatusCode::NOT_FOUND, Html(page)).into_response()
 }

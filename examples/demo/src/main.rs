@@ -10,7 +10,7 @@ async fn main() -> velocy::Result<()> {
         })?,
         Err(_) => 3000,
     };
-    let service = demo::app(UserStore::default()).build()?;
+    let service = demo::with_access_log(demo::app(UserStore::default())).build()?;
     println!(
         "velocy demo listening on http://127.0.0.1:{port}\n\n{}",
         service.route_table()

@@ -3,6 +3,7 @@
 use serde::Serialize;
 use velocy::prelude::*;
 
+use crate::audit::audit;
 use crate::model::{NewUser, User, UserPatch};
 use crate::store::UserStore;
 
@@ -34,32 +35,59 @@ fn not_found(id: u64) -> Error {
     Error::not_found(format!("no user with id {id}"))
 }
 
-/// `GET /api/users`: a page of users ordered by id.
-#[get("/users")]
-pub async fn list_users(
-    paging: Paging,
-    State(store): State<UserStore>,
-) -> Result<Json<UserPage>, Error> {
-    let page = paging.page.unwrap_or(1);
-    let per_page = paging.per_page.unwrap_or(20);
-    if page == 0 {
-        return Err(Error::bad_request("`page` starts at 1"));
+impl Paging {
+    /// The page number and size, validated: `page` from 1, `per_page` from 1 to 100.
+    ///
+    /// # Errors
+    /// 400 naming the invalid parameter.
+    pub fn resolve(&self) -> Result<(u32, u32), Error> {
+        let page = self.page.unwrap_or(1);
+        let per_page = self.per_page.unwrap_or(20);
+        if page == 0 {
+            return Err(Error::bad_request("`page` starts at 1"));
+        }
+        if !(1..=100).contains(&per_page) {
+            return Err(Error::bad_request("`per_page` must be between 1 and 100"));
+        }
+        Ok((page, per_page))
     }
-    if !(1..=100).contains(&per_page) {
-        return Err(Error::bad_request("`per_page` must be between 1 and 100"));
+
+    /// The offset of the first user on the page.
+    fn offset(page: u32, per_page: u32) -> usize {
+        (page as usize - 1) * per_page as usize
     }
-    let offset = (page as usize - 1) * per_page as usize;
-    let users = store.list(offset, per_page as usize);
-    Ok(Json(UserPage {
-        users,
-        page,
-        per_page,
-        total: store.count(),
-    }))
+}
+
+/// `GET /api/users` as JSON: a page of users ordered by id.
+#[get("/users", produces = "application/json")]
+pub async fn list_users(paging: Paging, State(store): State<UserStore>) -> Result<Json<UserPage>, Error> {
+    let (page, per_page) = paging.resolve()?;
+    let users = store.list(Paging::offset(page, per_page), per_page as usize);
+    Ok(Json(UserPage { users, page, per_page, total: store.count() }))
+}
+
+/// `GET /api/users` as CSV (`Accept: text/csv`): the same page, one user per line after a header line.
+#[get("/users", produces = "text/csv")]
+pub async fn list_users_csv(paging: Paging, State(store): State<UserStore>) -> Result<Response, Error> {
+    let (page, per_page) = paging.resolve()?;
+    let mut csv = String::from("id,name,email\n");
+    for user in store.list(Paging::offset(page, per_page), per_page as usize) {
+        csv.push_str(&format!("{},{},{}\n", user.id, csv_field(&user.name), csv_field(&user.email)));
+    }
+    Ok(([("content-type", "text/csv; charset=utf-8")], csv).into_response())
+}
+
+/// Quotes a CSV field when it holds a comma, a quote or a line break (RFC 4180 §2).
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
 }
 
 /// `POST /api/users`: creates a user; `201 Created` with `Location: /api/users/{id}`.
-#[post("/users")]
+#[post("/users", middleware = [audit])]
 pub async fn create_user(
     State(store): State<UserStore>,
     Json(new): Json<NewUser>,
@@ -77,35 +105,29 @@ pub async fn get_user(id: u64, State(store): State<UserStore>) -> Result<Json<Us
 }
 
 /// `PUT /api/users/:id`: replaces name and email.
-#[put("/users/:id")]
+#[put("/users/:id", middleware = [audit])]
 pub async fn replace_user(
     id: u64,
     State(store): State<UserStore>,
     Json(new): Json<NewUser>,
 ) -> Result<Json<User>, Error> {
     new.validate()?;
-    store
-        .replace(id, new)
-        .map(Json)
-        .ok_or_else(|| not_found(id))
+    store.replace(id, new).map(Json).ok_or_else(|| not_found(id))
 }
 
 /// `PATCH /api/users/:id`: changes the given fields.
-#[patch("/users/:id")]
+#[patch("/users/:id", middleware = [audit])]
 pub async fn patch_user(
     id: u64,
     State(store): State<UserStore>,
     Json(patch): Json<UserPatch>,
 ) -> Result<Json<User>, Error> {
     patch.validate()?;
-    store
-        .patch(id, patch)
-        .map(Json)
-        .ok_or_else(|| not_found(id))
+    store.patch(id, patch).map(Json).ok_or_else(|| not_found(id))
 }
 
 /// `DELETE /api/users/:id`: `204 No Content`.
-#[delete("/users/:id")]
+#[delete("/users/:id", middleware = [audit])]
 pub async fn delete_user(id: u64, State(store): State<UserStore>) -> Result<StatusCode, Error> {
     if store.delete(id) {
         Ok(StatusCode::NO_CONTENT)
@@ -118,10 +140,11 @@ pub async fn delete_user(id: u64, State(store): State<UserStore>) -> Result<Stat
 pub fn router() -> Router {
     Router::new().routes(routes![
         list_users,
+        list_users_csv,
         create_user,
         get_user,
         replace_user,
         patch_user,
-        delete_user
+        delete_user,
     ])
 }

@@ -212,3 +212,52 @@ async fn serves_over_a_real_socket() {
         "{response}"
     );
 }
+
+#[tokio::test]
+async fn users_are_listed_as_csv_when_asked() {
+    let client = client();
+    create(&client, "Ada, Countess", "ada@example.com").await;
+    let response = client.get("/api/users").header("accept", "text/csv").send().await.assert_status(200);
+    assert_eq!(response.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert_eq!(response.text(), "id,name,email\n1,\"Ada, Countess\",ada@example.com\n");
+    assert_eq!(response.header("vary"), Some("accept"));
+    client.get("/api/users").header("accept", "image/png").send().await.assert_status(406);
+}
+
+#[tokio::test]
+async fn writes_are_audited_by_route_middleware() {
+    let client = client();
+    create(&client, "Ada", "ada@example.com").await;
+    client.delete("/api/users/1").send().await.assert_status(204);
+    client.delete("/api/users/1").send().await.assert_status(404);
+    client.get("/api/users/1").send().await.assert_status(404);
+    let audit: Value = client.get("/api/audit").send().await.assert_status(200).json();
+    assert_eq!(
+        audit,
+        json!([
+            { "method": "POST", "path": "/api/users", "status": 201 },
+            { "method": "DELETE", "path": "/api/users/1", "status": 204 },
+            { "method": "DELETE", "path": "/api/users/1", "status": 404 },
+        ])
+    );
+}
+
+#[tokio::test]
+async fn global_and_group_middleware_set_their_headers() {
+    let client = client();
+    let api = client.get("/api/users").send().await.assert_header("x-api-version", "1");
+    assert_eq!(api.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(api.header("x-request-id").map(str::len), Some(32));
+    let health = client.get("/health").header("x-request-id", "trace-42").send().await;
+    assert!(health.header("x-api-version").is_none(), "group middleware stays on its group");
+    assert_eq!(health.header("x-request-id"), Some("trace-42"));
+}
+
+#[tokio::test]
+async fn browsers_get_an_html_404_and_api_clients_a_problem() {
+    let client = client();
+    let page = client.get("/nowhere").header("accept", "text/html").send().await.assert_status(404);
+    assert!(page.text().contains("<h1>Nothing at /nowhere</h1>"), "{}", page.text());
+    let problem = client.get("/nowhere").send().await.assert_status(404);
+    assert_eq!(problem.header("content-type"), Some("application/problem+json"));
+}

@@ -317,7 +317,9 @@ impl Scanner<'_> {
             self.index += 1;
         }
         if self.peek() != Some(b'"') {
-            return Err(InvalidETag { message: "an entity tag must end with `\"` and hold no spaces or controls" });
+            return Err(InvalidETag {
+                message: "an entity tag must end with `\"` and hold no spaces or controls",
+            });
         }
         let opaque = &self.bytes[start..self.index];
         self.index += 1;

@@ -262,7 +262,8 @@ impl Preconditions {
             if !if_none_match_passes(if_none_match, current) {
                 return if safe { Outcome::NotModified } else { Outcome::PreconditionFailed };
             }
-        } else if let (true, Some(date), Some(modified)) = (safe, self.if_modified_since, current.modified()) {
+        } else if let (true, Some(date), Some(modified)) = (safe, self.if_modified_since, current.modified())
+        {
             if whole_seconds(modified) <= whole_seconds(date) {
                 return Outcome::NotModified;
             }

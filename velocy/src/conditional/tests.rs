@@ -239,7 +239,8 @@ fn connect_options_and_trace_ignore_preconditions() {
 
 #[test]
 fn check_builds_304_with_validators_and_412_naming_the_header() {
-    let not_modified = preconditions(Method::GET, &[("if-none-match", "\"v2\"")]).check(&current()).unwrap_err();
+    let not_modified =
+        preconditions(Method::GET, &[("if-none-match", "\"v2\"")]).check(&current()).unwrap_err();
     assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(not_modified.headers()[ETAG], "\"v2\"");
     assert_eq!(not_modified.headers()[LAST_MODIFIED], date(1_000).as_str());

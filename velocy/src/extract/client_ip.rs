@@ -197,9 +197,8 @@ fn forwarded_hops(headers: &HeaderMap) -> std::vec::IntoIter<Option<IpAddr>> {
     } else {
         for value in headers.get_all(HeaderName::from_static("x-forwarded-for")) {
             match value.to_str() {
-                Ok(text) => hops.extend(
-                    text.split(',').map(str::trim).filter(|item| !item.is_empty()).map(parse_node),
-                ),
+                Ok(text) => hops
+                    .extend(text.split(',').map(str::trim).filter(|item| !item.is_empty()).map(parse_node)),
                 Err(_) => hops.push(None),
             }
         }
@@ -312,7 +311,8 @@ fn parse_node(node: &str) -> Option<IpAddr> {
 fn is_node_port(port: &str) -> bool {
     let digits = !port.is_empty() && port.len() <= 5 && port.bytes().all(|byte| byte.is_ascii_digit());
     let obfuscated = port.strip_prefix('_').is_some_and(|rest| {
-        !rest.is_empty() && rest.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-'))
+        !rest.is_empty()
+            && rest.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-'))
     });
     digits || obfuscated
 }
@@ -352,11 +352,8 @@ mod tests {
 
     #[test]
     fn an_untrusted_peer_cannot_spoof_its_address() {
-        let spoofed = [
-            ("x-forwarded-for", "1.1.1.1"),
-            ("forwarded", "for=1.1.1.1"),
-            ("x-real-ip", "1.1.1.1"),
-        ];
+        let spoofed =
+            [("x-forwarded-for", "1.1.1.1"), ("forwarded", "for=1.1.1.1"), ("x-real-ip", "1.1.1.1")];
         assert_eq!(client(PROXIES, "203.0.113.9", &spoofed), ip("203.0.113.9"));
         assert_eq!(client(&[], "10.0.0.1", &spoofed), ip("10.0.0.1"), "no proxy trusted by default");
     }
@@ -384,10 +381,8 @@ mod tests {
 
     #[test]
     fn forwarded_is_preferred_and_reads_quoted_ipv6_with_ports() {
-        let both = [
-            ("forwarded", "for=192.0.2.60;proto=http;by=203.0.113.43"),
-            ("x-forwarded-for", "198.51.100.1"),
-        ];
+        let both =
+            [("forwarded", "for=192.0.2.60;proto=http;by=203.0.113.43"), ("x-forwarded-for", "198.51.100.1")];
         assert_eq!(client(PROXIES, "10.0.0.1", &both), ip("192.0.2.60"));
         let v6 = [("forwarded", r#"for="[2001:db8:cafe::17]:4711", For="[2001:db8::42]""#)];
         assert_eq!(client(PROXIES, "2001:db8:cafe::1", &v6), ip("2001:db8::42"));
@@ -432,7 +427,10 @@ mod tests {
 
     #[test]
     fn mapped_ipv6_addresses_and_blocks_are_read_as_ipv4() {
-        assert_eq!(client(PROXIES, "::ffff:10.0.0.1", &[("x-forwarded-for", "::ffff:198.51.100.2")]), ip("198.51.100.2"));
+        assert_eq!(
+            client(PROXIES, "::ffff:10.0.0.1", &[("x-forwarded-for", "::ffff:198.51.100.2")]),
+            ip("198.51.100.2")
+        );
         let mapped_block = trusted(&["::ffff:10.0.0.0/104"]);
         assert!(mapped_block.contains(ip("10.1.2.3")));
         assert!(trusted(&["127.0.0.1"]).contains(ip("::ffff:127.0.0.1")));
@@ -453,7 +451,10 @@ mod tests {
 
     #[test]
     fn invalid_entries_fail_the_build() {
-        let error = crate::App::new().trusted_proxies(["10.0.0.0/8", "10.0.0.300", "fe80::/129"]).build().unwrap_err();
+        let error = crate::App::new()
+            .trusted_proxies(["10.0.0.0/8", "10.0.0.300", "fe80::/129"])
+            .build()
+            .unwrap_err();
         assert!(error.is_build());
         assert!(error.message().contains("10.0.0.300"), "{}", error.message());
         assert!(error.message().contains("fe80::/129"), "{}", error.message());
@@ -489,7 +490,11 @@ mod tests {
         assert_eq!(ask("127.0.0.1:5000", Some("198.51.100.4, 10.0.0.2")).await, "198.51.100.4");
         assert_eq!(ask("192.0.2.1:5000", Some("198.51.100.4")).await, "192.0.2.1");
         assert_eq!(ask("127.0.0.1:5000", None).await, "127.0.0.1");
-        let response = crate::test::TestClient::from_service(service.clone()).get("/whoami").header("host", "x").send().await;
+        let response = crate::test::TestClient::from_service(service.clone())
+            .get("/whoami")
+            .header("host", "x")
+            .send()
+            .await;
         assert_eq!(response.status(), http::StatusCode::INTERNAL_SERVER_ERROR, "no socket, no address");
     }
 }

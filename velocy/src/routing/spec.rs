@@ -80,9 +80,33 @@ const fn same_text(a: &str, b: &str) -> bool {
     true
 }
 
-/// Whether two routes have the same shape and share a method: evaluated at compile time by `routes![]`.
+/// Whether two media-type lists can both answer a request: an empty list accepts anything.
+const fn lists_overlap(a: &[&str], b: &[&str]) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return true;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        let mut j = 0;
+        while j < b.len() {
+            if same_text(a[i], b[j]) {
+                return true;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether two routes would conflict: the same shape, a shared method, and `produces`/`consumes` lists
+/// that do not tell them apart (the same rule the route table applies). Evaluated at compile time by
+/// `routes![]`.
 pub const fn routes_overlap(a: &RouteSpec, b: &RouteSpec) -> bool {
-    if !same_text(a.shape, b.shape) {
+    if !same_text(a.shape, b.shape)
+        || !lists_overlap(a.produces, b.produces)
+        || !lists_overlap(a.consumes, b.consumes)
+    {
         return false;
     }
     let mut i = 0;

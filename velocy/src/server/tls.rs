@@ -70,8 +70,11 @@ pub struct TlsConfig {
 impl fmt::Debug for TlsConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let current = self.current.load();
-        let alpn: Vec<String> =
-            current.alpn_protocols.iter().map(|protocol| String::from_utf8_lossy(protocol).into_owned()).collect();
+        let alpn: Vec<String> = current
+            .alpn_protocols
+            .iter()
+            .map(|protocol| String::from_utf8_lossy(protocol).into_owned())
+            .collect();
         f.debug_struct("TlsConfig").field("alpn", &alpn).finish_non_exhaustive()
     }
 }
@@ -115,7 +118,11 @@ impl TlsConfig {
     ///
     /// # Errors
     /// As [`TlsConfig::from_pem_files`]; on error the current configuration stays in use.
-    pub fn reload_from_pem_files(&self, cert_chain: impl AsRef<Path>, private_key: impl AsRef<Path>) -> Result<()> {
+    pub fn reload_from_pem_files(
+        &self,
+        cert_chain: impl AsRef<Path>,
+        private_key: impl AsRef<Path>,
+    ) -> Result<()> {
         let config = config_from_pem_files(cert_chain.as_ref(), private_key.as_ref())?;
         self.current.store(Arc::new(config));
         Ok(())
@@ -206,8 +213,9 @@ impl AppService {
     /// # Errors
     /// Failing to bind ([`Error::is_io`]).
     pub async fn listen_tls(self, address: impl tokio::net::ToSocketAddrs, tls: TlsConfig) -> Result<()> {
-        let listener =
-            TcpListener::bind(address).await.map_err(|error| Error::io("failed to bind the address", error))?;
+        let listener = TcpListener::bind(address)
+            .await
+            .map_err(|error| Error::io("failed to bind the address", error))?;
         self.serve_tls(listener, tls).await
     }
 

@@ -36,6 +36,22 @@ use engine::Inner;
 use log::Log;
 use state::State;
 
+/// What `#[derive(Record)]` generates code against, through `velocy::__private::store`. Not public API.
+#[doc(hidden)]
+pub mod __derive {
+    pub use super::{AutoIncrement, Field, IndexInfo, Indexable, Key, Record};
+
+    /// A field's value as an index value; the bound reports an unindexable field type at the field.
+    pub fn index_value<T: Indexable>(value: &T) -> Option<&dyn Indexable> {
+        Some(value)
+    }
+
+    /// `true`; the bound reports a `#[key(auto)]` on a non-integer key at the field.
+    pub const fn auto_increment<T: AutoIncrement>() -> bool {
+        true
+    }
+}
+
 /// The default [`StoreOptions::compact_after`]: 64 MiB.
 pub const DEFAULT_COMPACT_AFTER: u64 = 64 * 1024 * 1024;
 
