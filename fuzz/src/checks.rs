@@ -18,8 +18,11 @@ use velocy::conditional::{ETag, ETagList, Outcome, Preconditions, Validators};
 use velocy::negotiation;
 use velocy::routing::PathRouter;
 
+/// A check: panics when an input breaks an invariant.
+pub type Check = fn(&[u8]);
+
 /// Every check, by the name of its fuzz target and corpus folder.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Check)] = &[
     ("route_pattern", route_pattern),
     ("trie_match", trie_match),
     ("path_normalize", path_normalize),
@@ -109,7 +112,7 @@ pub fn route_pattern(data: &[u8]) {
         match segment {
             Segment::Static(text) => path.push_str(text),
             Segment::Param(name, _) => {
-                path.push_str("v");
+                path.push('v');
                 expected.push((name.clone(), "v".to_owned()));
             }
             Segment::CatchAll(name) => {

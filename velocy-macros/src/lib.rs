@@ -35,8 +35,13 @@ use route::Methods;
 
 /// Registers an `async fn` as the handler of `GET` requests to a route.
 ///
-/// The first argument is the route (see [the grammar](#routes)); `name = "..."` sets the name shown in
-/// route listings and conflict reports (default: the function's name).
+/// The first argument is the route (see [the grammar](#routes)). Optional keys:
+///
+/// * `name = "..."`: the name shown in route listings and conflict reports (default: the function's name);
+/// * `middleware = [a, b]`: middleware for this route only, outermost first; each element is an expression
+///   (a [`macro@middleware`] function's name, `Timeout::new(..)`, ...), checked to be a middleware;
+/// * `produces = "application/json"` / `consumes = ["text/csv", ..]`: the media types the route answers
+///   with (chosen by `Accept`) and accepts (checked against `Content-Type`), each `type/subtype`.
 ///
 /// ```ignore
 /// use velocy::{get, State};
@@ -175,7 +180,8 @@ pub fn options(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Registers an `async fn` for several methods, or for a custom one.
 ///
 /// Keys: `method` (one string or a list; methods are case-sensitive tokens), `path` (the route, or give
-/// it first without a key) and `name`. Otherwise the same rules as [`macro@get`].
+/// it first without a key), and `name`, `middleware`, `produces`, `consumes` as for [`macro@get`].
+/// Otherwise the same rules as [`macro@get`].
 ///
 /// ```ignore
 /// #[route(method = ["GET", "POST"], path = "/search")]

@@ -43,8 +43,6 @@ runtime_paths! {
     extract => Extract;
     /// Parses one path parameter, query value or header.
     from_param => FromParam;
-    /// Marks head extractors in `Extract<M>`.
-    via_parts => ViaParts;
     /// The trait derived by `#[derive(FromRequestParts)]`.
     from_request_parts => FromRequestParts;
     /// The trait derived by `#[derive(FromRequest)]`.

@@ -11,13 +11,18 @@
 //!
 //! Requests are built before the counted window opens. Run with
 //! `cargo run --release -p alloc-count` from `benches/`.
+//!
+//! `alloc-count --trace` instead prints a backtrace for every allocation of one `GET /plaintext` and one
+//! `GET /users/:id` through Velocy, in process and over the socket (build with `--profile profiling` for
+//! file and line numbers).
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::future::Future;
 use std::hint::black_box;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HOST};
@@ -30,20 +35,57 @@ struct Counting;
 
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
 static BYTES: AtomicU64 = AtomicU64::new(0);
+/// While set, every allocation prints its backtrace (`--trace`).
+static TRACE: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    /// Set while a backtrace is being captured and printed, whose own allocations are not traced.
+    static IN_TRACE: Cell<bool> = const { Cell::new(false) };
+}
+
+fn counted(size: usize) {
+    ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    BYTES.fetch_add(size as u64, Ordering::Relaxed);
+    if TRACE.load(Ordering::Relaxed) {
+        trace(size);
+    }
+}
+
+/// Prints where an allocation of `size` bytes comes from: the first frames outside the allocator and std.
+fn trace(size: usize) {
+    let Ok(false) = IN_TRACE.try_with(Cell::get) else { return };
+    IN_TRACE.set(true);
+    let backtrace = std::backtrace::Backtrace::force_capture().to_string();
+    // Frames come as "N: function" (or just "function" for inlined ones) followed by "at file:line:col".
+    let mut frames = Vec::new();
+    let mut lines = backtrace.lines().map(str::trim).peekable();
+    while let Some(line) = lines.next() {
+        let function = line.split_once(": ").map_or(line, |(_, function)| function);
+        let location = lines.next_if(|next| next.starts_with("at ")).unwrap_or("");
+        let ours_or_std = location.contains("/rustc/") || location.contains("alloc-count/src") || location.is_empty();
+        if frames.is_empty() && ours_or_std {
+            continue;
+        }
+        frames.push(format!("    {function} {}", location.trim_start_matches("at ")));
+        if frames.len() == 10 {
+            break;
+        }
+    }
+    eprintln!("allocation of {size} bytes:\n{}", frames.join("\n"));
+    IN_TRACE.set(false);
+}
 
 // SAFETY: every method forwards to `System` with the caller's arguments unchanged, so `System`'s guarantees
 // carry over; the counters are plain atomics and never allocate.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
+        counted(layout.size());
         // SAFETY: forwarded unchanged; the caller upholds `GlobalAlloc::alloc`'s contract.
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
+        counted(layout.size());
         // SAFETY: as above.
         unsafe { System.alloc_zeroed(layout) }
     }
@@ -54,8 +96,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        BYTES.fetch_add(new_size as u64, Ordering::Relaxed);
+        counted(new_size);
         // SAFETY: as for `dealloc`; the caller upholds `realloc`'s contract.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -280,7 +321,44 @@ fn print_row(label: &str, velocy: PerRequest, hyper: PerRequest) {
 
 const HEADER: &str = "| request | Velocy allocs/req | raw hyper allocs/req | difference | Velocy bytes/req | raw hyper bytes/req |\n| --- | --- | --- | --- | --- | --- |";
 
+/// `--trace`: the backtrace of every allocation of one Velocy request per case, after a warm-up.
+fn trace_velocy(runtime: &tokio::runtime::Runtime) {
+    let service = bench_servers::velocy_app::app().build().expect("the velocy app builds");
+    let address = velocy_server();
+    for (label, method, path, body) in ENDPOINTS.iter().filter(|endpoint| endpoint.3.is_empty() && endpoint.1 == Method::GET && endpoint.2 != "/json") {
+        runtime.block_on(async {
+            for traced in [false, false, true] {
+                let request = request(method, path, velocy::Body::from(*body));
+                if traced {
+                    eprintln!("\n=== {label}, in process ===");
+                }
+                TRACE.store(traced, Ordering::Relaxed);
+                let response = service.handle(request, None).await;
+                black_box(collect(response.into_body()).await);
+                TRACE.store(false, Ordering::Relaxed);
+            }
+        });
+        let request = raw_request(method, path, body);
+        let mut stream = TcpStream::connect(address).expect("connect to the server");
+        let mut buffer = [0_u8; 4096];
+        for traced in [false, false, true] {
+            if traced {
+                eprintln!("\n=== {label}, over the socket ===");
+            }
+            TRACE.store(traced, Ordering::Relaxed);
+            stream.write_all(&request).expect("write the request");
+            read_response(&mut stream, &mut buffer);
+            TRACE.store(false, Ordering::Relaxed);
+        }
+    }
+}
+
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("--trace") {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        trace_velocy(&runtime);
+        return;
+    }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     println!("In process (app only: AppService::handle vs hyper service_fn), {REQUESTS} requests each:\n");
     println!("{HEADER}");

@@ -43,6 +43,12 @@ fn reads(c: &mut Criterion) {
             black_box(users.get(&key(i)))
         })
     });
+    group.bench_function("velocy, shared (no copy)", |b| {
+        b.iter(|| {
+            i += 1;
+            black_box(users.get_shared(&key(i)))
+        })
+    });
     group.bench_function("sqlite memory", |b| {
         b.iter(|| {
             i += 1;

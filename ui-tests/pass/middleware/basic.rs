@@ -8,7 +8,12 @@ struct ApiKey(&'static str);
 
 /// Lets requests with the right key through.
 #[middleware]
-pub async fn require_key(State(key): State<ApiKey>, request: Request, method: Method, next: Next) -> Response {
+pub async fn require_key(
+    State(key): State<ApiKey>,
+    request: Request,
+    method: Method,
+    next: Next,
+) -> Response {
     let allowed = request.headers().get("x-api-key").is_some_and(|value| value == key.0);
     if allowed || method == Method::OPTIONS {
         next.run(request).await

@@ -17,13 +17,17 @@ pub(super) fn generate(middleware: &Middleware, func: &ItemFn) -> TokenStream {
     let response = paths::response(call_site);
     let box_future = paths::box_future(call_site);
     let std = paths::std(call_site);
+    let respond = paths::respond(call_site);
     let ident = &func.sig.ident;
     let vis = &func.vis;
     // Doc comments describe the middleware: they go on the struct; other attributes stay on the function.
     let (docs, attrs): (Vec<_>, Vec<_>) = func.attrs.iter().partition(|attr| attr.path().is_ident("doc"));
     let cfgs: Vec<_> = func.attrs.iter().filter(|attr| attr.path().is_ident("cfg")).collect();
+    let mut inner_attrs: Vec<syn::Attribute> = attrs.into_iter().cloned().collect();
+    // The attribute requires `async`, so clippy's advice to drop an unused one would not compile.
+    inner_attrs.push(syn::parse_quote!(#[allow(clippy::unused_async)]));
     let inner = ItemFn {
-        attrs: attrs.into_iter().cloned().collect(),
+        attrs: inner_attrs,
         vis: Visibility::Inherited,
         sig: func.sig.clone(),
         block: func.block.clone(),
@@ -39,18 +43,18 @@ pub(super) fn generate(middleware: &Middleware, func: &ItemFn) -> TokenStream {
             MiddlewareArg::Extractor(ty) => {
                 let var = format_ident!("__velocy_arg{}", position);
                 let span = ty.span();
-                let extract = paths::extract(span);
-                let via_parts = paths::via_parts(span);
-                let value = quote_spanned! {span=>
-                    <#ty as #extract<#via_parts>>::extract(
-                        #request::parts_mut(&mut __velocy_request),
-                        &mut #std::option::Option::None,
-                    )
+                // Through the trait itself (not `Extract<ViaParts>`), so that a type that is not a head
+                // extractor gets one error, on its type.
+                let from_request_parts = paths::from_request_parts(span);
+                let future = quote_spanned! {span=>
+                    <#ty as #from_request_parts>::from_request_parts(#request::parts_mut(&mut __velocy_request))
                 };
                 extractions.push(quote! {
-                    let #var = match #value.await {
+                    let #var = match #future.await {
                         #std::result::Result::Ok(value) => value,
-                        #std::result::Result::Err(response) => return response,
+                        #std::result::Result::Err(rejection) => {
+                            return #respond(#request::parts(&__velocy_request), rejection);
+                        }
                     };
                 });
                 call_args.push(quote!(#var));

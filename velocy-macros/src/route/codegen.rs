@@ -1,7 +1,7 @@
 //! Code generation for a checked [`Route`]; it cannot fail.
 //!
 //! For `#[get("/users/:id")] async fn get_user(id: u64, db: State<Db>) -> R` it emits, next to the
-//! unchanged function:
+//! unchanged function (given `#[allow(clippy::unused_async)]`: the attribute requires `async`):
 //!
 //! * a hidden, empty `struct get_user {}` of the same name and visibility (braced, so it lives in the type
 //!   namespace only and does not clash with the function), which `routes![get_user]` names;
@@ -36,7 +36,10 @@ pub(crate) fn generate(route: &Route, func: &ItemFn) -> TokenStream {
     let spec = spec(route, func);
     let body_checks = body_checks(route, &func.sig.ident.to_string());
     let body_checks = if body_checks.is_empty() { body_checks } else { quote!(#(#cfgs)* #body_checks) };
+    // The attribute requires `async`, so clippy's advice to drop an unused one would not compile.
+    let allow_unused_async = quote!(#[allow(clippy::unused_async)]);
     quote! {
+        #allow_unused_async
         #func
 
         #hidden_type

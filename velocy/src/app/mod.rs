@@ -126,7 +126,7 @@ impl App {
 
     /// Adds a global middleware: it runs for every request, 404s included, after routing (so it can read
     /// the matched route) and outside every group and route middleware. Several run in the order added.
-    /// See [`crate::middleware`].
+    /// See [`crate::middleware`](mod@crate::middleware).
     pub fn middleware(mut self, middleware: impl IntoMiddleware) -> Self {
         self.middleware.push(middleware.into_middleware());
         self

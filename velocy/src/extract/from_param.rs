@@ -31,10 +31,10 @@ use std::sync::Arc;
 /// }
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be parsed from a path parameter",
-    label = "bound by name to a path parameter, so it must implement `FromParam`",
-    note = "implement `velocy::extract::FromParam` for `{Self}`, or rename the argument if it is not a path \
-            parameter"
+    message = "`{Self}` cannot be parsed from text (a path parameter, query value or header)",
+    label = "must implement `FromParam`",
+    note = "implement `velocy::extract::FromParam` for `{Self}`; a handler argument that is not a path \
+            parameter should be renamed so it no longer matches one"
 )]
 pub trait FromParam: Sized {
     /// Why a value did not parse; shown to the client.

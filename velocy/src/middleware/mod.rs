@@ -144,6 +144,12 @@ impl<F> std::fmt::Debug for FromFn<F> {
 }
 
 /// Turns a value into a shared middleware; implemented for every [`Middleware`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a middleware",
+    label = "not a middleware",
+    note = "a middleware is a `#[middleware] async fn`, a `velocy::middleware::from_fn(..)`, or a type \
+            implementing `velocy::middleware::Middleware`"
+)]
 pub trait IntoMiddleware {
     /// The shared middleware.
     fn into_middleware(self) -> Arc<dyn Middleware>;

@@ -37,5 +37,5 @@ use crate::Body;
 #[cfg(doc)]
 use http::StatusCode;
 
-/// The response type of Velocy: an [`http::Response`] with a [`Body`](crate::Body).
+/// The response type of Velocy: an [`http::Response`] with a [`crate::Body`].
 pub type Response<B = crate::Body> = http::Response<B>;

@@ -176,7 +176,7 @@ where
 
 /// Makes a velocy middleware from any tower [`Layer`] (such as tower-http's `CorsLayer`,
 /// `CompressionLayer` or `TimeoutLayer`): the layer wraps [`NextService`], the rest of the chain, and runs
-/// where the middleware is attached, in the usual order (see [`crate::middleware`]). Use it with
+/// where the middleware is attached, in the usual order (see [`crate::middleware`](mod@crate::middleware)). Use it with
 /// `#[get(.., middleware = [..])]` or [`Route::middleware`]; [`Route::layer`], [`Router::layer`] and
 /// [`App::layer`](crate::App::layer) call it for you.
 ///

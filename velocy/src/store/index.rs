@@ -5,12 +5,21 @@
 //! prefix-free). A unique index is the same map with one more check on writes: no other record may have
 //! an entry in that range, unless the value is null (`None`), of which a unique index accepts any number.
 //! Because entries have one layout, an entry is also the sort key of its record in index order, which
-//! is what cursors hold.
+//! is what cursors hold. A unique index also keeps a hash map from each non-null value to its record, for
+//! one-probe lookups and uniqueness checks.
+//!
+//! Entries up to 32 bytes (most integers, short strings, with their key) are stored inline in the tree's
+//! nodes, so comparisons while searching do not chase pointers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 
+use smallvec::SmallVec;
+
 use super::record::{prefix_successor, IndexInfo, Indexable, Key};
+
+/// The bytes of an index entry, inline up to 32.
+pub(crate) type EntryBytes = SmallVec<[u8; 32]>;
 
 /// A range of encoded values: the bounds a query puts on one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,11 +93,19 @@ impl ValueRange {
     }
 }
 
+fn as_slice(bound: &Bound<Vec<u8>>) -> Bound<&[u8]> {
+    match bound {
+        Bound::Included(bytes) => Bound::Included(bytes.as_slice()),
+        Bound::Excluded(bytes) => Bound::Excluded(bytes.as_slice()),
+        Bound::Unbounded => Bound::Unbounded,
+    }
+}
+
 /// One index entry, with where its value's encoding ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Entry {
     /// The value's encoding, then the key's.
-    pub(crate) bytes: Vec<u8>,
+    pub(crate) bytes: EntryBytes,
     /// How many leading bytes encode the value.
     pub(crate) value_len: usize,
     /// Whether the value is null (`None`).
@@ -99,7 +116,9 @@ pub(crate) struct Entry {
 #[derive(Debug, Clone)]
 pub(crate) struct IndexData<K> {
     info: IndexInfo,
-    entries: BTreeMap<Vec<u8>, K>,
+    entries: BTreeMap<EntryBytes, K>,
+    /// For a unique index: each non-null value's encoding to its record's key.
+    unique: Option<HashMap<EntryBytes, K>>,
 }
 
 impl<K: Key> IndexData<K> {
@@ -108,6 +127,7 @@ impl<K: Key> IndexData<K> {
         Self {
             info,
             entries: BTreeMap::new(),
+            unique: info.is_unique().then(HashMap::new),
         }
     }
 
@@ -118,10 +138,11 @@ impl<K: Key> IndexData<K> {
 
     /// The entry for a record with key `key` whose field holds `value`.
     pub(crate) fn entry(&self, value: &dyn Indexable, key: &K) -> Entry {
-        let mut bytes = Vec::with_capacity(32);
-        value.encode(&mut bytes);
-        let value_len = bytes.len();
-        key.encode(&mut bytes);
+        let mut scratch = Vec::with_capacity(32);
+        value.encode(&mut scratch);
+        let value_len = scratch.len();
+        key.encode(&mut scratch);
+        let bytes = EntryBytes::from_vec(scratch);
         Entry {
             bytes,
             value_len,
@@ -131,36 +152,46 @@ impl<K: Key> IndexData<K> {
 
     /// Whether adding `entry` for the record `key` would break uniqueness.
     pub(crate) fn conflicts(&self, entry: &Entry, key: &K) -> bool {
-        if !self.info.is_unique() || entry.null {
-            return false;
+        match &self.unique {
+            Some(unique) if !entry.null => unique
+                .get(&entry.bytes[..entry.value_len])
+                .is_some_and(|owner| owner != key),
+            _ => false,
         }
-        let prefix = &entry.bytes[..entry.value_len];
-        let successor = prefix_successor(prefix);
-        let high = match &successor {
-            Some(successor) => Bound::Excluded(successor.as_slice()),
-            None => Bound::Unbounded,
-        };
-        self.entries
-            .range::<[u8], _>((Bound::Included(prefix), high))
-            .any(|(_, owner)| owner != key)
     }
 
-    /// Adds an entry.
-    pub(crate) fn insert(&mut self, entry: Vec<u8>, key: K) {
-        self.entries.insert(entry, key);
+    /// The record holding the non-null value encoded as `value`, in a unique index.
+    pub(crate) fn unique_lookup(&self, value: &[u8]) -> Option<&K> {
+        self.unique.as_ref()?.get(value)
     }
 
-    /// Removes an entry.
-    pub(crate) fn remove(&mut self, entry: &[u8]) {
-        self.entries.remove(entry);
+    /// Adds `entry` for the record `key`.
+    pub(crate) fn insert(&mut self, entry: Entry, key: K) {
+        if let Some(unique) = &mut self.unique {
+            if !entry.null {
+                unique.insert(EntryBytes::from_slice(&entry.bytes[..entry.value_len]), key.clone());
+            }
+        }
+        self.entries.insert(entry.bytes, key);
+    }
+
+    /// Removes `entry`.
+    pub(crate) fn remove(&mut self, entry: &Entry) {
+        if let Some(unique) = &mut self.unique {
+            if !entry.null {
+                unique.remove(&entry.bytes[..entry.value_len]);
+            }
+        }
+        self.entries.remove(&entry.bytes[..]);
     }
 
     /// The entries within `bounds`, in order.
     pub(crate) fn range(
         &self,
         bounds: (Bound<Vec<u8>>, Bound<Vec<u8>>),
-    ) -> std::collections::btree_map::Range<'_, Vec<u8>, K> {
-        self.entries.range(bounds)
+    ) -> std::collections::btree_map::Range<'_, EntryBytes, K> {
+        self.entries
+            .range::<[u8], _>((as_slice(&bounds.0), as_slice(&bounds.1)))
     }
 }
 
@@ -177,10 +208,10 @@ mod tests {
         let a = index.entry(&none, &1);
         let b = index.entry(&none, &2);
         assert_ne!(a, b);
-        index.insert(a.bytes, 1);
+        index.insert(a, 1);
         assert!(!index.conflicts(&b, &2));
         let taken = index.entry(&Some("ada".to_string()), &1);
-        index.insert(taken.bytes.clone(), 1);
+        index.insert(taken.clone(), 1);
         assert!(index.conflicts(&index.entry(&Some("ada".to_string()), &3), &3));
         assert!(!index.conflicts(&taken, &1));
     }
@@ -189,7 +220,7 @@ mod tests {
     fn value_ranges_cover_their_entries() {
         let mut index = IndexData::<u64>::new(IndexInfo::index("age"));
         for (key, age) in [(1u64, 30u32), (2, 30), (3, 31), (4, 40)] {
-            index.insert(index.entry(&age, &key).bytes, key);
+            index.insert(index.entry(&age, &key), key);
         }
         let keys = |range: ValueRange| -> Vec<u64> {
             match range.entry_bounds() {

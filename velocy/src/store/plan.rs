@@ -144,6 +144,8 @@ enum Source<K> {
         bounds: Option<(Bound<Vec<u8>>, Bound<Vec<u8>>)>,
         /// The value's encoding when the range is one value.
         point: Option<Vec<u8>>,
+        /// Whether that one value is null (then a unique index may hold it many times).
+        null: bool,
     },
 }
 
@@ -283,6 +285,7 @@ pub(crate) fn plan<R: Record>(query: &Query<'_, R>) -> Strategy<R::Key> {
                         Bound::Included(value) if condition.range.is_point() => Some(value.clone()),
                         _ => None,
                     },
+                    null: condition.null,
                 },
                 _ => unreachable_source(),
             };
@@ -300,6 +303,7 @@ pub(crate) fn plan<R: Record>(query: &Query<'_, R>) -> Strategy<R::Key> {
                     index,
                     bounds: Some((Bound::Unbounded, Bound::Unbounded)),
                     point: None,
+                    null: false,
                 },
                 None => Source::Key {
                     low: Bound::Unbounded,
@@ -330,7 +334,7 @@ pub(crate) fn plan<R: Record>(query: &Query<'_, R>) -> Strategy<R::Key> {
             }
         });
     let single = matches!(source, Source::Key { point: true, .. })
-        || matches!(&source, Source::Index { index, point: Some(_), .. } if R::INDEXES[*index].is_unique());
+        || matches!(&source, Source::Index { index, point: Some(_), null: false, .. } if R::INDEXES[*index].is_unique());
     let streams = single || (same_direction && matches_natural);
     Strategy {
         source,
@@ -435,7 +439,7 @@ fn source_records<'a, R: Record>(
             if !valid_range(&low, &high) {
                 return Box::new(std::iter::empty());
             }
-            let range = table.rows.range((low, high)).map(|(_, record)| record);
+            let range = table.range((low, high));
             if reverse {
                 Box::new(range.rev())
             } else {
@@ -446,7 +450,17 @@ fn source_records<'a, R: Record>(
             index,
             bounds,
             point,
+            null,
         } => {
+            if let (Some(value), false) = (point, null) {
+                if R::INDEXES[*index].is_unique() {
+                    // One probe of the unique index's hash map.
+                    let record = table.indexes[*index]
+                        .unique_lookup(value)
+                        .and_then(|key| table.get(key));
+                    return Box::new(record.into_iter().map(|record| &**record));
+                }
+            }
             let Some((mut low, mut high)) = bounds.clone() else {
                 return Box::new(std::iter::empty());
             };
@@ -465,10 +479,9 @@ fn source_records<'a, R: Record>(
             if !valid_range(&low, &high) {
                 return Box::new(std::iter::empty());
             }
-            let rows = &table.rows;
             let range = table.indexes[*index]
                 .range((low, high))
-                .filter_map(move |(_, key)| rows.get(key));
+                .filter_map(move |(_, key)| table.get(key).map(|record| &**record));
             if reverse {
                 Box::new(range.rev())
             } else {
@@ -564,7 +577,7 @@ pub(crate) fn count<R: Record>(query: &Query<'_, R>) -> usize {
     let state = query.table.inner().read_lock();
     let table = state.table::<R>(query.table.slot());
     if query.conditions.is_empty() && query.filters.is_empty() {
-        return table.rows.len();
+        return table.len();
     }
     let mut scratch = Vec::new();
     source_records(table, &strategy.source, false, None)

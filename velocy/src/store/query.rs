@@ -39,6 +39,9 @@ pub(crate) struct Condition<'q, R: Record> {
     pub(crate) field: &'static str,
     pub(crate) source: FieldSource,
     pub(crate) range: ValueRange,
+    /// Whether the condition is equality with a null value (`None`), which a unique index may hold many
+    /// times.
+    pub(crate) null: bool,
     /// For a condition on the primary key, its bounds as keys.
     pub(crate) keys: Option<(Bound<R::Key>, Bound<R::Key>)>,
     pub(crate) encode: Encoder<'q, R>,
@@ -148,7 +151,12 @@ impl<'t, R: Record> Query<'t, R> {
                 .map(|key| (Bound::Included(key.clone()), Bound::Included(key))),
             _ => None,
         };
-        self.condition(field, ValueRange::exactly(encoded(&value)), keys)
+        let null = value.is_null();
+        let mut query = self.condition(field, ValueRange::exactly(encoded(&value)), keys);
+        if let Some(condition) = query.conditions.last_mut() {
+            condition.null = null;
+        }
+        query
     }
 
     /// Keeps records whose `field` lies in `range` (`18..65`, `"a".."n"`, `..=limit`). Uses the index
@@ -203,6 +211,7 @@ impl<'t, R: Record> Query<'t, R> {
             field: field.name(),
             source,
             range,
+            null: false,
             keys,
             encode: encoder(field),
         });

@@ -18,6 +18,7 @@
 //! | `(A, B)`, `(A, B, C)` | the encodings one after the other |
 
 use std::fmt::Debug;
+use std::hash::Hash;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -135,13 +136,14 @@ pub trait Indexable {
     }
 }
 
-/// A primary key type: indexable, ordered, and decodable from its encoding (for cursors and recovery).
+/// A primary key type: indexable, ordered, hashable, and decodable from its encoding (for cursors and
+/// recovery).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a primary key",
     label = "not a key type",
     note = "primary keys are integers, `String`, `Vec<u8>`, `[u8; N]`, `bool`, `char` or tuples of two or three of them"
 )]
-pub trait Key: Indexable + Ord + Clone + Debug + Send + Sync + 'static {
+pub trait Key: Indexable + Ord + Hash + Clone + Debug + Send + Sync + 'static {
     /// Reads one encoded value from the front of `input`, advancing it; `None` if malformed.
     fn decode(input: &mut &[u8]) -> Option<Self>;
 

@@ -1,10 +1,18 @@
 //! [`TableData`]: one table's records by primary key and its secondary indexes, kept in step.
 //!
+//! Records live behind `Arc` in a hash map by key, so a point lookup is one probe (the common case) and a
+//! reader can share a record without copying it; an ordered set of the keys serves key ranges and ordered
+//! scans.
+//!
 //! Every change checks all constraints (primary key, unique indexes) before touching anything, so a failed
 //! change leaves the table as it was. Each successful change returns what undoes it; a transaction keeps
 //! those to roll back.
 
-use std::collections::BTreeMap;
+use std::borrow::Borrow;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::Hash;
+use std::ops::Bound;
+use std::sync::Arc;
 
 use super::error::{ErrorKind, StoreError};
 use super::index::{Entry, IndexData};
@@ -14,7 +22,8 @@ use super::state::RawTable;
 /// The records of table `R` and their indexes.
 #[derive(Debug)]
 pub(crate) struct TableData<R: Record> {
-    pub(crate) rows: BTreeMap<R::Key, R>,
+    rows: HashMap<R::Key, Arc<R>>,
+    order: BTreeSet<R::Key>,
     pub(crate) indexes: Vec<IndexData<R::Key>>,
     /// The highest integer key the table has held: auto-increment keys continue after it.
     pub(crate) sequence: u64,
@@ -26,17 +35,63 @@ pub(crate) enum RowUndo<R: Record> {
     /// Remove the record that was inserted, and put the auto-increment mark back to what it was.
     Remove(R::Key, u64),
     /// Put back the record as it was (after an update or a delete).
-    Restore(R),
+    Restore(Arc<R>),
 }
 
 impl<R: Record> TableData<R> {
     /// An empty table.
     pub(crate) fn new() -> Self {
         Self {
-            rows: BTreeMap::new(),
+            rows: HashMap::new(),
+            order: BTreeSet::new(),
             indexes: R::INDEXES.iter().map(|info| IndexData::new(*info)).collect(),
             sequence: 0,
         }
+    }
+
+    /// The record with `key`.
+    pub(crate) fn get<Q>(&self, key: &Q) -> Option<&Arc<R>>
+    where
+        R::Key: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.rows.get(key)
+    }
+
+    /// The stored key equal to `key`.
+    pub(crate) fn key_of<Q>(&self, key: &Q) -> Option<&R::Key>
+    where
+        R::Key: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.rows.get_key_value(key).map(|(key, _)| key)
+    }
+
+    /// How many records there are.
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The records with keys within `bounds`, in key order.
+    pub(crate) fn range(
+        &self,
+        bounds: (Bound<R::Key>, Bound<R::Key>),
+    ) -> impl DoubleEndedIterator<Item = &R> + '_ {
+        self.order
+            .range(bounds)
+            .filter_map(|key| self.rows.get(key).map(|record| &**record))
+    }
+
+    /// Every record, in key order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&R::Key, &R)> + '_ {
+        self.order
+            .iter()
+            .filter_map(|key| self.rows.get(key).map(|record| (key, &**record)))
+    }
+
+    fn put(&mut self, key: R::Key, record: Arc<R>) -> Option<Arc<R>> {
+        self.order.insert(key.clone());
+        self.rows.insert(key, record)
     }
 
     /// The table rebuilt from recovered rows: each record is decoded and indexed.
@@ -130,11 +185,11 @@ impl<R: Record> TableData<R> {
         self.check_unique(&entries, record.key())?;
         let key = record.key().clone();
         for (index, entry) in self.indexes.iter_mut().zip(entries) {
-            index.insert(entry.bytes, key.clone());
+            index.insert(entry, key.clone());
         }
         let sequence = self.sequence;
         self.bump_sequence(&key);
-        self.rows.insert(key.clone(), record);
+        self.put(key.clone(), Arc::new(record));
         Ok(RowUndo::Remove(key, sequence))
     }
 
@@ -163,11 +218,12 @@ impl<R: Record> TableData<R> {
             .zip(new_entries)
         {
             if old_entry != new_entry {
-                index.remove(&old_entry.bytes);
-                index.insert(new_entry.bytes, key.clone());
+                index.remove(&old_entry);
+                index.insert(new_entry, key.clone());
             }
         }
-        let old = self.rows.insert(key, record);
+        // The key is already in `order`.
+        let old = self.rows.insert(key, Arc::new(record));
         match old {
             Some(old) => Ok(RowUndo::Restore(old)),
             None => Err(StoreError::new(
@@ -178,11 +234,12 @@ impl<R: Record> TableData<R> {
     }
 
     /// Deletes the record with `key`; `None` if there is none.
-    pub(crate) fn remove(&mut self, key: &R::Key) -> Option<R> {
+    pub(crate) fn remove(&mut self, key: &R::Key) -> Option<Arc<R>> {
+        self.order.remove(key);
         let record = self.rows.remove(key)?;
         let entries = self.entries(&record);
         for (index, entry) in self.indexes.iter_mut().zip(entries) {
-            index.remove(&entry.bytes);
+            index.remove(&entry);
         }
         Some(record)
     }
@@ -199,9 +256,9 @@ impl<R: Record> TableData<R> {
                 let entries = self.entries(&record);
                 let key = record.key().clone();
                 for (index, entry) in self.indexes.iter_mut().zip(entries) {
-                    index.insert(entry.bytes, key.clone());
+                    index.insert(entry, key.clone());
                 }
-                self.rows.insert(key, record);
+                self.put(key, record);
             }
         }
     }

@@ -68,7 +68,7 @@ impl<R: Record> AnyTable for TableData<R> {
         let mut ops = OpsWriter::default();
         ops.table(name, self.sequence);
         sink(&mut ops)?;
-        for (key, record) in &self.rows {
+        for (key, record) in self.iter() {
             let mut ops = OpsWriter::default();
             let value = serde_json::to_vec(record).map_err(|error| {
                 StoreError::serde(format!("a `{name}` record does not serialize"), error)

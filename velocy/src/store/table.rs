@@ -1,13 +1,15 @@
 //! [`Table`]: a typed handle on one table of a store.
 
+use std::any::Any;
 use std::borrow::Borrow;
 use std::fmt;
+use std::hash::Hash;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::engine::Inner;
 use super::error::StoreError;
-use super::field::{Field, QueryValue};
+use super::field::{Field, FieldSource, QueryValue};
 use super::query::Query;
 use super::record::{Indexable, Record};
 
@@ -103,24 +105,40 @@ impl<R: Record> Table<R> {
         self.inner.write(|tx| tx.insert(self, record))
     }
 
-    /// The record with `key`.
+    /// A copy of the record with `key`.
     pub fn get<Q>(&self, key: &Q) -> Option<R>
     where
         R::Key: Borrow<Q>,
-        Q: Ord + ?Sized,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.inner.read(|state| {
+            state
+                .table::<R>(self.slot)
+                .get(key)
+                .map(|record| R::clone(record))
+        })
+    }
+
+    /// The record with `key`, shared rather than copied: records are kept behind `Arc`, so this costs a
+    /// reference count instead of a copy of the record. The `Arc` keeps the record as it was read; later
+    /// writes store new ones.
+    pub fn get_shared<Q>(&self, key: &Q) -> Option<Arc<R>>
+    where
+        R::Key: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
     {
         self.inner
-            .read(|state| state.table::<R>(self.slot).rows.get(key).cloned())
+            .read(|state| state.table::<R>(self.slot).get(key).cloned())
     }
 
     /// Whether a record has `key`.
     pub fn contains<Q>(&self, key: &Q) -> bool
     where
         R::Key: Borrow<Q>,
-        Q: Ord + ?Sized,
+        Q: Hash + Eq + ?Sized,
     {
         self.inner
-            .read(|state| state.table::<R>(self.slot).rows.contains_key(key))
+            .read(|state| state.table::<R>(self.slot).get(key).is_some())
     }
 
     /// The first record (by primary key) whose `field` equals `value`: through the index when `field` is
@@ -130,6 +148,30 @@ impl<R: Record> Table<R> {
         V: Indexable + 'static,
         Q: QueryValue<V>,
     {
+        let value = value.into_value();
+        match field.source() {
+            FieldSource::Key => {
+                if let Some(key) = (&value as &dyn Any).downcast_ref::<R::Key>() {
+                    return self.get(key);
+                }
+            }
+            FieldSource::Index(index)
+                if R::INDEXES.get(index).is_some_and(|info| info.is_unique())
+                    && !value.is_null() =>
+            {
+                // One probe of the unique index's hash map, without planning a query.
+                let mut encoded = Vec::with_capacity(32);
+                value.encode(&mut encoded);
+                return self.inner.read(|state| {
+                    let table = state.table::<R>(self.slot);
+                    table.indexes[index]
+                        .unique_lookup(&encoded)
+                        .and_then(|key| table.get(key))
+                        .map(|record| R::clone(record))
+                });
+            }
+            _ => {}
+        }
         self.query().eq(field, value).first()
     }
 
@@ -144,7 +186,7 @@ impl<R: Record> Table<R> {
     pub fn update<Q>(&self, key: &Q, change: impl FnOnce(&mut R)) -> Result<R, StoreError>
     where
         R::Key: Borrow<Q>,
-        Q: Ord + fmt::Debug + ?Sized,
+        Q: Hash + Eq + fmt::Debug + ?Sized,
     {
         self.inner.write(|tx| tx.update(self, key, change))
     }
@@ -173,7 +215,7 @@ impl<R: Record> Table<R> {
     pub fn delete<Q>(&self, key: &Q) -> Result<Option<R>, StoreError>
     where
         R::Key: Borrow<Q>,
-        Q: Ord + ?Sized,
+        Q: Hash + Eq + ?Sized,
     {
         self.inner.write(|tx| tx.delete(self, key))
     }
@@ -181,7 +223,7 @@ impl<R: Record> Table<R> {
     /// How many records the table holds.
     pub fn count(&self) -> usize {
         self.inner
-            .read(|state| state.table::<R>(self.slot).rows.len())
+            .read(|state| state.table::<R>(self.slot).len())
     }
 
     /// A query over the table: conditions, filters, order, limit and offset, cursor pagination.

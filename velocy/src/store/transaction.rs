@@ -8,6 +8,7 @@
 
 use std::any::Any;
 use std::borrow::Borrow;
+use std::hash::Hash;
 
 use super::error::{ErrorKind, StoreError};
 use super::kv::KvEntry;
@@ -127,13 +128,15 @@ impl<'s> Transaction<'s> {
         let slot = self.slot(table)?;
         let data = self.state.table_mut::<R>(slot);
         data.assign_key(&mut record)?;
-        if data.rows.contains_key(record.key()) {
+        if data.get(record.key()).is_some() {
             return Err(StoreError::duplicate_key(R::TABLE, record.key()));
         }
         let value = self.serialize(&record)?;
-        let undo = self.state.table_mut::<R>(slot).insert(record.clone())?;
-        self.applied(slot, undo, value.map(|value| (&record, value)));
-        Ok(record)
+        // The table keeps the caller's record (its allocations stay together); the caller gets a copy.
+        let copy = record.clone();
+        let undo = self.state.table_mut::<R>(slot).insert(record)?;
+        self.applied(slot, undo, value.map(|value| (&copy, value)));
+        Ok(copy)
     }
 
     /// The record of `table` with `key`, including this transaction's changes.
@@ -144,10 +147,14 @@ impl<'s> Transaction<'s> {
     where
         R: Record,
         R::Key: Borrow<Q>,
-        Q: Ord + ?Sized,
+        Q: Hash + Eq + ?Sized,
     {
         let slot = self.slot(table)?;
-        Ok(self.state.table::<R>(slot).rows.get(key).cloned())
+        Ok(self
+            .state
+            .table::<R>(slot)
+            .get(key)
+            .map(|record| R::clone(record)))
     }
 
     /// Changes the record of `table` with `key` through `change` and returns the new record. Indexes
@@ -165,13 +172,13 @@ impl<'s> Transaction<'s> {
     where
         R: Record,
         R::Key: Borrow<Q>,
-        Q: Ord + std::fmt::Debug + ?Sized,
+        Q: Hash + Eq + std::fmt::Debug + ?Sized,
     {
         let slot = self.slot(table)?;
-        let Some(current) = self.state.table::<R>(slot).rows.get(key) else {
+        let Some(current) = self.state.table::<R>(slot).get(key) else {
             return Err(StoreError::not_found(R::TABLE, &key));
         };
-        let mut record = current.clone();
+        let mut record = R::clone(current);
         change(&mut record);
         if record.key() != current.key() {
             return Err(StoreError::new(
@@ -195,13 +202,14 @@ impl<'s> Transaction<'s> {
     pub fn replace<R: Record>(&mut self, table: &Table<R>, record: R) -> Result<R, StoreError> {
         let slot = self.slot(table)?;
         let data = self.state.table::<R>(slot);
-        if !data.rows.contains_key(record.key()) {
+        if data.get(record.key()).is_none() {
             return Err(StoreError::not_found(R::TABLE, record.key()));
         }
         let value = self.serialize(&record)?;
-        let undo = self.state.table_mut::<R>(slot).replace(record.clone())?;
-        self.applied(slot, undo, value.map(|value| (&record, value)));
-        Ok(record)
+        let copy = record.clone();
+        let undo = self.state.table_mut::<R>(slot).replace(record)?;
+        self.applied(slot, undo, value.map(|value| (&copy, value)));
+        Ok(copy)
     }
 
     /// Inserts `record` into `table`, or replaces the record with its key; returns the replaced record.
@@ -214,13 +222,12 @@ impl<'s> Transaction<'s> {
         record: R,
     ) -> Result<Option<R>, StoreError> {
         let slot = self.slot(table)?;
-        if self
+        let previous = self
             .state
             .table::<R>(slot)
-            .rows
-            .contains_key(record.key())
-        {
-            let previous = self.state.table::<R>(slot).rows.get(record.key()).cloned();
+            .get(record.key())
+            .map(|record| R::clone(record));
+        if previous.is_some() {
             self.replace(table, record)?;
             Ok(previous)
         } else {
@@ -237,24 +244,23 @@ impl<'s> Transaction<'s> {
     where
         R: Record,
         R::Key: Borrow<Q>,
-        Q: Ord + ?Sized,
+        Q: Hash + Eq + ?Sized,
     {
         let slot = self.slot(table)?;
         let data = self.state.table_mut::<R>(slot);
-        let Some(owned_key) = data.rows.get_key_value(key).map(|(key, _)| key.clone()) else {
+        let Some(owned_key) = data.key_of(key).cloned() else {
             return Ok(None);
         };
-        let removed = data.remove(&owned_key);
-        if let Some(record) = &removed {
-            if let Some(ops) = &mut self.ops {
-                ops.delete(R::TABLE, &encoded(&owned_key));
-            }
-            self.undo.push(Undo::Row(
-                slot,
-                Box::new(RowUndo::<R>::Restore(record.clone())),
-            ));
+        let Some(removed) = data.remove(&owned_key) else {
+            return Ok(None);
+        };
+        if let Some(ops) = &mut self.ops {
+            ops.delete(R::TABLE, &encoded(&owned_key));
         }
-        Ok(removed)
+        let copy = R::clone(&removed);
+        self.undo
+            .push(Undo::Row(slot, Box::new(RowUndo::<R>::Restore(removed))));
+        Ok(Some(copy))
     }
 
     /// The live key-value entry `key`.

@@ -233,3 +233,25 @@ fn pages_serialize() {
     assert_eq!(json["items"][0]["name"], "Ada");
     assert!(json["next"].is_string());
 }
+
+#[test]
+fn unique_lookups_of_none_still_sort() {
+    let users = people();
+    users.update(&2, |user| user.nick = Some("b".into())).unwrap();
+    let plan = users
+        .query()
+        .eq(User::NICK, None::<String>)
+        .order_by(User::ID, Order::Desc)
+        .explain();
+    assert_eq!(plan.to_string(), "index lookup on `nick`, reversed");
+    assert_eq!(
+        ids(users.query().eq(User::NICK, None::<String>).order_by(User::ID, Order::Desc).all()),
+        [6, 5, 4, 3, 1]
+    );
+    assert_eq!(ids(users.query().eq(User::NICK, Some("b".to_string())).all()), [2]);
+    assert_eq!(users.get_shared(&2).unwrap().nick.as_deref(), Some("b"));
+}
+
+fn ids(users: Vec<User>) -> Vec<u64> {
+    users.into_iter().map(|user| user.id).collect()
+}
