@@ -93,6 +93,14 @@ pub fn route_pattern(data: &[u8]) {
         Ok(segments) => segments,
     };
     assert_eq!(render(&segments), source, "the segments do not spell the route");
+    // Static text is written the way requests are normalized, or the route could never match.
+    if segments.iter().all(|segment| matches!(segment, Segment::Static(_))) {
+        assert_eq!(
+            __fuzz::normalize_path(&source).as_deref(),
+            Ok(source.as_str()),
+            "the static route {source:?} is not in normalized form"
+        );
+    }
     let regexes_compile = segments.iter().all(|segment| match segment {
         Segment::Param(_, Some(regex)) => anchored(regex).is_some(),
         _ => true,

@@ -288,6 +288,48 @@ pub fn derive_from_request(input: TokenStream) -> TokenStream {
     derive::expand_from_request(input.into()).into()
 }
 
+/// Derives `velocy::store::Record` for a struct stored in a table of Velocy's embedded store.
+///
+/// The struct needs named fields, no generics, and `Serialize`, `Deserialize` and `Clone`. Field
+/// attributes:
+///
+/// * `#[key]`: the primary key (exactly one field); its type implements `Key` (integers, `String`,
+///   `Vec<u8>`, `[u8; N]`, tuples of them…);
+/// * `#[key(auto)]`: an integer key assigned on insert when it is `0`;
+/// * `#[index]`: a secondary index, used by equality and range conditions and by sorting;
+/// * `#[unique]`: a unique secondary index (`None` values excepted).
+///
+/// Indexed fields have an `Indexable` type: integers, floats, `bool`, `char`, `String`, `Vec<u8>`,
+/// `[u8; N]`, `Option<T>` and tuples of them. `#[record(table = "users")]` on the struct names the table
+/// (default: the struct's name), which is also its name in the store's files.
+///
+/// Besides the impl, the derive adds one `Field` constant per field, named after it in upper case and as
+/// visible as the field: `User::EMAIL` for `email`, which queries take.
+///
+/// ```ignore
+/// #[derive(Clone, Serialize, Deserialize, Record)]
+/// #[record(table = "users")]
+/// struct User {
+///     #[key(auto)] id: u64,
+///     #[unique] email: String,
+///     #[index] age: u32,
+///     name: String,
+/// }
+///
+/// let adults = users.query().range(User::AGE, 18..).order_by(User::NAME, Order::Asc).all();
+/// ```
+///
+/// # Errors
+///
+/// Compile errors, each at its token: not a struct with named fields, a generic struct, no `#[key]` or a
+/// second one, two marks on one field (`#[key]` with `#[index]`, `#[index]` with `#[unique]`), unknown
+/// options, and (from the compiler, at the field's type) a key or indexed field of a type that cannot be
+/// indexed.
+#[proc_macro_derive(Record, attributes(key, index, unique, record))]
+pub fn derive_record(input: TokenStream) -> TokenStream {
+    derive::expand_record(input.into()).into()
+}
+
 /// Runs an `async fn main` on a multi-threaded tokio runtime, as `#[velocy::main]`.
 ///
 /// The runtime comes from Velocy's own tokio dependency, with I/O and timers enabled, so the application

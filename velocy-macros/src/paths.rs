@@ -83,6 +83,18 @@ runtime_paths! {
     into_middleware => into_middleware;
     /// Converts a value into the response.
     into_response => IntoResponse;
+    /// The trait derived by `#[derive(Record)]`.
+    store_record => store::Record;
+    /// A typed handle on a record's field.
+    store_field => store::Field;
+    /// One secondary index of a record.
+    store_index_info => store::IndexInfo;
+    /// A value with an order-preserving encoding.
+    store_indexable => store::Indexable;
+    /// An indexed field's value, checked to be indexable.
+    store_index_value => store::index_value;
+    /// Checks that a `#[key(auto)]` key is an integer.
+    store_auto_increment => store::auto_increment;
     /// The re-exported `inventory` crate.
     inventory => inventory;
     /// The re-exported `tokio` crate.

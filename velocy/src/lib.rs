@@ -97,6 +97,10 @@ pub use velocy_macros::{
     delete, get, head, main, middleware, options, patch, post, put, route, routes, FromRequest,
     FromRequestParts,
 };
+/// The store's record trait and its derive (`#[derive(Record)]`), also at [`store::Record`].
+#[cfg(feature = "store")]
+#[cfg_attr(docsrs, doc(cfg(feature = "store")))]
+pub use store::Record;
 
 /// The usual imports: `use velocy::prelude::*;`.
 pub mod prelude {

@@ -17,6 +17,9 @@
 
 mod from_request;
 mod from_request_parts;
+mod record;
+
+pub(crate) use record::expand as expand_record;
 
 use proc_macro2::{Span, TokenStream};
 use quote::format_ident;

@@ -355,12 +355,19 @@ impl<'a> Parser<'a> {
 
     /// Reads a static segment starting at `start`, reporting every character outside `pchar`.
     fn static_segment(&mut self, start: usize) -> usize {
+        // Static text must be written the way `target::normalize_path` leaves request paths, or the route
+        // could never match: no dot segments, no escapes of unreserved characters, uppercase hex.
         let end = self.next_slash(start);
         let text = &self.source[start..end];
         if text.len() > 2 && text.starts_with('{') && text.ends_with('}') {
             let name = &text[1..text.len() - 1];
             let help = format!("write parameters as `:{name}`");
             self.error(start..end, format!("`{text}` is not a parameter"), Some(help));
+            return end;
+        }
+        if text == "." || text == ".." {
+            let help = "remove it: request paths are normalized before routing (RFC 3986 §5.2.4)";
+            self.error(start..end, format!("a `{text}` segment can never match"), Some(help.into()));
             return end;
         }
         let mut reported_sigil = false;
@@ -401,9 +408,26 @@ impl<'a> Parser<'a> {
                 }
                 '%' => {
                     let hex = self.bytes.get(index + 1..index + 3);
-                    if hex.is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)) {
+                    if let Some(hex) = hex.filter(|hex| hex.iter().all(u8::is_ascii_hexdigit)) {
                         characters.next();
                         characters.next();
+                        // Requests are normalized before routing (RFC 3986 §6.2.2): escapes of unreserved
+                        // characters are decoded and hex digits uppercased, so a route must be written
+                        // the same way to ever match.
+                        let escape = &self.source[index..index + 3];
+                        let value = hex.iter().fold(0u8, |value, digit| {
+                            value * 16 + (*digit as char).to_digit(16).map_or(0, |d| d as u8)
+                        });
+                        let span = index..index + 3;
+                        if value.is_ascii_alphanumeric() || b"-._~".contains(&value) {
+                            let help = format!("write `{}` instead", value as char);
+                            let message = format!("`{escape}` encodes an unreserved character");
+                            self.error(span, message, Some(help));
+                        } else if hex.iter().any(u8::is_ascii_lowercase) {
+                            let help = format!("write `{}`", escape.to_ascii_uppercase());
+                            let message = "percent-encoding must use uppercase hex digits";
+                            self.error(span, message, Some(help));
+                        }
                     } else {
                         let help = "write `%25` for a literal `%`";
                         let message = "`%` must be followed by two hex digits";

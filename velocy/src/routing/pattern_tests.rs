@@ -51,7 +51,7 @@ fn static_segments_and_spans() {
 
 #[test]
 fn every_pchar_is_allowed_in_static_segments() {
-    ok("/AZaz09-._~/!$&'()+,;=@/a@c%20%2f%C3%A9/x");
+    ok("/AZaz09-._~/!$&'()+,;=@/a@c%20%2F%C3%A9/x");
 }
 
 #[test]
@@ -294,4 +294,22 @@ fn never_panics_and_spans_stay_in_bounds() {
             }
         }
     }
+}
+
+#[test]
+fn static_text_must_be_in_normalized_form() {
+    let errors = parse("/%7Euser/a%2fb/../x").unwrap_err();
+    let messages: Vec<&str> = errors.iter().map(|error| error.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`%7E` encodes an unreserved character",
+            "percent-encoding must use uppercase hex digits",
+            "a `..` segment can never match",
+        ]
+    );
+    assert_eq!(errors[0].help.as_deref(), Some("write `~` instead"));
+    assert_eq!(errors[1].help.as_deref(), Some("write `%2F`"));
+    assert!(parse("/./x").is_err());
+    assert!(parse("/a%2Fb/caf%C3%A9").is_ok());
 }

@@ -31,6 +31,7 @@ pub use query::{Cursor, Order, Page, Query};
 pub use record::{AutoIncrement, IndexInfo, Indexable, Key, Record};
 pub use table::Table;
 pub use transaction::Transaction;
+pub use velocy_macros::Record;
 
 use engine::Inner;
 use log::Log;
