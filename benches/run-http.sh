@@ -20,6 +20,7 @@
 #   PORT=18080      first port; every run uses the next one
 #   SKIP_BUILD=1    use the binaries already in benches/target/release
 #   RESULTS=benches/target/http-results.tsv   raw results, one line per measured run
+#   SUMMARIZE_ONLY=1   only print the median tables of an existing RESULTS file (e.g. several runs concatenated)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -206,6 +207,10 @@ summarize() {
 }
 
 main() {
+    if [ "${SUMMARIZE_ONLY:-0}" = 1 ]; then
+        summarize
+        return
+    fi
     [ "$(uname -s)" = Linux ] || die "needs Linux (/proc, taskset)"
     command -v taskset >/dev/null || die "taskset (util-linux) is missing"
     install_wrk

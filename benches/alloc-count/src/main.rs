@@ -12,6 +12,7 @@
 //! Requests are built before the counted window opens. Run with
 //! `cargo run --release -p alloc-count` from `benches/`.
 //!
+//! `alloc-count --in-process` skips the socket measurement (for running under callgrind);
 //! `alloc-count --trace` instead prints a backtrace for every allocation of one `GET /plaintext` and one
 //! `GET /users/:id` through Velocy, in process and over the socket (build with `--profile profiling` for
 //! file and line numbers).
@@ -62,7 +63,8 @@ fn trace(size: usize) {
     while let Some(line) = lines.next() {
         let function = line.split_once(": ").map_or(line, |(_, function)| function);
         let location = lines.next_if(|next| next.starts_with("at ")).unwrap_or("");
-        let ours_or_std = location.contains("/rustc/") || location.contains("alloc-count/src") || location.is_empty();
+        let ours_or_std =
+            location.contains("/rustc/") || location.contains("alloc-count/src") || location.is_empty();
         if frames.is_empty() && ours_or_std {
             continue;
         }
@@ -108,7 +110,8 @@ static GLOBAL: Counting = Counting;
 const WARMUP: u64 = 1_000;
 const REQUESTS: u64 = 20_000;
 
-const ECHO_BODY: &str = r#"{"message":"Hello, World!","id":12345,"tags":["a","b"],"nested":{"ok":true,"n":1.5}}"#;
+const ECHO_BODY: &str =
+    r#"{"message":"Hello, World!","id":12345,"tags":["a","b"],"nested":{"ok":true,"n":1.5}}"#;
 
 /// Allocations and bytes per request.
 #[derive(Debug, Clone, Copy)]
@@ -207,7 +210,9 @@ where
 }
 
 /// Starts a server on a current-thread runtime in its own thread and returns its address.
-fn spawn_server(serve: impl FnOnce(tokio::net::TcpListener) -> std::pin::Pin<Box<dyn Future<Output = ()>>> + Send + 'static) -> SocketAddr {
+fn spawn_server(
+    serve: impl FnOnce(tokio::net::TcpListener) -> std::pin::Pin<Box<dyn Future<Output = ()>>> + Send + 'static,
+) -> SocketAddr {
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
@@ -325,7 +330,10 @@ const HEADER: &str = "| request | Velocy allocs/req | raw hyper allocs/req | dif
 fn trace_velocy(runtime: &tokio::runtime::Runtime) {
     let service = bench_servers::velocy_app::app().build().expect("the velocy app builds");
     let address = velocy_server();
-    for (label, method, path, body) in ENDPOINTS.iter().filter(|endpoint| endpoint.3.is_empty() && endpoint.1 == Method::GET && endpoint.2 != "/json") {
+    for (label, method, path, body) in ENDPOINTS
+        .iter()
+        .filter(|endpoint| endpoint.3.is_empty() && endpoint.1 == Method::GET && endpoint.2 != "/json")
+    {
         runtime.block_on(async {
             for traced in [false, false, true] {
                 let request = request(method, path, velocy::Body::from(*body));
@@ -368,6 +376,9 @@ fn main() {
         print_row(label, velocy, hyper);
     }
 
+    if std::env::args().nth(1).as_deref() == Some("--in-process") {
+        return;
+    }
     println!("\nOver a keep-alive HTTP/1.1 connection (server on a current-thread runtime), {REQUESTS} requests each:\n");
     println!("{HEADER}");
     let velocy = velocy_server();

@@ -38,7 +38,12 @@ fn check(velocy: &PathRouter<usize>, matchit: &matchit::Router<usize>, hits: &[H
 
         let found = matchit.at(&hit.path).unwrap_or_else(|_| panic!("matchit: no match for {}", hit.path));
         assert_eq!(*found.value, hit.route, "matchit: wrong route for {}", hit.path);
-        assert_eq!(found.params.iter().collect::<Vec<_>>(), hit.params, "matchit: wrong params for {}", hit.path);
+        assert_eq!(
+            found.params.iter().collect::<Vec<_>>(),
+            hit.params,
+            "matchit: wrong params for {}",
+            hit.path
+        );
     }
     for miss in misses {
         assert!(velocy.at(miss).is_none(), "velocy: {miss} should match nothing");

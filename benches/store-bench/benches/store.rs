@@ -15,15 +15,13 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion};
 use store_bench::{
     check, key, sqlite, sqlite_get, sqlite_get_by_email, sqlite_insert, sqlite_range_by_age,
-    sqlite_range_by_score, sqlite_set_age, user, velocy_range_by_age, velocy_range_by_score,
-    velocy_store, User, USERS,
+    sqlite_range_by_score, sqlite_set_age, user, velocy_range_by_age, velocy_range_by_score, velocy_store,
+    User, USERS,
 };
 use velocy::store::{Store, SyncPolicy};
 
 fn data_dir(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/store-bench-data")
-        .join(name);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/store-bench-data").join(name);
     std::fs::create_dir_all(dir.parent().expect("a parent")).expect("data dir");
     dir
 }
@@ -63,9 +61,7 @@ fn reads(c: &mut Criterion) {
     });
     group.finish();
 
-    let emails: Vec<String> = (0..4096)
-        .map(|i| format!("user{}@example.com", key(i)))
-        .collect();
+    let emails: Vec<String> = (0..4096).map(|i| format!("user{}@example.com", key(i))).collect();
     let mut group = c.benchmark_group("get by unique index");
     group.bench_function("velocy", |b| {
         b.iter(|| {
@@ -207,12 +203,8 @@ fn writes(c: &mut Criterion) {
                     let (file, next) = (file.clone(), Arc::clone(&next));
                     std::thread::spawn(move || {
                         let connection = rusqlite::Connection::open(&file).expect("open");
-                        connection
-                            .pragma_update(None, "synchronous", "FULL")
-                            .expect("synchronous");
-                        connection
-                            .busy_timeout(Duration::from_secs(60))
-                            .expect("busy timeout");
+                        connection.pragma_update(None, "synchronous", "FULL").expect("synchronous");
+                        connection.busy_timeout(Duration::from_secs(60)).expect("busy timeout");
                         for _ in 0..iterations.div_ceil(WRITERS) {
                             let mut new = user(next.fetch_add(1, Ordering::Relaxed));
                             new.id = 0;
@@ -234,10 +226,8 @@ fn writes(c: &mut Criterion) {
     group.sample_size(20);
     let dir = data_dir("velocy-interval");
     let _ = std::fs::remove_dir_all(&dir);
-    let store = Store::options()
-        .sync(SyncPolicy::Interval(Duration::from_millis(10)))
-        .open(&dir)
-        .expect("open");
+    let store =
+        Store::options().sync(SyncPolicy::Interval(Duration::from_millis(10))).open(&dir).expect("open");
     let users = store.table::<User>().expect("table");
     group.bench_function("velocy", |b| b.iter(|| black_box(users.insert(fresh()))));
     group.finish();

@@ -12,50 +12,21 @@ use velocy::store::{Order, Record, Store, Table};
 pub const USERS: u64 = 100_000;
 
 /// A user, as both stores hold it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Record)]
 pub struct User {
     /// The primary key (SQLite's `INTEGER PRIMARY KEY`, the rowid).
+    #[key(auto)]
     pub id: u64,
     /// Unique.
+    #[unique]
     pub email: String,
     /// Indexed: 18 to 97.
+    #[index]
     pub age: u32,
     /// Not indexed.
     pub name: String,
     /// Not indexed.
     pub score: i64,
-}
-
-//TEMP-DERIVE: replaced by #[derive(Record)] once velocy-macros has it.
-impl User {
-    /// The `email` field.
-    pub const EMAIL: velocy::store::Field<User, String> = velocy::store::Field::indexed("email", 0, |u| &u.email);
-    /// The `age` field.
-    pub const AGE: velocy::store::Field<User, u32> = velocy::store::Field::indexed("age", 1, |u| &u.age);
-    /// The `score` field.
-    pub const SCORE: velocy::store::Field<User, i64> = velocy::store::Field::plain("score", |u| &u.score);
-}
-
-impl Record for User {
-    type Key = u64;
-    const TABLE: &'static str = "User";
-    const KEY_FIELD: &'static str = "id";
-    const AUTO_INCREMENT: bool = true;
-    const INDEXES: &'static [velocy::store::IndexInfo] =
-        &[velocy::store::IndexInfo::unique("email"), velocy::store::IndexInfo::index("age")];
-    fn key(&self) -> &u64 {
-        &self.id
-    }
-    fn key_mut(&mut self) -> &mut u64 {
-        &mut self.id
-    }
-    fn index_value(&self, index: usize) -> Option<&dyn velocy::store::Indexable> {
-        match index {
-            0 => Some(&self.email),
-            1 => Some(&self.age),
-            _ => None,
-        }
-    }
 }
 
 /// User number `n` (1-based) of the data set.
@@ -124,12 +95,8 @@ pub fn sqlite(file: Option<&Path>) -> Connection {
                 let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
             }
             let connection = Connection::open(file).expect("open sqlite");
-            connection
-                .pragma_update(None, "journal_mode", "WAL")
-                .expect("WAL");
-            connection
-                .pragma_update(None, "synchronous", "FULL")
-                .expect("synchronous");
+            connection.pragma_update(None, "journal_mode", "WAL").expect("WAL");
+            connection.pragma_update(None, "synchronous", "FULL").expect("synchronous");
             connection
         }
         None => Connection::open_in_memory().expect("open sqlite"),
@@ -150,20 +117,12 @@ pub fn sqlite(file: Option<&Path>) -> Connection {
         }
         transaction.commit().expect("commit");
     }
-    connection
-        .execute_batch("ANALYZE;")
-        .expect("analyze");
+    connection.execute_batch("ANALYZE;").expect("analyze");
     connection
 }
 
 fn row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
-    Ok(User {
-        id: row.get(0)?,
-        email: row.get(1)?,
-        age: row.get(2)?,
-        name: row.get(3)?,
-        score: row.get(4)?,
-    })
+    Ok(User { id: row.get(0)?, email: row.get(1)?, age: row.get(2)?, name: row.get(3)?, score: row.get(4)? })
 }
 
 /// `SELECT … WHERE id = ?`.
@@ -202,12 +161,7 @@ pub fn sqlite_range_by_age(connection: &Connection, low: u32) -> Vec<User> {
 
 /// The same query in Velocy.
 pub fn velocy_range_by_age(users: &Table<User>, low: u32) -> Vec<User> {
-    users
-        .query()
-        .range(User::AGE, low..low + 10)
-        .order_by(User::AGE, Order::Desc)
-        .limit(10)
-        .all()
+    users.query().range(User::AGE, low..low + 10).order_by(User::AGE, Order::Desc).limit(10).all()
 }
 
 /// Ages in `[low, low + 10)`, highest score first (ties by id, descending), first 10: a sort on a field
@@ -227,12 +181,7 @@ pub fn sqlite_range_by_score(connection: &Connection, low: u32) -> Vec<User> {
 
 /// The same query in Velocy.
 pub fn velocy_range_by_score(users: &Table<User>, low: u32) -> Vec<User> {
-    users
-        .query()
-        .range(User::AGE, low..low + 10)
-        .order_by(User::SCORE, Order::Desc)
-        .limit(10)
-        .all()
+    users.query().range(User::AGE, low..low + 10).order_by(User::SCORE, Order::Desc).limit(10).all()
 }
 
 /// `INSERT` of one new user.
@@ -259,10 +208,7 @@ pub fn check(users: &Table<User>, connection: &Connection) {
         let id = key(i);
         assert_eq!(users.get(&id), sqlite_get(connection, id));
         let email = format!("user{id}@example.com");
-        assert_eq!(
-            users.get_by(User::EMAIL, email.as_str()),
-            sqlite_get_by_email(connection, &email)
-        );
+        assert_eq!(users.get_by(User::EMAIL, email.as_str()), sqlite_get_by_email(connection, &email));
     }
     for low in [18, 30, 55, 90] {
         assert_eq!(velocy_range_by_age(users, low), sqlite_range_by_age(connection, low));

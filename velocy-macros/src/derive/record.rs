@@ -20,7 +20,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Data, DeriveInput, Fields, Ident, LitStr, Meta, Type, Visibility};
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::{debug, paths};
+use crate::{attr, debug, paths};
 
 /// A struct checked for `#[derive(Record)]`.
 struct RecordDef {
@@ -140,9 +140,9 @@ fn parse(input: &DeriveInput) -> syn::Result<RecordDef> {
         };
         let mark = match mark(field) {
             Ok(mark) => mark,
-            Err(error) => {
+            Err((mark, error)) => {
                 diagnostics.push(error);
-                Mark::Plain
+                mark
             }
         };
         if let Mark::Key { auto } = mark {
@@ -153,7 +153,10 @@ fn parse(input: &DeriveInput) -> syn::Result<RecordDef> {
                     diagnostics.push(
                         Diagnostic::spanned(
                             attr.map_or_else(|| ident.to_token_stream(), ToTokens::to_token_stream),
-                            format!("a record has one primary key, and `{}` is already it", first.ident.unraw()),
+                            format!(
+                                "a record has one primary key, and `{}` is already it",
+                                first.ident.unraw()
+                            ),
                         )
                         .help("mark other identifying fields `#[unique]`"),
                     );
@@ -202,8 +205,14 @@ fn table_name(attrs: &[Attribute]) -> Result<Option<String>, Diagnostic> {
         let mut result = Ok(());
         let parsed = list.parse_nested_meta(|meta| {
             if !meta.path.is_ident("table") {
-                result = Err(Diagnostic::spanned(&meta.path, "unknown key in `#[record]`")
-                    .help("the only key is `table`: `#[record(table = \"users\")]`"));
+                if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<syn::Expr>()?;
+                }
+                let error = match meta.path.get_ident() {
+                    Some(key) => attr::unknown_key(key, "record", &["table"]),
+                    None => Diagnostic::spanned(&meta.path, "unknown key in `#[record]`"),
+                };
+                result = Err(error);
                 return Ok(());
             }
             let lit: LitStr = meta.value()?.parse()?;
@@ -227,9 +236,11 @@ fn table_name(attrs: &[Attribute]) -> Result<Option<String>, Diagnostic> {
     Ok(table)
 }
 
-/// A field's mark: `#[key]`, `#[key(auto)]`, `#[index]`, `#[unique]` or none.
-fn mark(field: &syn::Field) -> Result<Mark, Diagnostic> {
+/// A field's mark: `#[key]`, `#[key(auto)]`, `#[index]`, `#[unique]` or none. On error, also the mark to
+/// go on with, so that one mistake does not cause others (a malformed `#[key(..)]` still marks the key).
+fn mark(field: &syn::Field) -> Result<Mark, (Mark, Diagnostic)> {
     let mut found: Option<Mark> = None;
+    let mut error = None;
     for attr in &field.attrs {
         let next = if attr.path().is_ident("key") {
             match &attr.meta {
@@ -238,16 +249,21 @@ fn mark(field: &syn::Field) -> Result<Mark, Diagnostic> {
                     Mark::Key { auto: true }
                 }
                 _ => {
-                    return Err(Diagnostic::spanned(attr, "expected `#[key]` or `#[key(auto)]`")
-                        .help("`auto` assigns integer keys on insert; it is the only option"))
+                    error.get_or_insert(
+                        Diagnostic::spanned(attr, "expected `#[key]` or `#[key(auto)]`")
+                            .help("`auto` assigns integer keys on insert; it is the only option"),
+                    );
+                    Mark::Key { auto: false }
                 }
             }
         } else if attr.path().is_ident("index") || attr.path().is_ident("unique") {
             let unique = attr.path().is_ident("unique");
             if !matches!(attr.meta, Meta::Path(_)) {
                 let name = if unique { "unique" } else { "index" };
-                return Err(Diagnostic::spanned(attr, format!("`#[{name}]` takes no arguments"))
-                    .help(format!("write `#[{name}]`")));
+                error.get_or_insert(
+                    Diagnostic::spanned(attr, format!("`#[{name}]` takes no arguments"))
+                        .help(format!("write `#[{name}]`")),
+                );
             }
             if unique {
                 Mark::Unique
@@ -257,26 +273,43 @@ fn mark(field: &syn::Field) -> Result<Mark, Diagnostic> {
         } else {
             continue;
         };
-        if let Some(first) = found {
-            let why = match (first, next) {
-                (Mark::Key { .. }, Mark::Index | Mark::Unique) | (Mark::Index | Mark::Unique, Mark::Key { .. }) => {
-                    "the primary key is already unique and indexed"
+        match found {
+            None => found = Some(next),
+            Some(first) => {
+                let why = match (first, next) {
+                    (Mark::Key { .. }, Mark::Index | Mark::Unique)
+                    | (Mark::Index | Mark::Unique, Mark::Key { .. }) => {
+                        "the primary key is already unique and indexed"
+                    }
+                    (Mark::Index, Mark::Unique) | (Mark::Unique, Mark::Index) => {
+                        "`#[unique]` indexes the field already"
+                    }
+                    _ => "the field is already marked",
+                };
+                error.get_or_insert(
+                    Diagnostic::spanned(
+                        attr,
+                        format!(
+                            "`{}` conflicts with `{}` on the same field",
+                            next.written(),
+                            first.written()
+                        ),
+                    )
+                    .note(why)
+                    .help("keep one of them"),
+                );
+                // Go on with the key if either mark is one.
+                if let Mark::Key { .. } = next {
+                    found = Some(next);
                 }
-                (Mark::Index, Mark::Unique) | (Mark::Unique, Mark::Index) => {
-                    "`#[unique]` indexes the field already"
-                }
-                _ => "the field is already marked",
-            };
-            return Err(Diagnostic::spanned(
-                attr,
-                format!("`{}` conflicts with `{}` on the same field", next.written(), first.written()),
-            )
-            .note(why)
-            .help("keep one of them"));
+            }
         }
-        found = Some(next);
     }
-    Ok(found.unwrap_or(Mark::Plain))
+    let mark = found.unwrap_or(Mark::Plain);
+    match error {
+        Some(error) => Err((mark, error)),
+        None => Ok(mark),
+    }
 }
 
 /// Emits the `Record` impl and the field constants.

@@ -258,8 +258,9 @@ fn handler(route: &Route, func: &ItemFn) -> TokenStream {
     } else {
         quote!(let (__velocy_parts, _) = #request::into_parts(__velocy_request);)
     };
+    // The request is split before the future is built: moved into the async block whole, it would take its
+    // room in the future twice (as the captured argument and as the split locals).
     let steps = quote! {
-        #split
         #(#params)*
         #(#head)*
         #(#body)*
@@ -272,6 +273,7 @@ fn handler(route: &Route, func: &ItemFn) -> TokenStream {
     quote! {
         {
             fn __velocy_handler(__velocy_request: #request) -> #box_future<'static, #response> {
+                #split
                 #future
             }
             __velocy_handler

@@ -47,10 +47,7 @@ impl<H: Handler<Args>, Args: 'static> ErasedHandler for Erased<H, Args> {
 }
 
 pub(crate) fn erase<H: Handler<Args>, Args: 'static>(handler: H) -> Arc<dyn ErasedHandler> {
-    Arc::new(Erased {
-        handler,
-        _args: std::marker::PhantomData,
-    })
+    Arc::new(Erased { handler, _args: std::marker::PhantomData })
 }
 
 macro_rules! impl_handler {
@@ -65,9 +62,10 @@ macro_rules! impl_handler {
             #[allow(unused_mut, unused_variables, clippy::let_unit_value)]
             fn call(&self, request: Request) -> BoxFuture<'static, Response> {
                 let handler = self.clone();
+                // Split before building the future, so the request is not stored in it twice.
+                let (mut parts, body) = request.into_parts();
+                let mut body = Some(body);
                 Box::pin(async move {
-                    let (mut parts, body) = request.into_parts();
-                    let mut body = Some(body);
                     // Head extractors first, then the body extractor, whatever the argument order.
                     $(
                         let mut $slot: Option<$arg> = None;
@@ -104,21 +102,8 @@ impl_handler!((M1, T1, a1));
 impl_handler!((M1, T1, a1), (M2, T2, a2));
 impl_handler!((M1, T1, a1), (M2, T2, a2), (M3, T3, a3));
 impl_handler!((M1, T1, a1), (M2, T2, a2), (M3, T3, a3), (M4, T4, a4));
-impl_handler!(
-    (M1, T1, a1),
-    (M2, T2, a2),
-    (M3, T3, a3),
-    (M4, T4, a4),
-    (M5, T5, a5)
-);
-impl_handler!(
-    (M1, T1, a1),
-    (M2, T2, a2),
-    (M3, T3, a3),
-    (M4, T4, a4),
-    (M5, T5, a5),
-    (M6, T6, a6)
-);
+impl_handler!((M1, T1, a1), (M2, T2, a2), (M3, T3, a3), (M4, T4, a4), (M5, T5, a5));
+impl_handler!((M1, T1, a1), (M2, T2, a2), (M3, T3, a3), (M4, T4, a4), (M5, T5, a5), (M6, T6, a6));
 impl_handler!(
     (M1, T1, a1),
     (M2, T2, a2),

@@ -143,6 +143,8 @@ fn connection_builder(limits: &Limits) -> auto::Builder<TokioExecutor> {
         .http1()
         .keep_alive(true)
         .half_close(false)
+        // Pipelined requests: gather the responses of a batch into one write instead of one per response.
+        .pipeline_flush(true)
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
         .max_buf_size(limits.max_head_bytes.max(8 * 1024))

@@ -43,9 +43,7 @@ impl Default for ShutdownHandle {
 impl ShutdownHandle {
     /// A new, untriggered handle.
     pub fn new() -> Self {
-        Self {
-            sender: std::sync::Arc::new(watch::channel(false).0),
-        }
+        Self { sender: std::sync::Arc::new(watch::channel(false).0) }
     }
 
     /// Starts the shutdown; every [`ShutdownHandle::signal`] future completes.
