@@ -36,21 +36,13 @@ impl Reply {
 }
 
 /// Sends one request over HTTP/1.1 with hyper's client.
-pub async fn send(
-    method: Method,
-    url: &str,
-    headers: &[(&str, &str)],
-    body: impl Into<Bytes>,
-) -> Reply {
+pub async fn send(method: Method, url: &str, headers: &[(&str, &str)], body: impl Into<Bytes>) -> Reply {
     let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
     let mut request = Request::builder().method(method).uri(url);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = client
-        .request(request.body(Full::new(body.into())).unwrap())
-        .await
-        .unwrap();
+    let response = client.request(request.body(Full::new(body.into())).unwrap()).await.unwrap();
     read(response).await
 }
 
@@ -61,12 +53,7 @@ pub async fn get(url: &str) -> Reply {
 pub async fn read(response: http::Response<hyper::body::Incoming>) -> Reply {
     let (parts, body) = response.into_parts();
     let body = body.collect().await.unwrap().to_bytes();
-    Reply {
-        status: parts.status,
-        headers: parts.headers,
-        body,
-        version: parts.version,
-    }
+    Reply { status: parts.status, headers: parts.headers, body, version: parts.version }
 }
 
 /// Writes `request` verbatim and reads until the server closes the connection (or 5 s pass).

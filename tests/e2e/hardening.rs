@@ -42,7 +42,12 @@ fn limits() -> Limits {
 }
 
 async fn server() -> TestServer {
-    let app = App::new().limits(limits()).body_limit(1024).routes(routes![echo_host, upload, users_list, query_pairs]);
+    let app = App::new().limits(limits()).body_limit(1024).routes(routes![
+        echo_host,
+        upload,
+        users_list,
+        query_pairs
+    ]);
     TestServer::start(app).await.unwrap()
 }
 
@@ -60,10 +65,14 @@ async fn smuggling_vectors_are_refused() {
     let server = server().await;
     let address = server.address();
     let cases = [
-        ("transfer-encoding not ending in chunked",
-         "POST /h/upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nabcd"),
-        ("conflicting content-lengths",
-         "POST /h/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde"),
+        (
+            "transfer-encoding not ending in chunked",
+            "POST /h/upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nabcd",
+        ),
+        (
+            "conflicting content-lengths",
+            "POST /h/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde",
+        ),
         ("a content-length list", "POST /h/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 4, 5\r\n\r\nabcde"),
         ("a non-numeric content-length", "POST /h/upload HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"),
         ("a signed content-length", "POST /h/upload HTTP/1.1\r\nHost: x\r\nContent-Length: +4\r\n\r\nabcd"),
@@ -104,7 +113,8 @@ async fn content_length_with_transfer_encoding_cannot_smuggle_a_request() {
 async fn a_refused_framing_error_closes_the_connection() {
     let server = server().await;
     // A second request pipelined after a missing Host must not be answered: the connection is closed.
-    let response = raw(server.address(), b"GET /h/users HTTP/1.1\r\n\r\nGET /h/users HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    let response =
+        raw(server.address(), b"GET /h/users HTTP/1.1\r\n\r\nGET /h/users HTTP/1.1\r\nHost: x\r\n\r\n").await;
     assert!(response.starts_with("HTTP/1.1 400"), "{response}");
     assert!(!response.contains("HTTP/1.1 200"), "the pipelined request must not be answered: {response}");
 }

@@ -42,7 +42,8 @@ async fn explode() -> &'static str {
 
 #[get("/l/broken-stream")]
 async fn broken_stream() -> Body {
-    let chunks = vec![Ok(Bytes::from(vec![b'x'; 64 * 1024])), Err(std::io::Error::other("backend went away"))];
+    let chunks =
+        vec![Ok(Bytes::from(vec![b'x'; 64 * 1024])), Err(std::io::Error::other("backend went away"))];
     Body::from_stream(velocy::body::iter_stream(chunks))
 }
 
@@ -86,7 +87,9 @@ async fn a_body_failing_midway_aborts_the_connection_and_reaches_the_error_sink(
     let app = App::new()
         .routes(routes![broken_stream])
         .on_error(move |error: &ServeError| error_sink.lock().unwrap().push(error.clone()))
-        .post_response(move |completion: &Completion| completion_sink.lock().unwrap().push(completion.clone()));
+        .post_response(move |completion: &Completion| {
+            completion_sink.lock().unwrap().push(completion.clone())
+        });
     let server = TestServer::start(app).await.unwrap();
     let response =
         raw(server.address(), b"GET /l/broken-stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await;
@@ -140,7 +143,8 @@ async fn negotiation_hosts_and_slashes_over_a_socket() {
     assert_eq!((html.text().as_str(), html.header("vary")), ("html", Some("accept")));
     let none = send(Method::GET, &server.url("/l/doc"), &[("accept", "image/*")], Bytes::new()).await;
     assert_eq!(none.status, StatusCode::NOT_ACCEPTABLE);
-    let admin = send(Method::GET, &server.url("/l/doc"), &[("host", "admin.localhost:1234")], Bytes::new()).await;
+    let admin =
+        send(Method::GET, &server.url("/l/doc"), &[("host", "admin.localhost:1234")], Bytes::new()).await;
     assert_eq!(admin.text(), "admin");
     let moved = get(&server.url("/l/doc/?x=1")).await;
     assert_eq!(moved.status, StatusCode::PERMANENT_REDIRECT);

@@ -53,17 +53,7 @@ async fn stream() -> Body {
 }
 
 fn app() -> App {
-    App::new().routes(routes![
-        unit,
-        teapot,
-        byte_vector,
-        tuple,
-        html,
-        redirect,
-        maybe,
-        fail,
-        stream
-    ])
+    App::new().routes(routes![unit, teapot, byte_vector, tuple, html, redirect, maybe, fail, stream])
 }
 
 #[tokio::test]
@@ -71,21 +61,12 @@ async fn plain_return_types() {
     let server = TestServer::start(app()).await.unwrap();
     let unit = get(&server.url("/r/unit")).await;
     assert_eq!((unit.status, unit.body.len()), (StatusCode::OK, 0));
-    assert_eq!(
-        get(&server.url("/r/status")).await.status,
-        StatusCode::IM_A_TEAPOT
-    );
+    assert_eq!(get(&server.url("/r/status")).await.status, StatusCode::IM_A_TEAPOT);
     let bytes = get(&server.url("/r/bytes")).await;
     assert_eq!(bytes.body, Bytes::from_static(&[1, 2, 3]));
-    assert_eq!(
-        bytes.header("content-type"),
-        Some("application/octet-stream")
-    );
+    assert_eq!(bytes.header("content-type"), Some("application/octet-stream"));
     let html = get(&server.url("/r/html")).await;
-    assert_eq!(
-        html.header("content-type"),
-        Some("text/html; charset=utf-8")
-    );
+    assert_eq!(html.header("content-type"), Some("text/html; charset=utf-8"));
 }
 
 #[tokio::test]
@@ -104,27 +85,18 @@ async fn redirects_options_and_errors() {
     assert_eq!(reply.status, StatusCode::PERMANENT_REDIRECT);
     assert_eq!(reply.header("location"), Some("/r/html"));
     assert_eq!(get(&server.url("/r/maybe/true")).await.text(), "here");
-    assert_eq!(
-        get(&server.url("/r/maybe/false")).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(get(&server.url("/r/maybe/false")).await.status, StatusCode::NOT_FOUND);
     let failure = get(&server.url("/r/fail")).await;
     assert_eq!(failure.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(
-        !failure.text().contains("fire"),
-        "the cause must stay on the server: {}",
-        failure.text()
-    );
+    assert!(!failure.text().contains("fire"), "the cause must stay on the server: {}", failure.text());
 }
 
 #[tokio::test]
 async fn streams_are_chunked_on_http_1_1() {
     let server = TestServer::start(app()).await.unwrap();
-    let response = raw(
-        server.address(),
-        b"GET /r/stream HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-    )
-    .await;
+    let response =
+        raw(server.address(), b"GET /r/stream HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .await;
     let lower = response.to_ascii_lowercase();
     assert!(lower.contains("transfer-encoding: chunked"), "{response}");
     assert!(!lower.contains("content-length"), "{response}");
@@ -135,11 +107,7 @@ async fn streams_are_chunked_on_http_1_1() {
 #[tokio::test]
 async fn streams_are_close_delimited_on_http_1_0() {
     let server = TestServer::start(app()).await.unwrap();
-    let response = raw(
-        server.address(),
-        b"GET /r/stream HTTP/1.0\r\nHost: localhost\r\n\r\n",
-    )
-    .await;
+    let response = raw(server.address(), b"GET /r/stream HTTP/1.0\r\nHost: localhost\r\n\r\n").await;
     let lower = response.to_ascii_lowercase();
     assert!(response.starts_with("HTTP/1.0 200"), "{response}");
     assert!(!lower.contains("transfer-encoding"), "{response}");

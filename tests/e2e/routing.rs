@@ -60,17 +60,7 @@ async fn v2_status() -> &'static str {
 
 fn app() -> App {
     App::new()
-        .routes(routes![
-            about,
-            user,
-            me,
-            order_by_number,
-            order_by_slug,
-            file,
-            a_x_c,
-            a_b_d,
-            replace_item
-        ])
+        .routes(routes![about, user, me, order_by_number, order_by_slug, file, a_x_c, a_b_d, replace_item])
         .nest("/api/v2", Router::new().routes(routes![v2_status]))
 }
 
@@ -81,14 +71,8 @@ async fn static_param_constrained_and_catch_all_segments() {
     assert_eq!(get(&server.url("/users/42")).await.text(), "user 42");
     assert_eq!(get(&server.url("/users/me")).await.text(), "me");
     assert_eq!(get(&server.url("/orders/17")).await.text(), "order #17");
-    assert_eq!(
-        get(&server.url("/orders/blue-shoes")).await.text(),
-        "order 'blue-shoes'"
-    );
-    assert_eq!(
-        get(&server.url("/files/docs/guide/intro.md")).await.text(),
-        "file docs/guide/intro.md"
-    );
+    assert_eq!(get(&server.url("/orders/blue-shoes")).await.text(), "order 'blue-shoes'");
+    assert_eq!(get(&server.url("/files/docs/guide/intro.md")).await.text(), "file docs/guide/intro.md");
 }
 
 #[tokio::test]
@@ -104,15 +88,9 @@ async fn by_name_parameters_that_do_not_parse_are_400() {
     let server = TestServer::start(app()).await.unwrap();
     let reply = get(&server.url("/users/abc")).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        reply.header("content-type"),
-        Some("application/problem+json")
-    );
+    assert_eq!(reply.header("content-type"), Some("application/problem+json"));
     let detail = reply.json()["detail"].as_str().unwrap().to_owned();
-    assert!(
-        detail.contains("`id`") && detail.contains("abc"),
-        "{detail}"
-    );
+    assert!(detail.contains("`id`") && detail.contains("abc"), "{detail}");
 }
 
 #[tokio::test]
@@ -143,45 +121,23 @@ async fn head_and_options_are_automatic() {
 #[tokio::test]
 async fn one_route_for_several_methods() {
     let server = TestServer::start(app()).await.unwrap();
-    assert_eq!(
-        send(Method::PUT, &server.url("/items/x"), &[], Bytes::new())
-            .await
-            .text(),
-        "PUT x"
-    );
-    assert_eq!(
-        send(Method::PATCH, &server.url("/items/y"), &[], Bytes::new())
-            .await
-            .text(),
-        "PATCH y"
-    );
+    assert_eq!(send(Method::PUT, &server.url("/items/x"), &[], Bytes::new()).await.text(), "PUT x");
+    assert_eq!(send(Method::PATCH, &server.url("/items/y"), &[], Bytes::new()).await.text(), "PATCH y");
 }
 
 #[tokio::test]
 async fn nested_routers_answer_under_their_prefix() {
     let server = TestServer::start(app()).await.unwrap();
     assert_eq!(get(&server.url("/api/v2/status")).await.text(), "v2 ok");
-    assert_eq!(
-        get(&server.url("/status")).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(get(&server.url("/status")).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn parameters_are_percent_decoded_once() {
     let server = TestServer::start(app()).await.unwrap();
-    assert_eq!(
-        get(&server.url("/orders/caf%C3%A9")).await.text(),
-        "order 'café'"
-    );
-    assert_eq!(
-        get(&server.url("/orders/a%2Fb")).await.text(),
-        "order 'a/b'"
-    );
-    assert_eq!(
-        get(&server.url("/orders/100%2525")).await.text(),
-        "order '100%25'"
-    );
+    assert_eq!(get(&server.url("/orders/caf%C3%A9")).await.text(), "order 'café'");
+    assert_eq!(get(&server.url("/orders/a%2Fb")).await.text(), "order 'a/b'");
+    assert_eq!(get(&server.url("/orders/100%2525")).await.text(), "order '100%25'");
     let invalid = get(&server.url("/orders/%FF")).await;
     assert_eq!(invalid.status, StatusCode::BAD_REQUEST);
 }
@@ -189,17 +145,10 @@ async fn parameters_are_percent_decoded_once() {
 #[tokio::test]
 async fn discover_collects_every_macro_route_in_the_binary() {
     // Discovery collects the routes of every module of this binary, so provide the state they need.
-    let service = App::new()
-        .state(crate::extractors::AppName("discovered"))
-        .discover()
-        .build()
-        .unwrap();
+    let service = App::new().state(crate::extractors::AppName("discovered")).discover().build().unwrap();
     let names: Vec<&str> = service.routes().map(|route| route.name.as_str()).collect();
     for expected in ["about", "user", "order_by_number", "file", "replace_item"] {
-        assert!(
-            names.contains(&expected),
-            "{expected} missing from {names:?}"
-        );
+        assert!(names.contains(&expected), "{expected} missing from {names:?}");
     }
     let table = service.route_table().to_string();
     assert!(table.contains("e2e/routing.rs"), "{table}");
@@ -210,11 +159,7 @@ fn conflicting_routes_are_reported_with_both_locations() {
     // Every macro route in this binary must stay conflict-free for the discovery test, so the shadowing
     // route is registered by hand (its location comes from `#[track_caller]`).
     let shadow = Router::new().get("/users/:other", || async { "shadow" });
-    let error = App::new()
-        .routes(routes![user])
-        .merge(shadow)
-        .build()
-        .unwrap_err();
+    let error = App::new().routes(routes![user]).merge(shadow).build().unwrap_err();
     let message = error.to_string();
     assert!(message.contains("route conflict"), "{message}");
     assert_eq!(message.matches("e2e/routing.rs").count(), 2, "{message}");

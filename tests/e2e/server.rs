@@ -40,10 +40,8 @@ async fn read_until_suffix(stream: &mut TcpStream, suffix: &str) -> String {
     let mut received = String::new();
     let mut buffer = [0u8; 4096];
     while !received.ends_with(suffix) {
-        let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buffer))
-            .await
-            .unwrap()
-            .unwrap();
+        let read =
+            tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buffer)).await.unwrap().unwrap();
         assert!(read > 0, "connection closed early: {received}");
         received.push_str(&String::from_utf8_lossy(&buffer[..read]));
     }
@@ -71,10 +69,7 @@ async fn pipelined_requests_are_answered_in_order() {
                     GET /s/echo/last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     stream.write_all(pipeline.as_bytes()).await.unwrap();
     let mut received = Vec::new();
-    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut received))
-        .await
-        .unwrap()
-        .unwrap();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut received)).await.unwrap().unwrap();
     let text = String::from_utf8_lossy(&received);
     let first = text.find("first").unwrap();
     let done = text.find("done").unwrap();
@@ -86,13 +81,8 @@ async fn pipelined_requests_are_answered_in_order() {
 #[tokio::test]
 async fn http2_with_prior_knowledge() {
     let server = TestServer::start(app()).await.unwrap();
-    let client = Client::builder(TokioExecutor::new())
-        .http2_only(true)
-        .build_http::<Full<Bytes>>();
-    let response = client
-        .get(server.url("/s/ping").parse().unwrap())
-        .await
-        .unwrap();
+    let client = Client::builder(TokioExecutor::new()).http2_only(true).build_http::<Full<Bytes>>();
+    let response = client.get(server.url("/s/ping").parse().unwrap()).await.unwrap();
     let reply = read(response).await;
     assert_eq!(reply.version, Version::HTTP_2);
     assert_eq!(reply.text(), "pong");
@@ -122,13 +112,6 @@ async fn graceful_shutdown_finishes_in_flight_requests_then_stops() {
     let reply = in_flight.await.unwrap();
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.text(), "done");
-    tokio::time::timeout(Duration::from_secs(5), serving)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
-    assert!(
-        TcpStream::connect(address).await.is_err(),
-        "the listener must be closed after shutdown"
-    );
+    tokio::time::timeout(Duration::from_secs(5), serving).await.unwrap().unwrap().unwrap();
+    assert!(TcpStream::connect(address).await.is_err(), "the listener must be closed after shutdown");
 }

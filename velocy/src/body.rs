@@ -41,9 +41,7 @@ enum Kind {
 impl Body {
     /// An empty body.
     pub const fn empty() -> Self {
-        Self {
-            kind: Kind::Full(Bytes::new()),
-        }
+        Self { kind: Kind::Full(Bytes::new()) }
     }
 
     /// Wraps any [`http_body::Body`] whose chunks convert into [`Bytes`].
@@ -53,12 +51,8 @@ impl Body {
         B::Data: Into<Bytes>,
         B::Error: Into<BoxError>,
     {
-        let boxed = body
-            .map_frame(|frame| frame.map_data(Into::into))
-            .map_err(Into::into);
-        Self {
-            kind: Kind::Boxed(UnsyncBoxBody::new(boxed)),
-        }
+        let boxed = body.map_frame(|frame| frame.map_data(Into::into)).map_err(Into::into);
+        Self { kind: Kind::Boxed(UnsyncBoxBody::new(boxed)) }
     }
 
     /// A streaming body from a [`Stream`] of byte chunks. An `Err` item aborts the body: on HTTP/1.1 the
@@ -77,9 +71,7 @@ impl Body {
         T: Into<Bytes>,
         E: Into<BoxError>,
     {
-        Self {
-            kind: Kind::Boxed(UnsyncBoxBody::new(StreamBody { stream })),
-        }
+        Self { kind: Kind::Boxed(UnsyncBoxBody::new(StreamBody { stream })) }
     }
 
     /// Reads the whole body into memory, refusing more than `limit` bytes.
@@ -89,11 +81,7 @@ impl Body {
     /// reading, then while reading), [`BodyReadError::Read`] when the connection fails.
     pub async fn collect_limited(self, limit: usize) -> Result<Bytes, BodyReadError> {
         if let Kind::Full(bytes) = self.kind {
-            return if bytes.len() > limit {
-                Err(BodyReadError::TooLarge { limit })
-            } else {
-                Ok(bytes)
-            };
+            return if bytes.len() > limit { Err(BodyReadError::TooLarge { limit }) } else { Ok(bytes) };
         }
         let hint = http_body::Body::size_hint(&self);
         if hint.lower() > limit as u64 {
@@ -158,17 +146,13 @@ impl fmt::Debug for Body {
 
 impl From<hyper::body::Incoming> for Body {
     fn from(incoming: hyper::body::Incoming) -> Self {
-        Self {
-            kind: Kind::Incoming(incoming),
-        }
+        Self { kind: Kind::Incoming(incoming) }
     }
 }
 
 impl From<Bytes> for Body {
     fn from(bytes: Bytes) -> Self {
-        Self {
-            kind: Kind::Full(bytes),
-        }
+        Self { kind: Kind::Full(bytes) }
     }
 }
 
@@ -306,9 +290,7 @@ impl Stream for DataStream {
 
 /// A [`Stream`] over the items of an iterator, always ready: handy for tests and small bodies.
 pub fn iter_stream<I: IntoIterator>(items: I) -> IterStream<I::IntoIter> {
-    IterStream {
-        items: items.into_iter(),
-    }
+    IterStream { items: items.into_iter() }
 }
 
 /// The stream returned by [`iter_stream`].
@@ -332,10 +314,7 @@ mod tests {
 
     #[tokio::test]
     async fn full_bodies_respect_the_limit() {
-        assert_eq!(
-            Body::from("hello").collect_limited(5).await.unwrap(),
-            "hello"
-        );
+        assert_eq!(Body::from("hello").collect_limited(5).await.unwrap(), "hello");
         assert!(matches!(
             Body::from("hello!").collect_limited(5).await,
             Err(BodyReadError::TooLarge { limit: 5 })
@@ -346,10 +325,7 @@ mod tests {
     async fn streams_are_limited_while_reading() {
         let chunks = vec![Ok::<_, std::io::Error>("abc"), Ok("def")];
         let body = Body::from_stream(iter_stream(chunks));
-        assert!(matches!(
-            body.collect_limited(4).await,
-            Err(BodyReadError::TooLarge { .. })
-        ));
+        assert!(matches!(body.collect_limited(4).await, Err(BodyReadError::TooLarge { .. })));
         let chunks = vec![Ok::<_, std::io::Error>("abc"), Ok("def")];
         let body = Body::from_stream(iter_stream(chunks));
         assert_eq!(body.collect_limited(6).await.unwrap(), "abcdef");
@@ -359,9 +335,6 @@ mod tests {
     async fn stream_errors_surface_as_read_errors() {
         let chunks = vec![Ok("abc"), Err(std::io::Error::other("boom"))];
         let body = Body::from_stream(iter_stream(chunks));
-        assert!(matches!(
-            body.collect_limited(100).await,
-            Err(BodyReadError::Read(_))
-        ));
+        assert!(matches!(body.collect_limited(100).await, Err(BodyReadError::Read(_))));
     }
 }

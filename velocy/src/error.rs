@@ -71,14 +71,7 @@ impl Error {
         message: Cow<'static, str>,
         source: Option<BoxError>,
     ) -> Self {
-        Self {
-            inner: Box::new(Inner {
-                kind,
-                status,
-                message,
-                source,
-            }),
-        }
+        Self { inner: Box::new(Inner { kind, status, message, source }) }
     }
 
     /// 400 Bad Request with `message`.
@@ -131,12 +124,7 @@ impl Error {
 
     /// An application that cannot start; `message` lists every problem found.
     pub(crate) fn build(message: String) -> Self {
-        Self::with_kind(
-            Kind::Build,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            message.into(),
-            None,
-        )
+        Self::with_kind(Kind::Build, StatusCode::INTERNAL_SERVER_ERROR, message.into(), None)
     }
 
     /// An I/O failure while binding or serving.
@@ -183,9 +171,7 @@ impl Error {
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut debug = f.debug_struct("Error");
-        debug
-            .field("kind", &self.inner.kind)
-            .field("status", &self.inner.status);
+        debug.field("kind", &self.inner.kind).field("status", &self.inner.status);
         debug.field("message", &self.inner.message);
         if let Some(source) = &self.inner.source {
             debug.field("source", source);
@@ -222,17 +208,10 @@ where
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        let Inner {
-            status,
-            message,
-            source,
-            ..
-        } = *self.inner;
+        let Inner { status, message, source, .. } = *self.inner;
         let mut response = Problem::new(status, message).into_response();
         if let Some(source) = source {
-            response
-                .extensions_mut()
-                .insert(ErrorSource(std::sync::Arc::from(source)));
+            response.extensions_mut().insert(ErrorSource(std::sync::Arc::from(source)));
         }
         response
     }

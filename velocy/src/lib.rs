@@ -52,6 +52,7 @@
 //! | server | HTTP/1.1 (keep-alive, pipelining), HTTP/2 (h2c, and over TLS with the `tls` feature), graceful shutdown |
 //! | HTTP semantics | conditional requests ([`conditional`]: ETag, 304, 412), client IP behind trusted proxies ([`extract::ClientIp`]) |
 //! | testing | in-process [`test::TestClient`], real-socket [`test::TestServer`] |
+//! | store | [`store`]: an embedded database (cargo feature `store`, on by default): typed tables with `#[derive(Record)]`, primary keys and secondary indexes, queries with cursors, transactions, key-value with TTL, durable log with group commit, snapshots and crash recovery |
 
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -93,23 +94,23 @@ pub use json::Json;
 pub use request::{Request, RequestParts};
 pub use response::{Html, IntoResponse, IntoResponseParts, Problem, Redirect, Response};
 pub use routing::{Route, RouteInfo, Router};
-pub use velocy_macros::{
-    delete, get, head, main, middleware, options, patch, post, put, route, routes, FromRequest,
-    FromRequestParts,
-};
 /// The store's record trait and its derive (`#[derive(Record)]`), also at [`store::Record`].
 #[cfg(feature = "store")]
 #[cfg_attr(docsrs, doc(cfg(feature = "store")))]
 pub use store::Record;
+pub use velocy_macros::{
+    delete, get, head, main, middleware, options, patch, post, put, route, routes, FromRequest,
+    FromRequestParts,
+};
 
 /// The usual imports: `use velocy::prelude::*;`.
 pub mod prelude {
     pub use crate::extract::{Extension, Form, FromRequest, FromRequestParts, Path, Query, State};
-    pub use crate::{
-        delete, get, head, options, patch, post, put, route, routes, App, Body, Error, Html,
-        IntoResponse, Json, Redirect, Request, RequestParts, Response, Route, Router, StatusCode,
-    };
     pub use crate::middleware::Next;
+    pub use crate::{
+        delete, get, head, options, patch, post, put, route, routes, App, Body, Error, Html, IntoResponse,
+        Json, Redirect, Request, RequestParts, Response, Route, Router, StatusCode,
+    };
     pub use velocy_macros::{middleware, FromRequest, FromRequestParts};
 }
 
@@ -161,8 +162,9 @@ pub mod __fuzz {
     /// The route-pattern parser (`routing::pattern::parse`): the segments, or each error's span and message.
     pub fn parse_pattern(source: &str) -> Result<Vec<Segment>, Vec<(Range<usize>, String)>> {
         use crate::routing::pattern::{parse, SegmentKind};
-        let pattern = parse(source)
-            .map_err(|errors| errors.into_iter().map(|error| (error.span, error.message)).collect::<Vec<_>>())?;
+        let pattern = parse(source).map_err(|errors| {
+            errors.into_iter().map(|error| (error.span, error.message)).collect::<Vec<_>>()
+        })?;
         let segments = pattern.segments.iter().map(|segment| match &segment.kind {
             SegmentKind::Static(text) => Segment::Static((*text).to_owned()),
             SegmentKind::Param { name, constraint, .. } => {

@@ -142,17 +142,13 @@ impl RequestParts {
 
     /// The pattern of the matched route, such as `/users/:id`; `None` before routing or when nothing matched.
     pub fn matched_route(&self) -> Option<&str> {
-        self.route
-            .map(|index| self.app.table.endpoint(index).pattern())
+        self.route.map(|index| self.app.table.endpoint(index).pattern())
     }
 
     /// The raw (still percent-encoded) value of the path parameter `name` of the matched route.
     pub fn param(&self, name: &str) -> Option<&str> {
         let endpoint = self.app.table.endpoint(self.route?);
-        let index = endpoint
-            .param_names()
-            .iter()
-            .position(|candidate| &**candidate == name)?;
+        let index = endpoint.param_names().iter().position(|candidate| &**candidate == name)?;
         self.param_at(index)
     }
 
@@ -174,10 +170,7 @@ impl RequestParts {
             Some(index) => self.app.table.endpoint(index).param_names(),
             None => &[],
         };
-        names
-            .iter()
-            .enumerate()
-            .filter_map(|(index, name)| Some((&**name, self.param_at(index)?)))
+        names.iter().enumerate().filter_map(|(index, name)| Some((&**name, self.param_at(index)?)))
     }
 
     /// The application state of type `T`, if the app provides one (see [`App::state`](crate::App::state)).

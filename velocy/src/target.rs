@@ -72,7 +72,9 @@ fn check_target(head: &mut http::request::Parts, limits: &Limits) -> Result<(), 
                 None => path,
             };
             parts.path_and_query = Some(
-                target.parse().map_err(|_| problem(StatusCode::BAD_REQUEST, "the normalized target is invalid"))?,
+                target
+                    .parse()
+                    .map_err(|_| problem(StatusCode::BAD_REQUEST, "the normalized target is invalid"))?,
             );
             head.uri = Uri::from_parts(parts)
                 .map_err(|_| problem(StatusCode::BAD_REQUEST, "the normalized target is invalid"))?;
@@ -94,8 +96,9 @@ fn check_host(head: &mut http::request::Parts) -> Result<(), Response> {
     if let Some(authority) = head.uri.authority() {
         // RFC 9112 §3.2.2: the authority of an absolute-form target replaces `Host`.
         if head.version <= Version::HTTP_11 {
-            let value = HeaderValue::from_str(authority.as_str())
-                .map_err(|_| problem(StatusCode::BAD_REQUEST, "the target's authority is not a valid host"))?;
+            let value = HeaderValue::from_str(authority.as_str()).map_err(|_| {
+                problem(StatusCode::BAD_REQUEST, "the target's authority is not a valid host")
+            })?;
             head.headers.insert(HOST, value);
         }
         return Ok(());
@@ -118,7 +121,27 @@ fn close(mut response: Response) -> Response {
 /// Whether `byte` may appear literally in a path: RFC 3986 `pchar` (unreserved, sub-delims, `:`, `@`) or
 /// `/`. `%` is handled separately.
 const fn is_path_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/')
+    byte.is_ascii_alphanumeric()
+        || matches!(
+            byte,
+            b'-' | b'.'
+                | b'_'
+                | b'~'
+                | b'!'
+                | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'@'
+                | b'/'
+        )
 }
 
 const fn is_unreserved(byte: u8) -> bool {
@@ -177,9 +200,10 @@ pub(crate) fn normalize_path(path: &str) -> Result<Cow<'_, str>, String> {
     while index < bytes.len() {
         let byte = bytes[index];
         if byte == b'%' {
-            let (Some(high), Some(low)) =
-                (bytes.get(index + 1).copied().and_then(hex_value), bytes.get(index + 2).copied().and_then(hex_value))
-            else {
+            let (Some(high), Some(low)) = (
+                bytes.get(index + 1).copied().and_then(hex_value),
+                bytes.get(index + 2).copied().and_then(hex_value),
+            ) else {
                 return Err(format!("invalid percent-encoding at byte {index} of the path"));
             };
             let value = high * 16 + low;
@@ -238,7 +262,8 @@ fn nfc_matching_path(path: &str) -> Option<Box<str>> {
     use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
     let bytes = path.as_bytes();
-    let has_non_ascii = bytes.windows(2).any(|pair| pair[0] == b'%' && matches!(pair[1], b'8'..=b'9' | b'A'..=b'F'));
+    let has_non_ascii =
+        bytes.windows(2).any(|pair| pair[0] == b'%' && matches!(pair[1], b'8'..=b'9' | b'A'..=b'F'));
     if !has_non_ascii {
         return None;
     }

@@ -1,4 +1,4 @@
-//! The Velocy demo: a users REST API kept in memory.
+//! The Velocy demo: a users REST API whose users live in Velocy's embedded store (durable under `./data`).
 //!
 //! | method | path | answers |
 //! | --- | --- | --- |

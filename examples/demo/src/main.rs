@@ -1,18 +1,25 @@
-//! Runs the demo on 127.0.0.1:3000 (`PORT` overrides the port) and prints its route table.
+//! Runs the demo on 127.0.0.1:3000 (`PORT` overrides the port) and prints its route table. Users are kept
+//! in `./data` (created if missing) so they survive a restart; `--memory` keeps them in RAM only.
 
 use demo::store::UserStore;
 
 #[velocy::main]
 async fn main() -> velocy::Result<()> {
     let port: u16 = match std::env::var("PORT") {
-        Ok(text) => text.parse().map_err(|_| {
-            velocy::Error::bad_request(format!("PORT {text:?} is not a port number"))
-        })?,
+        Ok(text) => text
+            .parse()
+            .map_err(|_| velocy::Error::bad_request(format!("PORT {text:?} is not a port number")))?,
         Err(_) => 3000,
     };
-    let service = demo::with_access_log(demo::app(UserStore::default())).build()?;
+    // Users are kept in `./data` and survive a restart; `--memory` keeps them in RAM only.
+    let (store, kept) = if std::env::args().skip(1).any(|arg| arg == "--memory") {
+        (UserStore::memory(), "in memory".to_owned())
+    } else {
+        (UserStore::open("./data")?, "in ./data".to_owned())
+    };
+    let service = demo::with_access_log(demo::app(store)).build()?;
     println!(
-        "velocy demo listening on http://127.0.0.1:{port}\n\n{}",
+        "velocy demo listening on http://127.0.0.1:{port} (users kept {kept})\n\n{}",
         service.route_table()
     );
     service.listen(("127.0.0.1", port)).await

@@ -1,12 +1,15 @@
 //! The demo's data: users, and the bodies that create and change them, with their validation.
 
 use serde::{Deserialize, Serialize};
+use velocy::store::Record;
 use velocy::Error;
 
-/// A stored user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A stored user: a record of the `users` table of the demo's store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Record)]
+#[record(table = "users")]
 pub struct User {
     /// The id, assigned on creation.
+    #[key(auto)]
     pub id: u64,
     /// The display name: 1 to 100 characters.
     pub name: String,
@@ -64,9 +67,7 @@ pub fn validate_email(email: &str) -> Result<(), Error> {
     if valid && email.len() <= 254 {
         Ok(())
     } else {
-        Err(Error::unprocessable(format!(
-            "`email` {email:?} is not a valid email address"
-        )))
+        Err(Error::unprocessable(format!("`email` {email:?} is not a valid email address")))
     }
 }
 

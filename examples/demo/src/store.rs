@@ -1,93 +1,107 @@
-//! [`UserStore`]: the demo's users, in memory, shared by every request.
+//! [`UserStore`]: the demo's users, in a table of Velocy's embedded store: durable in a directory, or in
+//! memory for tests and `--memory`.
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
+use std::path::Path;
+
+use velocy::store::{Store, StoreError, Table};
 
 use crate::model::{NewUser, User, UserPatch};
 
-/// Users by id, behind a lock; cloning shares the same users.
-#[derive(Debug, Clone, Default)]
+/// The users table; cloning shares the same users.
+#[derive(Debug, Clone)]
 pub struct UserStore {
-    inner: Arc<RwLock<Users>>,
+    users: Table<User>,
 }
 
-#[derive(Debug, Default)]
-struct Users {
-    next_id: u64,
-    by_id: BTreeMap<u64, User>,
+impl Default for UserStore {
+    /// An empty store in memory.
+    fn default() -> Self {
+        Self::memory()
+    }
 }
 
 impl UserStore {
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Users> {
-        self.inner
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// An empty store in memory: nothing is written to disk.
+    pub fn memory() -> Self {
+        Self::on(Store::memory()).unwrap_or_else(|error| unreachable!("a new memory store: {error}"))
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Users> {
-        self.inner
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// The store in `dir` (created if missing), with the users saved there by earlier runs. Every change
+    /// is on disk before it is answered.
+    ///
+    /// # Errors
+    /// When the directory cannot be read or written, or its files are damaged.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::on(Store::open(dir)?)
+    }
+
+    fn on(store: Store) -> Result<Self, StoreError> {
+        Ok(Self { users: store.table::<User>()? })
     }
 
     /// Users ordered by id, skipping `offset` and returning at most `limit`.
     pub fn list(&self, offset: usize, limit: usize) -> Vec<User> {
-        self.read()
-            .by_id
-            .values()
-            .skip(offset)
-            .take(limit)
-            .cloned()
-            .collect()
+        self.users.query().offset(offset).limit(limit).all()
     }
 
     /// How many users exist.
     pub fn count(&self) -> usize {
-        self.read().by_id.len()
+        self.users.count()
     }
 
     /// The user with `id`.
     pub fn get(&self, id: u64) -> Option<User> {
-        self.read().by_id.get(&id).cloned()
+        self.users.get(&id)
     }
 
     /// Creates a user with the next id.
-    pub fn create(&self, new: NewUser) -> User {
-        let mut users = self.write();
-        users.next_id += 1;
-        let user = User {
-            id: users.next_id,
-            name: new.name,
-            email: new.email,
-        };
-        users.by_id.insert(user.id, user.clone());
-        user
+    ///
+    /// # Errors
+    /// Only when a durable store cannot write.
+    pub fn create(&self, new: NewUser) -> Result<User, StoreError> {
+        self.users.insert(User { id: 0, name: new.name, email: new.email })
     }
 
     /// Replaces name and email of user `id`; `None` when absent.
-    pub fn replace(&self, id: u64, new: NewUser) -> Option<User> {
-        let mut users = self.write();
-        let user = users.by_id.get_mut(&id)?;
-        user.name = new.name;
-        user.email = new.email;
-        Some(user.clone())
+    ///
+    /// # Errors
+    /// Only when a durable store cannot write.
+    pub fn replace(&self, id: u64, new: NewUser) -> Result<Option<User>, StoreError> {
+        found(self.users.update(&id, |user| {
+            user.name = new.name;
+            user.email = new.email;
+        }))
     }
 
     /// Applies the given fields to user `id`; `None` when absent.
-    pub fn patch(&self, id: u64, patch: UserPatch) -> Option<User> {
-        let mut users = self.write();
-        let user = users.by_id.get_mut(&id)?;
-        if let Some(name) = patch.name {
-            user.name = name;
-        }
-        if let Some(email) = patch.email {
-            user.email = email;
-        }
-        Some(user.clone())
+    ///
+    /// # Errors
+    /// Only when a durable store cannot write.
+    pub fn patch(&self, id: u64, patch: UserPatch) -> Result<Option<User>, StoreError> {
+        found(self.users.update(&id, |user| {
+            if let Some(name) = patch.name {
+                user.name = name;
+            }
+            if let Some(email) = patch.email {
+                user.email = email;
+            }
+        }))
     }
 
     /// Deletes user `id`; whether it existed.
-    pub fn delete(&self, id: u64) -> bool {
-        self.write().by_id.remove(&id).is_some()
+    ///
+    /// # Errors
+    /// Only when a durable store cannot write.
+    pub fn delete(&self, id: u64) -> Result<bool, StoreError> {
+        Ok(self.users.delete(&id)?.is_some())
+    }
+}
+
+/// An update's result, with "no such user" as `None`.
+fn found(result: Result<User, StoreError>) -> Result<Option<User>, StoreError> {
+    match result {
+        Ok(user) => Ok(Some(user)),
+        Err(error) if error.is_not_found() => Ok(None),
+        Err(error) => Err(error),
     }
 }

@@ -93,7 +93,7 @@ pub async fn create_user(
     Json(new): Json<NewUser>,
 ) -> Result<(StatusCode, [(&'static str, String); 1], Json<User>), Error> {
     new.validate()?;
-    let user = store.create(new);
+    let user = store.create(new)?;
     let location = format!("/api/users/{}", user.id);
     Ok((StatusCode::CREATED, [("location", location)], Json(user)))
 }
@@ -112,7 +112,7 @@ pub async fn replace_user(
     Json(new): Json<NewUser>,
 ) -> Result<Json<User>, Error> {
     new.validate()?;
-    store.replace(id, new).map(Json).ok_or_else(|| not_found(id))
+    store.replace(id, new)?.map(Json).ok_or_else(|| not_found(id))
 }
 
 /// `PATCH /api/users/:id`: changes the given fields.
@@ -123,13 +123,13 @@ pub async fn patch_user(
     Json(patch): Json<UserPatch>,
 ) -> Result<Json<User>, Error> {
     patch.validate()?;
-    store.patch(id, patch).map(Json).ok_or_else(|| not_found(id))
+    store.patch(id, patch)?.map(Json).ok_or_else(|| not_found(id))
 }
 
 /// `DELETE /api/users/:id`: `204 No Content`.
 #[delete("/users/:id", middleware = [audit])]
 pub async fn delete_user(id: u64, State(store): State<UserStore>) -> Result<StatusCode, Error> {
-    if store.delete(id) {
+    if store.delete(id)? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(not_found(id))

@@ -23,12 +23,7 @@ async fn create(client: &TestClient, name: &str, email: &str) -> Value {
 
 #[tokio::test]
 async fn health() {
-    client()
-        .get("/health")
-        .send()
-        .await
-        .assert_status(200)
-        .assert_json(&json!({ "status": "ok" }));
+    client().get("/health").send().await.assert_status(200).assert_json(&json!({ "status": "ok" }));
 }
 
 #[tokio::test]
@@ -41,18 +36,10 @@ async fn create_then_read_back() {
         .await
         .assert_status(201)
         .assert_header("location", "/api/users/1");
-    assert_eq!(
-        response.json::<Value>(),
-        json!({ "id": 1, "name": "Ada", "email": "ada@example.com" })
-    );
-    client
-        .get("/api/users/1")
-        .send()
-        .await
-        .assert_status(200)
-        .assert_json(&json!({
-            "id": 1, "name": "Ada", "email": "ada@example.com"
-        }));
+    assert_eq!(response.json::<Value>(), json!({ "id": 1, "name": "Ada", "email": "ada@example.com" }));
+    client.get("/api/users/1").send().await.assert_status(200).assert_json(&json!({
+        "id": 1, "name": "Ada", "email": "ada@example.com"
+    }));
 }
 
 #[tokio::test]
@@ -65,71 +52,28 @@ async fn create_rejects_bad_input() {
         .send()
         .await
         .assert_status(400);
-    client
-        .post("/api/users")
-        .json(&json!({ "name": "Ada" }))
-        .send()
-        .await
-        .assert_status(422);
-    let invalid = client
-        .post("/api/users")
-        .json(&json!({ "name": "Ada", "email": "not-an-email" }))
-        .send()
-        .await;
+    client.post("/api/users").json(&json!({ "name": "Ada" })).send().await.assert_status(422);
+    let invalid =
+        client.post("/api/users").json(&json!({ "name": "Ada", "email": "not-an-email" })).send().await;
     let problem: Value = invalid.assert_status(422).json();
-    assert!(
-        problem["detail"].as_str().unwrap().contains("email"),
-        "{problem}"
-    );
-    client
-        .post("/api/users")
-        .json(&json!({ "name": "", "email": "a@b.co" }))
-        .send()
-        .await
-        .assert_status(422);
-    client
-        .post("/api/users")
-        .body("name=Ada")
-        .send()
-        .await
-        .assert_status(415);
+    assert!(problem["detail"].as_str().unwrap().contains("email"), "{problem}");
+    client.post("/api/users").json(&json!({ "name": "", "email": "a@b.co" })).send().await.assert_status(422);
+    client.post("/api/users").body("name=Ada").send().await.assert_status(415);
 }
 
 #[tokio::test]
 async fn list_pages_through_users() {
     let client = client();
     for index in 1..=5 {
-        create(
-            &client,
-            &format!("user{index}"),
-            &format!("u{index}@example.com"),
-        )
-        .await;
+        create(&client, &format!("user{index}"), &format!("u{index}@example.com")).await;
     }
-    let page: Value = client
-        .get("/api/users?page=2&per_page=2")
-        .send()
-        .await
-        .assert_status(200)
-        .json();
+    let page: Value = client.get("/api/users?page=2&per_page=2").send().await.assert_status(200).json();
     assert_eq!(page["total"], 5);
-    let ids: Vec<u64> = page["users"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|user| user["id"].as_u64().unwrap())
-        .collect();
+    let ids: Vec<u64> =
+        page["users"].as_array().unwrap().iter().map(|user| user["id"].as_u64().unwrap()).collect();
     assert_eq!(ids, [3, 4]);
-    client
-        .get("/api/users?per_page=0")
-        .send()
-        .await
-        .assert_status(400);
-    client
-        .get("/api/users?page=x")
-        .send()
-        .await
-        .assert_status(400);
+    client.get("/api/users?per_page=0").send().await.assert_status(400);
+    client.get("/api/users?page=x").send().await.assert_status(400);
 }
 
 #[tokio::test]
@@ -150,23 +94,10 @@ async fn update_patch_and_delete() {
         .await
         .assert_status(200)
         .assert_json(&json!({ "id": 1, "name": "Countess", "email": "ada@lovelace.org" }));
-    client
-        .patch("/api/users/1")
-        .json(&json!({ "email": "x" }))
-        .send()
-        .await
-        .assert_status(422);
-    client
-        .delete("/api/users/1")
-        .send()
-        .await
-        .assert_status(204);
+    client.patch("/api/users/1").json(&json!({ "email": "x" })).send().await.assert_status(422);
+    client.delete("/api/users/1").send().await.assert_status(204);
     client.get("/api/users/1").send().await.assert_status(404);
-    client
-        .delete("/api/users/1")
-        .send()
-        .await
-        .assert_status(404);
+    client.delete("/api/users/1").send().await.assert_status(404);
     client
         .put("/api/users/9")
         .json(&json!({ "name": "N", "email": "n@x.io" }))
@@ -177,26 +108,14 @@ async fn update_patch_and_delete() {
 
 #[tokio::test]
 async fn ids_must_be_numeric() {
-    let problem: Value = client()
-        .get("/api/users/abc")
-        .send()
-        .await
-        .assert_status(400)
-        .json();
-    assert!(
-        problem["detail"].as_str().unwrap().contains("`id`"),
-        "{problem}"
-    );
+    let problem: Value = client().get("/api/users/abc").send().await.assert_status(400).json();
+    assert!(problem["detail"].as_str().unwrap().contains("`id`"), "{problem}");
 }
 
 #[tokio::test]
 async fn serves_over_a_real_socket() {
-    let server = TestServer::start(demo::app(UserStore::default()))
-        .await
-        .unwrap();
-    let mut stream = tokio::net::TcpStream::connect(server.address())
-        .await
-        .unwrap();
+    let server = TestServer::start(demo::app(UserStore::default())).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(server.address()).await.unwrap();
     let body = r#"{"name":"Grace","email":"grace@example.com"}"#;
     let request = format!(
         "POST /api/users HTTP/1.1\r\nHost: demo\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -207,10 +126,7 @@ async fn serves_over_a_real_socket() {
     stream.read_to_string(&mut response).await.unwrap();
     assert!(response.starts_with("HTTP/1.1 201 Created"), "{response}");
     assert!(response.contains("location: /api/users/1"), "{response}");
-    assert!(
-        response.ends_with(r#"{"id":1,"name":"Grace","email":"grace@example.com"}"#),
-        "{response}"
-    );
+    assert!(response.ends_with(r#"{"id":1,"name":"Grace","email":"grace@example.com"}"#), "{response}");
 }
 
 #[tokio::test]
@@ -260,4 +176,34 @@ async fn browsers_get_an_html_404_and_api_clients_a_problem() {
     assert!(page.text().contains("<h1>Nothing at /nowhere</h1>"), "{}", page.text());
     let problem = client.get("/nowhere").send().await.assert_status(404);
     assert_eq!(problem.header("content-type"), Some("application/problem+json"));
+}
+
+#[tokio::test]
+async fn users_survive_a_restart() {
+    let dir = std::env::temp_dir().join(format!("velocy-demo-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    {
+        let client = TestClient::new(demo::app(UserStore::open(&dir).unwrap()));
+        create(&client, "Ada", "ada@example.com").await;
+        create(&client, "Grace", "grace@example.com").await;
+        create(&client, "Linus", "linus@example.com").await;
+        client.delete("/api/users/2").send().await.assert_status(204);
+        client.patch("/api/users/3").json(&json!({ "name": "Linus T." })).send().await.assert_status(200);
+    }
+    // A new app over the same directory, as after a restart.
+    let client = TestClient::new(demo::app(UserStore::open(&dir).unwrap()));
+    let page: Value = client.get("/api/users").send().await.assert_status(200).json();
+    assert_eq!(page["total"], 2);
+    assert_eq!(
+        page["users"],
+        json!([
+            { "id": 1, "name": "Ada", "email": "ada@example.com" },
+            { "id": 3, "name": "Linus T.", "email": "linus@example.com" }
+        ])
+    );
+    client.get("/api/users/2").send().await.assert_status(404);
+    // Ids are not reused: the next user gets 4.
+    assert_eq!(create(&client, "Barbara", "barbara@example.com").await["id"], 4);
+    drop(client);
+    let _ = std::fs::remove_dir_all(&dir);
 }

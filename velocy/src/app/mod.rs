@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::lifecycle::{AfterResponse, BeforeRequest, ErrorSink, Lifecycle, PostResponse, StatusInterceptor};
 use crate::middleware::{IntoMiddleware, Middleware};
 use crate::routing::spec::RouteRegistration;
-use crate::routing::{Endpoint, RoutingOptions, TrailingSlash};
 use crate::routing::table::RouteTable;
+use crate::routing::{Endpoint, RoutingOptions, TrailingSlash};
 use crate::routing::{Route, Router};
 
 mod config;
@@ -309,10 +309,12 @@ impl App {
         let no_host = no_host.map(|route| Endpoint { chain: None, handler: route.handler });
         let proxy_problems = config.trusted_proxies.problems();
         let table = RouteTable::build(routes, scopes, &state, routing, no_host);
-        let table = table.and_then(|table| if proxy_problems.is_empty() { Ok(table) } else { Err(Vec::new()) });
+        let table =
+            table.and_then(|table| if proxy_problems.is_empty() { Ok(table) } else { Err(Vec::new()) });
         let table = table.map_err(|mut problems| {
             problems.extend(proxy_problems);
-            let mut message = format!("the app cannot start: {} problem(s) in its configuration", problems.len());
+            let mut message =
+                format!("the app cannot start: {} problem(s) in its configuration", problems.len());
             for problem in problems {
                 message.push_str("\n  - ");
                 message.push_str(&problem);

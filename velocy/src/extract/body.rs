@@ -47,11 +47,7 @@ impl FromRequest for String {
     async fn from_request(parts: &mut RequestParts, body: Body) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(parts, body).await?;
         String::from_utf8(bytes.into()).map_err(|error| {
-            InvalidUtf8::new(format!(
-                "request body is not valid UTF-8: {}",
-                error.utf8_error()
-            ))
-            .into()
+            InvalidUtf8::new(format!("request body is not valid UTF-8: {}", error.utf8_error())).into()
         })
     }
 }

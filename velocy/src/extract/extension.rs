@@ -18,16 +18,8 @@ impl<T: Clone + Send + Sync + 'static> FromRequestParts for Extension<T> {
     type Rejection = MissingExtension;
 
     async fn from_request_parts(parts: &mut RequestParts) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions()
-            .get::<T>()
-            .cloned()
-            .map(Extension)
-            .ok_or_else(|| {
-                MissingExtension::new(format!(
-                    "no request extension of type `{}`",
-                    std::any::type_name::<T>()
-                ))
-            })
+        parts.extensions().get::<T>().cloned().map(Extension).ok_or_else(|| {
+            MissingExtension::new(format!("no request extension of type `{}`", std::any::type_name::<T>()))
+        })
     }
 }

@@ -65,9 +65,7 @@ impl FromRequestParts for Host {
             .headers()
             .get(http::header::HOST)
             .ok_or_else(|| MissingHeader::new("missing header `host`"))?;
-        let text = value
-            .to_str()
-            .map_err(|_| InvalidHeader::new("header `host` is not visible ASCII"))?;
+        let text = value.to_str().map_err(|_| InvalidHeader::new("header `host` is not visible ASCII"))?;
         Ok(Host(text.to_ascii_lowercase()))
     }
 }
@@ -87,9 +85,8 @@ impl FromRequestParts for UserAgent {
             .headers()
             .get(http::header::USER_AGENT)
             .ok_or_else(|| MissingHeader::new("missing header `user-agent`"))?;
-        let text = value
-            .to_str()
-            .map_err(|_| InvalidHeader::new("header `user-agent` is not visible ASCII"))?;
+        let text =
+            value.to_str().map_err(|_| InvalidHeader::new("header `user-agent` is not visible ASCII"))?;
         Ok(UserAgent(text.to_owned()))
     }
 }

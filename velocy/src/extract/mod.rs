@@ -55,8 +55,8 @@ pub mod rejection;
 mod requirements;
 mod state;
 
-pub use client_ip::{ClientIp, TrustedProxy};
 pub(crate) use client_ip::TrustedProxies;
+pub use client_ip::{ClientIp, TrustedProxy};
 pub use extension::Extension;
 pub use form::Form;
 pub use from_param::FromParam;

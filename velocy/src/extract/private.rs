@@ -6,9 +6,7 @@
 use std::borrow::Cow;
 use std::future::Future;
 
-use super::rejection::{
-    BodyAlreadyTaken, InvalidHeader, InvalidPathParam, MissingHeader, MissingQueryParam,
-};
+use super::rejection::{BodyAlreadyTaken, InvalidHeader, InvalidPathParam, MissingHeader, MissingQueryParam};
 use super::{FromParam, FromRequest, FromRequestParts, Requirements};
 use crate::body::Body;
 use crate::request::RequestParts;
@@ -100,10 +98,7 @@ fn parse_param<T: FromParam>(parts: &RequestParts, raw: &str, name: &str) -> Res
         return Err(respond(parts, InvalidPathParam::new(detail)));
     };
     T::from_param(&decoded).map_err(|error| {
-        let detail = format!(
-            "invalid value {:?} for path parameter `{name}`: {error}",
-            &*decoded
-        );
+        let detail = format!("invalid value {:?} for path parameter `{name}`: {error}", &*decoded);
         respond(parts, InvalidPathParam::new(detail))
     })
 }
@@ -146,20 +141,14 @@ pub fn path_param_by_name<T: FromParam>(
 ///
 /// # Errors
 /// A rendered 400 when the value does not parse.
-pub fn query_value<T: FromParam>(
-    parts: &RequestParts,
-    key: &'static str,
-) -> Result<Option<T>, Response> {
+pub fn query_value<T: FromParam>(parts: &RequestParts, key: &'static str) -> Result<Option<T>, Response> {
     let Some(query) = parts.uri().query() else {
         return Ok(None);
     };
     for (name, value) in form_urlencoded_pairs(query) {
         if name == key {
             return T::from_param(&value).map(Some).map_err(|error| {
-                let detail = format!(
-                    "invalid value {:?} for query parameter `{key}`: {error}",
-                    &*value
-                );
+                let detail = format!("invalid value {:?} for query parameter `{key}`: {error}", &*value);
                 respond(parts, super::rejection::InvalidQuery::new(detail))
             });
         }
@@ -168,13 +157,10 @@ pub fn query_value<T: FromParam>(
 }
 
 pub(crate) fn form_urlencoded_pairs(query: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode_form_component(name), decode_form_component(value))
-        })
+    query.split('&').filter(|pair| !pair.is_empty()).map(|pair| {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (decode_form_component(name), decode_form_component(value))
+    })
 }
 
 fn decode_form_component(text: &str) -> Cow<'_, str> {
@@ -182,61 +168,38 @@ fn decode_form_component(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     let spaced = text.replace('+', " ");
-    Cow::Owned(
-        percent_encoding::percent_decode_str(&spaced)
-            .decode_utf8_lossy()
-            .into_owned(),
-    )
+    Cow::Owned(percent_encoding::percent_decode_str(&spaced).decode_utf8_lossy().into_owned())
 }
 
 /// The header `name` parsed; `Ok(None)` when absent.
 ///
 /// # Errors
 /// A rendered 400 when the value is not visible ASCII or does not parse.
-pub fn header_value<T: FromParam>(
-    parts: &RequestParts,
-    name: &'static str,
-) -> Result<Option<T>, Response> {
+pub fn header_value<T: FromParam>(parts: &RequestParts, name: &'static str) -> Result<Option<T>, Response> {
     let Some(value) = parts.headers().get(name) else {
         return Ok(None);
     };
-    let invalid = |reason: String| {
-        respond(
-            parts,
-            InvalidHeader::new(format!("invalid header `{name}`: {reason}")),
-        )
-    };
-    let text = value
-        .to_str()
-        .map_err(|_| invalid("not visible ASCII".to_owned()))?;
-    T::from_param(text)
-        .map(Some)
-        .map_err(|error| invalid(error.to_string()))
+    let invalid =
+        |reason: String| respond(parts, InvalidHeader::new(format!("invalid header `{name}`: {reason}")));
+    let text = value.to_str().map_err(|_| invalid("not visible ASCII".to_owned()))?;
+    T::from_param(text).map(Some).map_err(|error| invalid(error.to_string()))
 }
 
 /// The 400 for a required query parameter that is absent.
 pub fn missing_query(parts: &RequestParts, key: &'static str) -> Response {
-    respond(
-        parts,
-        MissingQueryParam::new(format!("missing query parameter `{key}`")),
-    )
+    respond(parts, MissingQueryParam::new(format!("missing query parameter `{key}`")))
 }
 
 /// The 400 for a required header that is absent.
 pub fn missing_header(parts: &RequestParts, name: &'static str) -> Response {
-    respond(
-        parts,
-        MissingHeader::new(format!("missing header `{name}`")),
-    )
+    respond(parts, MissingHeader::new(format!("missing header `{name}`")))
 }
 
 /// The 400 for a required path parameter that is absent.
 pub fn missing_path_param(parts: &RequestParts, name: &'static str) -> Response {
     respond(
         parts,
-        super::rejection::MissingPathParam::new(format!(
-            "the matched route has no path parameter `{name}`"
-        )),
+        super::rejection::MissingPathParam::new(format!("the matched route has no path parameter `{name}`")),
     )
 }
 
@@ -247,10 +210,7 @@ mod tests {
     #[test]
     fn form_components_decode_plus_and_percent() {
         let pairs: Vec<_> = form_urlencoded_pairs("a=1&b=x+y&c=%C3%A9&&d").collect();
-        assert_eq!(
-            pairs[1],
-            (Cow::Borrowed("b"), Cow::Owned::<str>("x y".into()))
-        );
+        assert_eq!(pairs[1], (Cow::Borrowed("b"), Cow::Owned::<str>("x y".into())));
         assert_eq!(pairs[2].1, "é");
         assert_eq!(pairs[3], (Cow::Borrowed("d"), Cow::Borrowed("")));
     }

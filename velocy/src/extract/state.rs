@@ -31,10 +31,7 @@ impl<T: Clone + Send + Sync + 'static> FromRequestParts for State<T> {
 
     async fn from_request_parts(parts: &mut RequestParts) -> Result<Self, Self::Rejection> {
         parts.state::<T>().cloned().map(State).ok_or_else(|| {
-            MissingState::new(format!(
-                "no application state of type `{}`",
-                std::any::type_name::<T>()
-            ))
+            MissingState::new(format!("no application state of type `{}`", std::any::type_name::<T>()))
         })
     }
 

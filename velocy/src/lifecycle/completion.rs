@@ -33,14 +33,7 @@ impl CompletionBody {
         completion: Completion,
         started: Instant,
     ) -> Self {
-        Self {
-            inner,
-            report: Some(Report {
-                lifecycle,
-                completion,
-                started,
-            }),
-        }
+        Self { inner, report: Some(Report { lifecycle, completion, started }) }
     }
 
     fn finish(&mut self, error: Option<String>) {
@@ -111,9 +104,7 @@ impl Drop for CompletionBody {
             if self.inner.is_end_stream() {
                 self.finish(None);
             } else {
-                self.finish(Some(
-                    "the connection closed before the body was fully sent".to_owned(),
-                ));
+                self.finish(Some("the connection closed before the body was fully sent".to_owned()));
             }
         }
     }

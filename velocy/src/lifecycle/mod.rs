@@ -118,21 +118,15 @@ pub(crate) async fn run(
                 summary.route = request.parts().matched_route().map(str::to_owned);
             }
             let terminal = match dispatched {
-                crate::app::Dispatched::Endpoint {
-                    endpoint,
-                    vary_accept: negotiated,
-                } => {
+                crate::app::Dispatched::Endpoint { endpoint, vary_accept: negotiated } => {
                     vary_accept = negotiated;
                     Terminal::Endpoint(endpoint.clone())
                 }
                 crate::app::Dispatched::Ready(response) => Terminal::Response(response),
             };
-            let context = lifecycle
-                .request_context
-                .then(|| crate::context::RequestContext::capture(&request));
-            let chain = CatchPanic::new(
-                Next::new(Arc::clone(&lifecycle.middleware), terminal).run(request),
-            );
+            let context =
+                lifecycle.request_context.then(|| crate::context::RequestContext::capture(&request));
+            let chain = CatchPanic::new(Next::new(Arc::clone(&lifecycle.middleware), terminal).run(request));
             let response = match context {
                 Some(context) => crate::context::scope(context, chain).await,
                 None => chain.await,
@@ -142,22 +136,14 @@ pub(crate) async fn run(
     };
 
     if let Some(summary) = &summary {
-        response = intercept(
-            response,
-            summary,
-            interceptors.as_deref(),
-            &lifecycle.interceptors,
-        )
-        .await;
+        response = intercept(response, summary, interceptors.as_deref(), &lifecycle.interceptors).await;
         for hook in lifecycle.after_response.iter().rev() {
             hook.call(summary, &mut response);
         }
     }
     finish(&mut response, vary_accept);
     match summary {
-        Some(summary)
-            if !lifecycle.post_response.is_empty() || !lifecycle.error_sinks.is_empty() =>
-        {
+        Some(summary) if !lifecycle.post_response.is_empty() || !lifecycle.error_sinks.is_empty() => {
             let completion = Completion {
                 method: summary.method,
                 uri: summary.uri,
@@ -166,14 +152,10 @@ pub(crate) async fn run(
                 bytes_sent: 0,
                 duration: started.elapsed(),
                 error: None,
-                panic: response
-                    .extensions()
-                    .get::<PanicMessage>()
-                    .map(|panic| panic.0.clone()),
+                panic: response.extensions().get::<PanicMessage>().map(|panic| panic.0.clone()),
             };
             let (parts, body) = response.into_parts();
-            let body =
-                CompletionBody::new(body, Arc::clone(&shared.lifecycle), completion, started);
+            let body = CompletionBody::new(body, Arc::clone(&shared.lifecycle), completion, started);
             Response::from_parts(parts, crate::body::Body::new(body))
         }
         _ => response,
@@ -208,10 +190,7 @@ async fn intercept(
         .map(|(_, interceptor)| Arc::clone(interceptor));
     match found {
         Some(interceptor) => {
-            let intercepted = Intercepted {
-                request: summary.clone(),
-                response,
-            };
+            let intercepted = Intercepted { request: summary.clone(), response };
             let future = CatchPanic::new(interceptor.intercept(intercepted));
             future.await
         }

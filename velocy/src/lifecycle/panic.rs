@@ -54,10 +54,7 @@ pin_project_lite::pin_project! {
 
 impl<F> CatchPanic<F> {
     pub(crate) fn new(future: F) -> Self {
-        Self {
-            future,
-            finished: false,
-        }
+        Self { future, finished: false }
     }
 }
 
@@ -68,11 +65,8 @@ impl<F: Future<Output = Response>> Future for CatchPanic<F> {
         let this = self.project();
         if *this.finished {
             return Poll::Ready(
-                Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "response polled after completion",
-                )
-                .into_response(),
+                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "response polled after completion")
+                    .into_response(),
             );
         }
         let poll = poll_catching(this.future, cx);

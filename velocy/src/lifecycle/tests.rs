@@ -48,14 +48,9 @@ async fn every_stage_runs_in_the_documented_order() {
         }
     })
     .middleware(tracing_middleware(&log, "route"));
-    let inner = Router::new()
-        .route(route)
-        .middleware(tracing_middleware(&log, "inner group"));
-    let outer = Router::new()
-        .merge(inner)
-        .middleware(tracing_middleware(&log, "outer group"));
-    let (before_log, first_after, second_after) =
-        (Arc::clone(&log), Arc::clone(&log), Arc::clone(&log));
+    let inner = Router::new().route(route).middleware(tracing_middleware(&log, "inner group"));
+    let outer = Router::new().merge(inner).middleware(tracing_middleware(&log, "outer group"));
+    let (before_log, first_after, second_after) = (Arc::clone(&log), Arc::clone(&log), Arc::clone(&log));
     let app = App::new()
         .merge(outer)
         .middleware(tracing_middleware(&log, "global 1"))
@@ -69,11 +64,7 @@ async fn every_stage_runs_in_the_documented_order() {
         })
         .after_response(move |_: &RequestSummary, _: &mut Response| push(&first_after, "after 1"))
         .after_response(move |_: &RequestSummary, _: &mut Response| push(&second_after, "after 2"));
-    TestClient::new(app)
-        .get("/order")
-        .send()
-        .await
-        .assert_text("done");
+    TestClient::new(app).get("/order").send().await.assert_text("done");
     let expected = [
         "before",
         "global 1 in",
@@ -113,19 +104,9 @@ async fn middleware_can_reject_before_the_handler() {
     })
     .middleware(guard);
     let client = TestClient::new(App::new().route(route));
-    client
-        .get("/secret")
-        .send()
-        .await
-        .assert_status(401)
-        .assert_text("no key");
+    client.get("/secret").send().await.assert_status(401).assert_text("no key");
     assert!(log.lock().unwrap().is_empty(), "the handler must not run");
-    client
-        .get("/secret")
-        .header("x-key", "1")
-        .send()
-        .await
-        .assert_text("secret");
+    client.get("/secret").header("x-key", "1").send().await.assert_text("secret");
 }
 
 #[tokio::test]
@@ -150,12 +131,7 @@ async fn the_first_before_request_hook_that_answers_ends_the_request() {
         })
         .middleware(tracing_middleware(&log, "global"));
     let client = TestClient::new(app);
-    client
-        .get("/?stop")
-        .send()
-        .await
-        .assert_status(503)
-        .assert_text("stopped");
+    client.get("/?stop").send().await.assert_status(503).assert_text("stopped");
     assert!(log.lock().unwrap().is_empty(), "{:?}", log.lock().unwrap());
     client.get("/").send().await.assert_text("handler");
 }
@@ -164,16 +140,11 @@ async fn the_first_before_request_hook_that_answers_ends_the_request() {
 async fn before_request_hooks_may_rewrite_the_target_and_later_stages_cannot() {
     let app = App::new()
         .route(
-            Route::new(Method::GET, "/new", |request_uri: http::Uri| async move {
-                request_uri.to_string()
-            })
-            .middleware(from_fn(|mut request: Request, next: Next| async move {
-                assert!(
-                    request.head_mut().is_none(),
-                    "the head is read-only after routing"
-                );
-                next.run(request).await
-            })),
+            Route::new(Method::GET, "/new", |request_uri: http::Uri| async move { request_uri.to_string() })
+                .middleware(from_fn(|mut request: Request, next: Next| async move {
+                    assert!(request.head_mut().is_none(), "the head is read-only after routing");
+                    next.run(request).await
+                })),
         )
         .before_request(|mut request: Request| async move {
             if let Some(head) = request.head_mut() {
@@ -183,63 +154,30 @@ async fn before_request_hooks_may_rewrite_the_target_and_later_stages_cannot() {
             }
             Ok::<_, Response>(request)
         });
-    TestClient::new(app)
-        .get("/old")
-        .send()
-        .await
-        .assert_status(200)
-        .assert_text("/new");
+    TestClient::new(app).get("/old").send().await.assert_status(200).assert_text("/new");
 }
 
 #[tokio::test]
 async fn interceptors_replace_framework_and_handler_responses_innermost_first() {
-    let api = Router::new()
-        .get("/missing", || async {
-            crate::Error::not_found("no such item")
-        })
-        .on_status(
-            StatusCode::NOT_FOUND,
-            |intercepted: Intercepted| async move {
-                let detail = intercepted.response.status();
-                format!("api 404 ({detail}) for {}", intercepted.request.uri.path())
-            },
-        );
+    let api = Router::new().get("/missing", || async { crate::Error::not_found("no such item") }).on_status(
+        StatusCode::NOT_FOUND,
+        |intercepted: Intercepted| async move {
+            let detail = intercepted.response.status();
+            format!("api 404 ({detail}) for {}", intercepted.request.uri.path())
+        },
+    );
     let app = App::new()
         .nest("/api", api)
-        .route(Route::new(Method::GET, "/boom", || async {
-            StatusCode::INTERNAL_SERVER_ERROR
-        }))
-        .on_status(StatusCode::NOT_FOUND, |_: Intercepted| async {
-            (StatusCode::NOT_FOUND, "site 404")
-        })
-        .on_status(
-            StatusCode::METHOD_NOT_ALLOWED,
-            |intercepted: Intercepted| async move {
-                let allow = intercepted.response.headers()["allow"].clone();
-                (
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    [("allow", allow)],
-                    "custom 405",
-                )
-            },
-        );
+        .route(Route::new(Method::GET, "/boom", || async { StatusCode::INTERNAL_SERVER_ERROR }))
+        .on_status(StatusCode::NOT_FOUND, |_: Intercepted| async { (StatusCode::NOT_FOUND, "site 404") })
+        .on_status(StatusCode::METHOD_NOT_ALLOWED, |intercepted: Intercepted| async move {
+            let allow = intercepted.response.headers()["allow"].clone();
+            (StatusCode::METHOD_NOT_ALLOWED, [("allow", allow)], "custom 405")
+        });
     let client = TestClient::new(app);
-    client
-        .get("/nowhere")
-        .send()
-        .await
-        .assert_status(404)
-        .assert_text("site 404");
-    client
-        .get("/api/missing")
-        .send()
-        .await
-        .assert_text("api 404 (404 Not Found) for /api/missing");
-    client
-        .get("/api/unknown/path")
-        .send()
-        .await
-        .assert_text("api 404 (404 Not Found) for /api/unknown/path");
+    client.get("/nowhere").send().await.assert_status(404).assert_text("site 404");
+    client.get("/api/missing").send().await.assert_text("api 404 (404 Not Found) for /api/missing");
+    client.get("/api/unknown/path").send().await.assert_text("api 404 (404 Not Found) for /api/unknown/path");
     client
         .post("/boom")
         .send()
@@ -261,21 +199,13 @@ async fn panics_become_500s_and_the_app_keeps_serving() {
             "unreachable"
         }))
         .route(Route::new(Method::GET, "/fine", || async { "fine" }))
-        .post_response(move |completion: &Completion| {
-            sink.lock().unwrap().push(completion.clone())
-        });
+        .post_response(move |completion: &Completion| sink.lock().unwrap().push(completion.clone()));
     let client = TestClient::new(app);
     let response = client.get("/panic").send().await.assert_status(500);
-    assert!(
-        !response.text().contains("exploded"),
-        "the panic message must not reach the client"
-    );
+    assert!(!response.text().contains("exploded"), "the panic message must not reach the client");
     client.get("/fine").send().await.assert_text("fine");
     let completions = completions.lock().unwrap();
-    assert_eq!(
-        completions[0].panic.as_deref(),
-        Some("the handler exploded")
-    );
+    assert_eq!(completions[0].panic.as_deref(), Some("the handler exploded"));
     assert_eq!(completions[1].status, StatusCode::OK);
 }
 
@@ -292,10 +222,7 @@ async fn panics_are_caught_on_the_fast_path_too() {
     let request = http::Request::get("/panic").header("host", "x").body(Body::empty()).unwrap();
     let response = service.handle(request, None).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(
-        response.extensions().get::<PanicMessage>().unwrap().0,
-        "fast path panic"
-    );
+    assert_eq!(response.extensions().get::<PanicMessage>().unwrap().0, "fast path panic");
 }
 
 #[tokio::test]
@@ -303,17 +230,9 @@ async fn post_response_hooks_see_status_bytes_and_route() {
     let completions: Arc<Mutex<Vec<Completion>>> = Arc::default();
     let sink = Arc::clone(&completions);
     let app = App::new()
-        .route(Route::new(Method::GET, "/items/:id", || async {
-            "twelve bytes"
-        }))
-        .post_response(move |completion: &Completion| {
-            sink.lock().unwrap().push(completion.clone())
-        });
-    TestClient::new(app)
-        .get("/items/7")
-        .send()
-        .await
-        .assert_status(200);
+        .route(Route::new(Method::GET, "/items/:id", || async { "twelve bytes" }))
+        .post_response(move |completion: &Completion| sink.lock().unwrap().push(completion.clone()));
+    TestClient::new(app).get("/items/7").send().await.assert_status(200);
     let completion = completions.lock().unwrap().pop().unwrap();
     assert_eq!(completion.status, StatusCode::OK);
     assert_eq!(completion.bytes_sent, 12);
@@ -328,10 +247,7 @@ async fn a_body_that_fails_midway_is_reported_to_the_error_sink() {
     let sink = Arc::clone(&errors);
     let service = App::new()
         .route(Route::new(Method::GET, "/stream", || async {
-            let chunks = vec![
-                Ok("first chunk"),
-                Err(std::io::Error::other("disk read failed")),
-            ];
+            let chunks = vec![Ok("first chunk"), Err(std::io::Error::other("disk read failed"))];
             Body::from_stream(crate::body::iter_stream(chunks))
         }))
         .on_error(move |error: &ServeError| sink.lock().unwrap().push(error.clone()))
@@ -343,11 +259,7 @@ async fn a_body_that_fails_midway_is_reported_to_the_error_sink() {
     assert!(response.into_body().collect().await.is_err());
     let errors = errors.lock().unwrap();
     assert_eq!(errors.len(), 1);
-    assert!(
-        errors[0].message.contains("disk read failed"),
-        "{}",
-        errors[0]
-    );
+    assert!(errors[0].message.contains("disk read failed"), "{}", errors[0]);
     assert_eq!(errors[0].uri.as_ref().unwrap().path(), "/stream");
 }
 
@@ -355,48 +267,27 @@ async fn a_body_that_fails_midway_is_reported_to_the_error_sink() {
 async fn middleware_passes_typed_values_to_handlers() {
     #[derive(Clone)]
     struct User(&'static str);
-    let route = Route::new(
-        Method::GET,
-        "/me",
-        |Extension(user): Extension<User>| async move { user.0 },
-    );
-    let app = App::new().route(route).middleware(from_fn(
-        |mut request: Request, next: Next| async move {
-            request.parts_mut().extensions_mut().insert(User("ada"));
-            next.run(request).await
-        },
-    ));
-    TestClient::new(app)
-        .get("/me")
-        .send()
-        .await
-        .assert_text("ada");
+    let route = Route::new(Method::GET, "/me", |Extension(user): Extension<User>| async move { user.0 });
+    let app = App::new().route(route).middleware(from_fn(|mut request: Request, next: Next| async move {
+        request.parts_mut().extensions_mut().insert(User("ada"));
+        next.run(request).await
+    }));
+    TestClient::new(app).get("/me").send().await.assert_text("ada");
 }
 
 #[tokio::test]
 async fn the_current_request_is_reachable_from_anywhere_in_its_task() {
     fn who_is_asking() -> String {
         let request = crate::context::current().expect("inside a request");
-        format!(
-            "{} {} via {}",
-            request.method(),
-            request.uri(),
-            request.route().unwrap_or("-")
-        )
+        format!("{} {} via {}", request.method(), request.uri(), request.route().unwrap_or("-"))
     }
     let route = Route::new(Method::GET, "/ctx/:id", || async {
         let direct = who_is_asking();
-        let spawned = crate::context::spawn(async { who_is_asking() })
-            .await
-            .unwrap();
+        let spawned = crate::context::spawn(async { who_is_asking() }).await.unwrap();
         format!("{direct} | {spawned}")
     });
     let client = TestClient::new(App::new().request_context().route(route));
-    client
-        .get("/ctx/1")
-        .send()
-        .await
-        .assert_text("GET /ctx/1 via /ctx/:id | GET /ctx/1 via /ctx/:id");
+    client.get("/ctx/1").send().await.assert_text("GET /ctx/1 via /ctx/:id | GET /ctx/1 via /ctx/:id");
     assert!(crate::context::current().is_none());
 }
 
@@ -404,14 +295,8 @@ async fn the_current_request_is_reachable_from_anywhere_in_its_task() {
 async fn routes_are_chosen_by_accept_and_content_type() {
     let app = App::new()
         .route(Route::new(Method::GET, "/doc", || async { "json" }).produces(["application/json"]))
-        .route(
-            Route::new(Method::GET, "/doc", || async { crate::Html("html") })
-                .produces(["text/html"]),
-        )
-        .route(
-            Route::new(Method::POST, "/doc", || async { "took json" })
-                .consumes(["application/json"]),
-        );
+        .route(Route::new(Method::GET, "/doc", || async { crate::Html("html") }).produces(["text/html"]))
+        .route(Route::new(Method::POST, "/doc", || async { "took json" }).consumes(["application/json"]));
     let client = TestClient::new(app);
     client
         .get("/doc")
@@ -420,12 +305,7 @@ async fn routes_are_chosen_by_accept_and_content_type() {
         .await
         .assert_text("html")
         .assert_header("vary", "accept");
-    client
-        .get("/doc")
-        .header("accept", "application/json")
-        .send()
-        .await
-        .assert_text("json");
+    client.get("/doc").header("accept", "application/json").send().await.assert_text("json");
     client
         .get("/doc")
         .header("accept", "text/html;q=0.4, application/json;q=0.6")
@@ -433,39 +313,17 @@ async fn routes_are_chosen_by_accept_and_content_type() {
         .await
         .assert_text("json");
     client.get("/doc").send().await.assert_text("json");
-    let refused = client
-        .get("/doc")
-        .header("accept", "image/png")
-        .send()
-        .await
-        .assert_status(406);
-    assert!(
-        refused.text().contains("application/json, text/html"),
-        "{}",
-        refused.text()
-    );
-    client
-        .post("/doc")
-        .header("content-type", "application/json")
-        .send()
-        .await
-        .assert_text("took json");
-    client
-        .post("/doc")
-        .header("content-type", "text/plain")
-        .send()
-        .await
-        .assert_status(415);
+    let refused = client.get("/doc").header("accept", "image/png").send().await.assert_status(406);
+    assert!(refused.text().contains("application/json, text/html"), "{}", refused.text());
+    client.post("/doc").header("content-type", "application/json").send().await.assert_text("took json");
+    client.post("/doc").header("content-type", "text/plain").send().await.assert_status(415);
 }
 
 #[test]
 fn overlapping_representations_conflict() {
     let error = App::new()
         .route(Route::new(Method::GET, "/doc", || async { "a" }).produces(["application/json"]))
-        .route(
-            Route::new(Method::GET, "/doc", || async { "b" })
-                .produces(["application/json", "text/html"]),
-        )
+        .route(Route::new(Method::GET, "/doc", || async { "b" }).produces(["application/json", "text/html"]))
         .build()
         .unwrap_err();
     assert!(error.to_string().contains("route conflict"), "{error}");

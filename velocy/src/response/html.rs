@@ -19,9 +19,6 @@ pub struct Html<T>(pub T);
 
 impl<T: Into<Body>> IntoResponse for Html<T> {
     fn into_response(self) -> Response {
-        with_content_type(
-            self.0.into(),
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        )
+        with_content_type(self.0.into(), HeaderValue::from_static("text/html; charset=utf-8"))
     }
 }

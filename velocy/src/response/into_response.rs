@@ -132,11 +132,9 @@ impl<T: IntoResponse> IntoResponse for Option<T> {
     fn into_response(self) -> Response {
         match self {
             Some(value) => value.into_response(),
-            None => Problem::new(
-                StatusCode::NOT_FOUND,
-                "the requested resource does not exist",
-            )
-            .into_response(),
+            None => {
+                Problem::new(StatusCode::NOT_FOUND, "the requested resource does not exist").into_response()
+            }
         }
     }
 }
@@ -157,28 +155,19 @@ mod tests {
     #[test]
     fn strings_are_utf8_text() {
         let response = "hi".into_response();
-        assert_eq!(
-            response.headers()[CONTENT_TYPE],
-            "text/plain; charset=utf-8"
-        );
+        assert_eq!(response.headers()[CONTENT_TYPE], "text/plain; charset=utf-8");
         assert_eq!(response.status(), StatusCode::OK);
     }
 
     #[test]
     fn none_is_not_found() {
-        assert_eq!(
-            None::<String>.into_response().status(),
-            StatusCode::NOT_FOUND
-        );
+        assert_eq!(None::<String>.into_response().status(), StatusCode::NOT_FOUND);
     }
 
     #[test]
     fn a_status_tuple_overrides_the_status() {
         let response = (StatusCode::CREATED, "made").into_response();
         assert_eq!(response.status(), StatusCode::CREATED);
-        assert_eq!(
-            response.headers()[CONTENT_TYPE],
-            "text/plain; charset=utf-8"
-        );
+        assert_eq!(response.headers()[CONTENT_TYPE], "text/plain; charset=utf-8");
     }
 }

@@ -54,11 +54,8 @@ impl<T: Clone + Send + Sync + 'static> IntoResponseParts for crate::extract::Ext
 }
 
 fn invalid_header(error: &dyn std::fmt::Display) -> Response {
-    Problem::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        format!("the handler set an invalid header: {error}"),
-    )
-    .into_response()
+    Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("the handler set an invalid header: {error}"))
+        .into_response()
 }
 
 macro_rules! impl_into_response_for_tuples {
@@ -114,13 +111,7 @@ mod tests {
 
     #[test]
     fn status_parts_and_body_compose() {
-        let response = (
-            StatusCode::ACCEPTED,
-            [("x-one", "1")],
-            [("x-two", "2")],
-            "ok",
-        )
-            .into_response();
+        let response = (StatusCode::ACCEPTED, [("x-one", "1")], [("x-two", "2")], "ok").into_response();
         assert_eq!(response.status(), StatusCode::ACCEPTED);
         assert_eq!(response.headers()["x-one"], "1");
         assert_eq!(response.headers()["x-two"], "2");

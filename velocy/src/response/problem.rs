@@ -37,10 +37,7 @@ struct ProblemDocument<'a> {
 impl Problem {
     /// A problem with `status` and a human-readable `detail` saying what was wrong.
     pub fn new(status: StatusCode, detail: impl Into<Cow<'static, str>>) -> Self {
-        Self {
-            status,
-            detail: detail.into(),
-        }
+        Self { status, detail: detail.into() }
     }
 
     /// The status code.
@@ -93,8 +90,7 @@ pub(crate) fn render_for(request_headers: &HeaderMap, mut response: Response) ->
         return response;
     }
     let ranges = accept_ranges(request_headers);
-    let json = quality_of(&ranges, "application/problem+json")
-        .max(quality_of(&ranges, "application/json"));
+    let json = quality_of(&ranges, "application/problem+json").max(quality_of(&ranges, "application/json"));
     let text = quality_of(&ranges, "text/plain");
     if text > json {
         let body = problem.text_body();
@@ -121,27 +117,15 @@ mod tests {
         let response = Problem::new(StatusCode::NOT_FOUND, "no user 7").into_response();
         assert_eq!(response.headers()[CONTENT_TYPE], "application/problem+json");
         let text = body_text(response).await;
-        assert_eq!(
-            text,
-            r#"{"type":"about:blank","title":"Not Found","status":404,"detail":"no user 7"}"#
-        );
+        assert_eq!(text, r#"{"type":"about:blank","title":"Not Found","status":404,"detail":"no user 7"}"#);
     }
 
     #[tokio::test]
     async fn renders_text_when_the_client_prefers_it() {
         let mut headers = HeaderMap::new();
-        headers.insert(
-            http::header::ACCEPT,
-            HeaderValue::from_static("text/plain, application/json;q=0.5"),
-        );
-        let response = render_for(
-            &headers,
-            Problem::new(StatusCode::BAD_REQUEST, "bad id").into_response(),
-        );
-        assert_eq!(
-            response.headers()[CONTENT_TYPE],
-            "text/plain; charset=utf-8"
-        );
+        headers.insert(http::header::ACCEPT, HeaderValue::from_static("text/plain, application/json;q=0.5"));
+        let response = render_for(&headers, Problem::new(StatusCode::BAD_REQUEST, "bad id").into_response());
+        assert_eq!(response.headers()[CONTENT_TYPE], "text/plain; charset=utf-8");
         assert_eq!(body_text(response).await, "bad id\n");
     }
 }

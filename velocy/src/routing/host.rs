@@ -30,11 +30,14 @@ impl HostPattern {
     /// or `:*`. IP literals are allowed as exact hosts.
     pub(crate) fn parse(pattern: &str) -> Result<Self, String> {
         let lowered = pattern.trim().to_ascii_lowercase();
-        let (host, port) = split_port(&lowered).map_err(|error| format!("host pattern {pattern:?}: {error}"))?;
+        let (host, port) =
+            split_port(&lowered).map_err(|error| format!("host pattern {pattern:?}: {error}"))?;
         let port = match port {
             None => PortPattern::Default,
             Some("*") => PortPattern::Any,
-            Some(digits) => PortPattern::Exact(parse_port(digits).map_err(|error| format!("host pattern {pattern:?}: {error}"))?),
+            Some(digits) => PortPattern::Exact(
+                parse_port(digits).map_err(|error| format!("host pattern {pattern:?}: {error}"))?,
+            ),
         };
         if host.is_empty() {
             return Err(format!("host pattern {pattern:?} has no host"));
@@ -49,7 +52,9 @@ impl HostPattern {
                     _ if label.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-') => {
                         Ok(Label::Exact(label.to_owned()))
                     }
-                    _ => Err(format!("host pattern {pattern:?}: label {label:?} may hold only letters, digits and `-`")),
+                    _ => Err(format!(
+                        "host pattern {pattern:?}: label {label:?} may hold only letters, digits and `-`"
+                    )),
                 })
                 .collect::<Result<_, _>>()?
         };
@@ -144,9 +149,7 @@ pub(crate) fn parse_request_host(text: &str) -> Result<(String, Option<u16>), St
         }
         return Ok((host.to_ascii_lowercase(), port));
     }
-    let valid = host.bytes().all(|byte| {
-        byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=%".contains(&byte)
-    });
+    let valid = host.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=%".contains(&byte));
     if !valid {
         return Err(format!("{host:?} contains characters a host may not have"));
     }

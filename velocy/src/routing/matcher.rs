@@ -56,10 +56,7 @@ pub struct PathMatch<'r, 'p, T> {
 
 impl<T> Default for PathRouter<T> {
     fn default() -> Self {
-        Self {
-            trie: Trie::new(),
-            entries: Vec::new(),
-        }
+        Self { trie: Trie::new(), entries: Vec::new() }
     }
 }
 
@@ -76,11 +73,7 @@ impl<T> PathRouter<T> {
     /// as a pattern already added.
     pub fn insert(&mut self, pattern: &str, value: T) -> Result<(), InsertPatternError> {
         let parsed = pattern::parse(pattern).map_err(|errors| InsertPatternError {
-            message: errors
-                .iter()
-                .map(|error| error.message.as_str())
-                .collect::<Vec<_>>()
-                .join("; "),
+            message: errors.iter().map(|error| error.message.as_str()).collect::<Vec<_>>().join("; "),
         })?;
         let names = parsed.params().map(Box::from).collect();
         let index = self.entries.len();
@@ -92,9 +85,9 @@ impl<T> PathRouter<T> {
             Err(InsertError::Conflict { .. }) => Err(InsertPatternError {
                 message: format!("{pattern:?} conflicts with a pattern already added"),
             }),
-            Err(error @ InsertError::InvalidRegex { .. }) => Err(InsertPatternError {
-                message: error.to_string(),
-            }),
+            Err(error @ InsertError::InvalidRegex { .. }) => {
+                Err(InsertPatternError { message: error.to_string() })
+            }
         }
     }
 
@@ -103,12 +96,7 @@ impl<T> PathRouter<T> {
         let mut spans = ParamSpans::new();
         let index = *self.trie.at(path, &mut spans)?;
         let entry = &self.entries[index];
-        Some(PathMatch {
-            value: &entry.value,
-            names: &entry.names,
-            path,
-            spans,
-        })
+        Some(PathMatch { value: &entry.value, names: &entry.names, path, spans })
     }
 
     /// How many patterns were added.
@@ -124,9 +112,7 @@ impl<T> PathRouter<T> {
 
 impl<T> fmt::Debug for PathRouter<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PathRouter")
-            .field("len", &self.entries.len())
-            .finish()
+        f.debug_struct("PathRouter").field("len", &self.entries.len()).finish()
     }
 }
 
@@ -138,10 +124,7 @@ impl<'r, 'p, T> PathMatch<'r, 'p, T> {
 
     /// The raw value of parameter `name`.
     pub fn param(&self, name: &str) -> Option<&'p str> {
-        let index = self
-            .names
-            .iter()
-            .position(|candidate| &**candidate == name)?;
+        let index = self.names.iter().position(|candidate| &**candidate == name)?;
         self.path.get(self.spans.get(index)?)
     }
 

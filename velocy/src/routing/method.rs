@@ -25,15 +25,8 @@ fn slot(method: &Method) -> Option<usize> {
     })
 }
 
-const SLOT_METHODS: [Method; 7] = [
-    Method::GET,
-    Method::POST,
-    Method::PUT,
-    Method::DELETE,
-    Method::PATCH,
-    Method::HEAD,
-    Method::OPTIONS,
-];
+const SLOT_METHODS: [Method; 7] =
+    [Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::PATCH, Method::HEAD, Method::OPTIONS];
 
 impl MethodMap {
     /// The routes answering `method` exactly, in registration order.
@@ -52,11 +45,7 @@ impl MethodMap {
     pub(crate) fn insert(&mut self, method: Method, id: u32) {
         match slot(&method) {
             Some(index) => self.common[index].push(id),
-            None => match self
-                .other
-                .iter_mut()
-                .find(|(candidate, _)| *candidate == method)
-            {
+            None => match self.other.iter_mut().find(|(candidate, _)| *candidate == method) {
                 Some((_, routes)) => routes.push(id),
                 None => self.other.push((method, vec![id])),
             },
@@ -68,8 +57,8 @@ impl MethodMap {
     pub(crate) fn seal(&mut self) {
         let mut names: Vec<&str> = Vec::new();
         for (index, method) in SLOT_METHODS.iter().enumerate() {
-            let implied = (*method == Method::HEAD && !self.common[0].is_empty())
-                || *method == Method::OPTIONS;
+            let implied =
+                (*method == Method::HEAD && !self.common[0].is_empty()) || *method == Method::OPTIONS;
             if !self.common[index].is_empty() || implied {
                 names.push(method.as_str());
             }
@@ -94,10 +83,7 @@ mod tests {
         map.insert(Method::GET, 0);
         map.insert(Method::from_bytes(b"PURGE").unwrap_or(Method::TRACE), 1);
         map.seal();
-        assert_eq!(
-            map.allow().map(HeaderValue::as_bytes),
-            Some(&b"GET, HEAD, OPTIONS, PURGE"[..])
-        );
+        assert_eq!(map.allow().map(HeaderValue::as_bytes), Some(&b"GET, HEAD, OPTIONS, PURGE"[..]));
         assert_eq!(map.get(&Method::GET), &[0]);
         assert!(map.get(&Method::POST).is_empty());
     }

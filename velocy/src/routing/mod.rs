@@ -28,10 +28,7 @@ mod matcher;
 mod method;
 mod options;
 mod params;
-#[allow(
-    dead_code,
-    reason = "the grammar is shared with velocy-macros, which uses other parts of it"
-)]
+#[allow(dead_code, reason = "the grammar is shared with velocy-macros, which uses other parts of it")]
 pub(crate) mod pattern;
 mod route;
 pub(crate) mod router;
@@ -42,8 +39,8 @@ pub(crate) mod tower;
 mod trie;
 
 pub use matcher::{InsertPatternError, PathMatch, PathRouter};
-pub use options::TrailingSlash;
 pub(crate) use options::RoutingOptions;
+pub use options::TrailingSlash;
 pub(crate) use params::ParamSpans;
 pub(crate) use route::Endpoint;
 pub use route::{Location, Route, RouteInfo};

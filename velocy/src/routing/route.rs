@@ -68,10 +68,7 @@ impl fmt::Display for Location {
 
 impl From<&'static std::panic::Location<'static>> for Location {
     fn from(location: &'static std::panic::Location<'static>) -> Self {
-        Self {
-            file: location.file(),
-            line: location.line(),
-        }
+        Self { file: location.file(), line: location.line() }
     }
 }
 
@@ -149,16 +146,8 @@ impl Route {
                 name: spec.name.to_owned(),
                 location: Some(Location { file: spec.file, line: spec.line }),
                 host: None,
-                produces: spec
-                    .produces
-                    .iter()
-                    .map(|media| (*media).to_owned())
-                    .collect(),
-                consumes: spec
-                    .consumes
-                    .iter()
-                    .map(|media| (*media).to_owned())
-                    .collect(),
+                produces: spec.produces.iter().map(|media| (*media).to_owned()).collect(),
+                consumes: spec.consumes.iter().map(|media| (*media).to_owned()).collect(),
                 problems,
             },
             handler: RouteHandler::Generated(spec.handler),
@@ -237,10 +226,7 @@ impl Endpoint {
         match &self.chain {
             None => self.handler.call(request),
             Some(chain) => {
-                let handler = Endpoint {
-                    chain: None,
-                    handler: self.handler.clone(),
-                };
+                let handler = Endpoint { chain: None, handler: self.handler.clone() };
                 Next::new(Arc::clone(chain), Terminal::Endpoint(handler)).run(request)
             }
         }
@@ -249,9 +235,7 @@ impl Endpoint {
 
 impl fmt::Debug for Route {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Route")
-            .field("info", &self.info)
-            .finish_non_exhaustive()
+        f.debug_struct("Route").field("info", &self.info).finish_non_exhaustive()
     }
 }
 

@@ -100,8 +100,7 @@ impl Router {
     pub fn nest(mut self, prefix: &str, router: Router) -> Self {
         let (routes, scopes) = router.into_parts();
         let prefix = prefix.trim_end_matches('/');
-        self.routes
-            .extend(routes.into_iter().map(|route| route.prefixed(prefix)));
+        self.routes.extend(routes.into_iter().map(|route| route.prefixed(prefix)));
         self.scopes.extend(scopes.into_iter().map(|scope| Scope {
             prefix: format!("{prefix}{}", scope.prefix),
             interceptors: scope.interceptors,
@@ -125,12 +124,7 @@ impl Router {
 
     /// The routes with this router's middleware and interceptors applied, and its interceptor scopes.
     pub(crate) fn into_parts(self) -> (Vec<Route>, Vec<Scope>) {
-        let Self {
-            mut routes,
-            middleware,
-            interceptors,
-            mut scopes,
-        } = self;
+        let Self { mut routes, middleware, interceptors, mut scopes } = self;
         for route in &mut routes {
             if !middleware.is_empty() {
                 route.middleware.splice(0..0, middleware.iter().cloned());
@@ -138,10 +132,7 @@ impl Router {
             route.interceptors.extend(interceptors.iter().cloned());
         }
         if !interceptors.is_empty() {
-            scopes.push(Scope {
-                prefix: String::new(),
-                interceptors,
-            });
+            scopes.push(Scope { prefix: String::new(), interceptors });
         }
         (routes, scopes)
     }

@@ -50,11 +50,7 @@ struct Tree {
 /// What routing found for a request.
 pub(crate) enum Lookup<'t> {
     /// A route answers; `negotiated` when it was chosen by `Accept` among several or declares `produces`.
-    Found {
-        route: u32,
-        endpoint: &'t Endpoint,
-        negotiated: bool,
-    },
+    Found { route: u32, endpoint: &'t Endpoint, negotiated: bool },
     /// The path exists but not for this method; `OPTIONS` is answered with `Allow`, others get 405.
     MethodNotAllowed { allow: Option<&'t HeaderValue> },
     /// The route(s) produce nothing the client accepts (406); lists what is available.
@@ -72,10 +68,7 @@ pub(crate) enum Lookup<'t> {
 }
 
 fn overlap(a: &[String], b: &[String]) -> bool {
-    a.is_empty()
-        || b.is_empty()
-        || a.iter()
-            .any(|x| b.iter().any(|y| x.eq_ignore_ascii_case(y)))
+    a.is_empty() || b.is_empty() || a.iter().any(|x| b.iter().any(|y| x.eq_ignore_ascii_case(y)))
 }
 
 impl RouteTable {
@@ -88,8 +81,14 @@ impl RouteTable {
         no_host: Option<Endpoint>,
     ) -> Result<Self, Vec<String>> {
         let scopes = scopes.into_iter().map(|scope| (scope.prefix, Arc::from(scope.interceptors))).collect();
-        let mut table =
-            Self { routes: Vec::new(), default: Tree::default(), hosts: Vec::new(), no_host, scopes, options };
+        let mut table = Self {
+            routes: Vec::new(),
+            default: Tree::default(),
+            hosts: Vec::new(),
+            no_host,
+            scopes,
+            options,
+        };
         let mut problems = Vec::new();
         for route in routes {
             if let Err(mut found) = table.add(route, state) {
@@ -110,18 +109,9 @@ impl RouteTable {
     }
 
     fn add(&mut self, route: Route, state: &StateMap) -> Result<(), Vec<String>> {
-        let Route {
-            info,
-            handler,
-            requirements,
-            middleware,
-            interceptors,
-        } = route;
-        let mut problems: Vec<String> = info
-            .problems
-            .iter()
-            .map(|problem| format!("{info}: {problem}"))
-            .collect();
+        let Route { info, handler, requirements, middleware, interceptors } = route;
+        let mut problems: Vec<String> =
+            info.problems.iter().map(|problem| format!("{info}: {problem}")).collect();
         for (id, type_name) in &requirements.states {
             if !state.contains(*id) {
                 problems.push(format!(
@@ -134,13 +124,9 @@ impl RouteTable {
             problems.push(format!("{info}: the route has no method"));
         }
         for media_type in info.produces.iter().chain(&info.consumes) {
-            if media_type
-                .parse::<mime::Mime>()
-                .map_or(true, |parsed| parsed.type_() == mime::STAR)
-            {
-                problems.push(format!(
-                    "{info}: {media_type:?} is not a media type such as `application/json`"
-                ));
+            if media_type.parse::<mime::Mime>().map_or(true, |parsed| parsed.type_() == mime::STAR) {
+                problems
+                    .push(format!("{info}: {media_type:?} is not a media type such as `application/json`"));
             }
         }
         if self.options.case_insensitive && info.pattern.bytes().any(|byte| byte.is_ascii_uppercase()) {
@@ -176,10 +162,8 @@ impl RouteTable {
             Ok(parsed) => parsed,
             Err(errors) => {
                 for error in errors {
-                    let mut message = format!(
-                        "{info}: invalid pattern {:?}: {}",
-                        info.pattern, error.message
-                    );
+                    let mut message =
+                        format!("{info}: invalid pattern {:?}: {}", info.pattern, error.message);
                     if let Some(help) = error.help {
                         let _ = write!(message, " (help: {help})");
                     }
@@ -199,17 +183,14 @@ impl RouteTable {
             Err(super::trie::InsertError::Conflict { existing }) => *existing,
             Err(super::trie::InsertError::InvalidRegex { message, span }) => {
                 let regex = info.pattern.get(span).unwrap_or_default();
-                problems.push(format!(
-                    "{info}: invalid regex constraint `{regex}`: {message}"
-                ));
+                problems.push(format!("{info}: invalid regex constraint `{regex}`: {message}"));
                 return Err(problems);
             }
         };
         for method in &info.methods {
             for &previous in tree.endpoints[endpoint as usize].get(method) {
                 let previous = &self.routes[previous as usize].info;
-                if overlap(&previous.produces, &info.produces)
-                    && overlap(&previous.consumes, &info.consumes)
+                if overlap(&previous.produces, &info.produces) && overlap(&previous.consumes, &info.consumes)
                 {
                     problems.push(format!(
                         "route conflict: {info} and {previous} both handle {method} {}",
@@ -269,9 +250,11 @@ impl RouteTable {
         }
         match candidates {
             [] => Lookup::MethodNotAllowed { allow: methods.allow() },
-            [only] if self.routes[*only as usize].is_plain() => {
-                Lookup::Found { route: *only, endpoint: &self.routes[*only as usize].endpoint, negotiated: false }
-            }
+            [only] if self.routes[*only as usize].is_plain() => Lookup::Found {
+                route: *only,
+                endpoint: &self.routes[*only as usize].endpoint,
+                negotiated: false,
+            },
             several => self.negotiate(several, &head.headers),
         }
     }
@@ -281,7 +264,9 @@ impl RouteTable {
         let text = match head.uri.authority() {
             Some(authority) => authority.as_str(),
             None => match head.headers.get(http::header::HOST) {
-                Some(value) => value.to_str().map_err(|_| "the `Host` header is not visible ASCII".to_owned())?,
+                Some(value) => {
+                    value.to_str().map_err(|_| "the `Host` header is not visible ASCII".to_owned())?
+                }
                 None => return Ok(None),
             },
         };
@@ -296,7 +281,13 @@ impl RouteTable {
     }
 
     /// Retries a path that matched nothing under the case-insensitive and trailing-slash options.
-    fn retry(&self, tree: &Tree, path: &str, query: Option<&str>, params: &mut ParamSpans) -> Result<u32, Lookup<'_>> {
+    fn retry(
+        &self,
+        tree: &Tree,
+        path: &str,
+        query: Option<&str>,
+        params: &mut ParamSpans,
+    ) -> Result<u32, Lookup<'_>> {
         let lowered;
         let mut path = path;
         if self.options.case_insensitive && path.bytes().any(|byte| byte.is_ascii_uppercase()) {
@@ -310,7 +301,9 @@ impl RouteTable {
         }
         // Patterns never end in `/` (the grammar refuses it), so the only retry is without the slash.
         let trimmed = match path.strip_suffix('/') {
-            Some(trimmed) if self.options.trailing_slash != TrailingSlash::Strict && !trimmed.is_empty() => trimmed,
+            Some(trimmed) if self.options.trailing_slash != TrailingSlash::Strict && !trimmed.is_empty() => {
+                trimmed
+            }
             _ => return Err(Lookup::NotFound),
         };
         let Some(&endpoint) = tree.trie.at(trimmed, params) else { return Err(Lookup::NotFound) };
@@ -340,22 +333,14 @@ impl RouteTable {
                 let consumes = &self.routes[id as usize].info.consumes;
                 consumes.is_empty()
                     || content_type.as_ref().is_some_and(|found| {
-                        consumes
-                            .iter()
-                            .any(|accepted| found.essence_str().eq_ignore_ascii_case(accepted))
+                        consumes.iter().any(|accepted| found.essence_str().eq_ignore_ascii_case(accepted))
                     })
             })
             .collect();
         if consumable.is_empty() {
             let accepted = candidates
                 .iter()
-                .flat_map(|&id| {
-                    self.routes[id as usize]
-                        .info
-                        .consumes
-                        .iter()
-                        .map(String::as_str)
-                })
+                .flat_map(|&id| self.routes[id as usize].info.consumes.iter().map(String::as_str))
                 .collect();
             return Lookup::UnsupportedMediaType { accepted };
         }
@@ -366,32 +351,20 @@ impl RouteTable {
             let quality = if produces.is_empty() {
                 1
             } else {
-                produces
-                    .iter()
-                    .map(|media| quality_of(&ranges, media))
-                    .max()
-                    .unwrap_or(0)
+                produces.iter().map(|media| quality_of(&ranges, media)).max().unwrap_or(0)
             };
             if quality > 0 && best.is_none_or(|(_, current)| quality > current) {
                 best = Some((id, quality));
             }
         }
         match best {
-            Some((route, _)) => Lookup::Found {
-                route,
-                endpoint: &self.routes[route as usize].endpoint,
-                negotiated: true,
-            },
+            Some((route, _)) => {
+                Lookup::Found { route, endpoint: &self.routes[route as usize].endpoint, negotiated: true }
+            }
             None => Lookup::NotAcceptable {
                 available: consumable
                     .iter()
-                    .flat_map(|&id| {
-                        self.routes[id as usize]
-                            .info
-                            .produces
-                            .iter()
-                            .map(String::as_str)
-                    })
+                    .flat_map(|&id| self.routes[id as usize].info.produces.iter().map(String::as_str))
                     .collect(),
             },
         }

@@ -68,9 +68,7 @@ fn invalid_host_patterns_fail_the_build() {
 
 fn slashes(mode: TrailingSlash) -> TestClient {
     TestClient::new(
-        App::new()
-            .trailing_slash(mode)
-            .route(Route::new(Method::GET, "/users", || async { "users" })),
+        App::new().trailing_slash(mode).route(Route::new(Method::GET, "/users", || async { "users" })),
     )
 }
 
@@ -109,9 +107,11 @@ fn case_insensitive_apps_refuse_uppercase_static_segments() {
 
 #[tokio::test]
 async fn unicode_paths_match_in_nfc_and_handlers_see_the_real_path() {
-    let route = Route::new(Method::GET, "/caf%C3%A9/:dish", |uri: http::Uri, crate::Path(dish): crate::Path<String>| async move {
-        format!("{} {dish}", uri.path())
-    });
+    let route = Route::new(
+        Method::GET,
+        "/caf%C3%A9/:dish",
+        |uri: http::Uri, crate::Path(dish): crate::Path<String>| async move { format!("{} {dish}", uri.path()) },
+    );
     let client = TestClient::new(App::new().route(route.clone()));
     // `e` + U+0301 COMBINING ACUTE ACCENT, then a decomposed `ü` (u + U+0308) in the parameter.
     client.get("/cafe%CC%81/mu%CC%88sli").send().await.assert_text("/cafe%CC%81/mu%CC%88sli müsli");

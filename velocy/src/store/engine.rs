@@ -40,11 +40,7 @@ impl Inner {
     /// A core over `state`, logging to `log` if given, with its background thread started.
     pub(crate) fn start(state: State, log: Option<Log>) -> Arc<Self> {
         let shutdown = Arc::new(Shutdown::default());
-        let inner = Arc::new(Self {
-            state: RwLock::new(state),
-            log,
-            shutdown: Arc::clone(&shutdown),
-        });
+        let inner = Arc::new(Self { state: RwLock::new(state), log, shutdown: Arc::clone(&shutdown) });
         let weak = Arc::downgrade(&inner);
         let tick = match inner.log.as_ref().map(|log| log.writer.policy()) {
             Some(SyncPolicy::Interval(interval)) => interval.clamp(Duration::from_millis(1), TICK),
@@ -144,11 +140,7 @@ impl Inner {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        let mut stopped = self
-            .shutdown
-            .stopped
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut stopped = self.shutdown.stopped.lock().unwrap_or_else(PoisonError::into_inner);
         *stopped = true;
         self.shutdown.wake.notify_all();
         drop(stopped);
@@ -162,10 +154,7 @@ impl Drop for Inner {
 fn background(inner: Weak<Inner>, shutdown: Arc<Shutdown>, tick: Duration) {
     let mut last_sync = Instant::now();
     loop {
-        let stopped = shutdown
-            .stopped
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let stopped = shutdown.stopped.lock().unwrap_or_else(PoisonError::into_inner);
         let (stopped, _) = shutdown
             .wake
             .wait_timeout_while(stopped, tick, |stopped| !*stopped)

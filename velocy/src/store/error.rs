@@ -77,19 +77,12 @@ impl StoreError {
     }
 
     pub(crate) fn not_found(table: &str, key: &dyn fmt::Debug) -> Self {
-        Self::new(
-            ErrorKind::NotFound,
-            format!("no `{table}` record with key {key:?}"),
-        )
-        .in_table(table)
+        Self::new(ErrorKind::NotFound, format!("no `{table}` record with key {key:?}")).in_table(table)
     }
 
     pub(crate) fn duplicate_key(table: &str, key: &dyn fmt::Debug) -> Self {
-        Self::new(
-            ErrorKind::DuplicateKey,
-            format!("a `{table}` record with key {key:?} already exists"),
-        )
-        .in_table(table)
+        Self::new(ErrorKind::DuplicateKey, format!("a `{table}` record with key {key:?} already exists"))
+            .in_table(table)
     }
 
     pub(crate) fn unique_violation(table: &str, field: &'static str) -> Self {
@@ -147,10 +140,7 @@ impl StoreError {
 
     /// Whether a write collided with an existing record: a taken primary key or a `#[unique]` value.
     pub fn is_conflict(&self) -> bool {
-        matches!(
-            self.inner.kind,
-            ErrorKind::DuplicateKey | ErrorKind::UniqueViolation
-        )
+        matches!(self.inner.kind, ErrorKind::DuplicateKey | ErrorKind::UniqueViolation)
     }
 
     /// Whether a store file is damaged ([`ErrorKind::Corrupted`]).
@@ -207,9 +197,7 @@ impl StoreError {
 impl fmt::Debug for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut debug = f.debug_struct("StoreError");
-        debug
-            .field("kind", &self.inner.kind)
-            .field("message", &self.inner.message);
+        debug.field("kind", &self.inner.kind).field("message", &self.inner.message);
         if let Some(source) = &self.inner.source {
             debug.field("source", source);
         }
@@ -229,10 +217,7 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.inner
-            .source
-            .as_deref()
-            .map(|source| source as &(dyn std::error::Error + 'static))
+        self.inner.source.as_deref().map(|source| source as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -241,16 +226,12 @@ impl std::error::Error for StoreError {
 /// Called by `From<E> for velocy::Error`, so that `?` on a store error in a handler keeps its 404 or 409.
 pub(crate) fn into_http_error<E: 'static>(source: E) -> Result<crate::Error, E> {
     let mut slot = Some(source);
-    let store = (&mut slot as &mut dyn std::any::Any)
-        .downcast_mut::<Option<StoreError>>()
-        .and_then(Option::take);
+    let store =
+        (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<StoreError>>().and_then(Option::take);
     match (store, slot) {
         (Some(store), _) => Ok(store.into_http()),
         (None, Some(source)) => Err(source),
-        (None, None) => Ok(crate::Error::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal server error",
-        )),
+        (None, None) => Ok(crate::Error::new(StatusCode::INTERNAL_SERVER_ERROR, "internal server error")),
     }
 }
 
@@ -267,20 +248,9 @@ mod tests {
 
     #[test]
     fn statuses_follow_the_kind() {
-        assert_eq!(
-            StoreError::not_found("User", &7).into_response().status(),
-            404
-        );
-        assert_eq!(
-            StoreError::unique_violation("User", "email")
-                .into_response()
-                .status(),
-            409
-        );
-        assert_eq!(
-            StoreError::duplicate_key("User", &1).status(),
-            StatusCode::CONFLICT
-        );
+        assert_eq!(StoreError::not_found("User", &7).into_response().status(), 404);
+        assert_eq!(StoreError::unique_violation("User", "email").into_response().status(), 409);
+        assert_eq!(StoreError::duplicate_key("User", &1).status(), StatusCode::CONFLICT);
         let io = StoreError::io("disk", std::io::Error::other("full"));
         assert_eq!(io.into_response().status(), 500);
     }

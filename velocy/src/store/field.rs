@@ -31,29 +31,17 @@ pub enum FieldSource {
 impl<R, V: ?Sized> Field<R, V> {
     /// A field named `name` without an index, read with `get`.
     pub const fn plain(name: &'static str, get: fn(&R) -> &V) -> Self {
-        Self {
-            name,
-            source: FieldSource::Plain,
-            get,
-        }
+        Self { name, source: FieldSource::Plain, get }
     }
 
     /// The primary key field named `name`, read with `get`.
     pub const fn key(name: &'static str, get: fn(&R) -> &V) -> Self {
-        Self {
-            name,
-            source: FieldSource::Key,
-            get,
-        }
+        Self { name, source: FieldSource::Key, get }
     }
 
     /// A field named `name` covered by secondary index number `index`, read with `get`.
     pub const fn indexed(name: &'static str, index: usize, get: fn(&R) -> &V) -> Self {
-        Self {
-            name,
-            source: FieldSource::Index(index),
-            get,
-        }
+        Self { name, source: FieldSource::Index(index), get }
     }
 
     /// The field's name.
@@ -89,10 +77,7 @@ impl<R, V: ?Sized> Copy for Field<R, V> {}
 
 impl<R, V: ?Sized> fmt::Debug for Field<R, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Field")
-            .field("name", &self.name)
-            .field("source", &self.source)
-            .finish()
+        f.debug_struct("Field").field("name", &self.name).field("source", &self.source).finish()
     }
 }
 

@@ -16,10 +16,14 @@ use std::ops::Bound;
 
 use smallvec::SmallVec;
 
-use super::record::{prefix_successor, IndexInfo, Indexable, Key};
+use super::encoding::prefix_successor;
+use super::record::{IndexInfo, Indexable, Key};
 
 /// The bytes of an index entry, inline up to 32.
 pub(crate) type EntryBytes = SmallVec<[u8; 32]>;
+
+/// Bounds on encoded bytes: a range of index entries or of values.
+pub(crate) type ByteBounds = (Bound<Vec<u8>>, Bound<Vec<u8>>);
 
 /// A range of encoded values: the bounds a query puts on one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,10 +37,7 @@ pub(crate) struct ValueRange {
 impl ValueRange {
     /// Exactly the value encoded as `value`.
     pub(crate) fn exactly(value: Vec<u8>) -> Self {
-        Self {
-            low: Bound::Included(value.clone()),
-            high: Bound::Included(value),
-        }
+        Self { low: Bound::Included(value.clone()), high: Bound::Included(value) }
     }
 
     /// Whether the encoded value `value` lies in the range.
@@ -66,7 +67,7 @@ impl ValueRange {
 
     /// The bounds on index *entries* (value encoding, possibly followed by a key) covering every value in
     /// the range; `None` when no entry can match.
-    pub(crate) fn entry_bounds(&self) -> Option<(Bound<Vec<u8>>, Bound<Vec<u8>>)> {
+    pub(crate) fn entry_bounds(&self) -> Option<ByteBounds> {
         let low = match &self.low {
             Bound::Included(value) => Bound::Included(value.clone()),
             Bound::Excluded(value) => Bound::Included(prefix_successor(value)?),
@@ -80,10 +81,8 @@ impl ValueRange {
             Bound::Excluded(value) => Bound::Excluded(value.clone()),
             Bound::Unbounded => Bound::Unbounded,
         };
-        if let (
-            Bound::Included(low) | Bound::Excluded(low),
-            Bound::Included(high) | Bound::Excluded(high),
-        ) = (&low, &high)
+        if let (Bound::Included(low) | Bound::Excluded(low), Bound::Included(high) | Bound::Excluded(high)) =
+            (&low, &high)
         {
             if low > high {
                 return None;
@@ -124,11 +123,7 @@ pub(crate) struct IndexData<K> {
 impl<K: Key> IndexData<K> {
     /// An empty index described by `info`.
     pub(crate) fn new(info: IndexInfo) -> Self {
-        Self {
-            info,
-            entries: BTreeMap::new(),
-            unique: info.is_unique().then(HashMap::new),
-        }
+        Self { info, entries: BTreeMap::new(), unique: info.is_unique().then(HashMap::new) }
     }
 
     /// What the index covers.
@@ -143,19 +138,15 @@ impl<K: Key> IndexData<K> {
         let value_len = scratch.len();
         key.encode(&mut scratch);
         let bytes = EntryBytes::from_vec(scratch);
-        Entry {
-            bytes,
-            value_len,
-            null: value.is_null(),
-        }
+        Entry { bytes, value_len, null: value.is_null() }
     }
 
     /// Whether adding `entry` for the record `key` would break uniqueness.
     pub(crate) fn conflicts(&self, entry: &Entry, key: &K) -> bool {
         match &self.unique {
-            Some(unique) if !entry.null => unique
-                .get(&entry.bytes[..entry.value_len])
-                .is_some_and(|owner| owner != key),
+            Some(unique) if !entry.null => {
+                unique.get(&entry.bytes[..entry.value_len]).is_some_and(|owner| owner != key)
+            }
             _ => false,
         }
     }
@@ -186,12 +177,8 @@ impl<K: Key> IndexData<K> {
     }
 
     /// The entries within `bounds`, in order.
-    pub(crate) fn range(
-        &self,
-        bounds: (Bound<Vec<u8>>, Bound<Vec<u8>>),
-    ) -> std::collections::btree_map::Range<'_, EntryBytes, K> {
-        self.entries
-            .range::<[u8], _>((as_slice(&bounds.0), as_slice(&bounds.1)))
+    pub(crate) fn range(&self, bounds: ByteBounds) -> std::collections::btree_map::Range<'_, EntryBytes, K> {
+        self.entries.range::<[u8], _>((as_slice(&bounds.0), as_slice(&bounds.1)))
     }
 }
 
@@ -199,7 +186,7 @@ impl<K: Key> IndexData<K> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::store::record::encoded;
+    use crate::store::encoding::encoded;
 
     #[test]
     fn unique_indexes_allow_many_nulls() {
@@ -229,15 +216,11 @@ mod tests {
             }
         };
         assert_eq!(keys(ValueRange::exactly(encoded(&30u32))), [1, 2]);
-        let range = ValueRange {
-            low: Bound::Excluded(encoded(&30u32)),
-            high: Bound::Included(encoded(&40u32)),
-        };
+        let range =
+            ValueRange { low: Bound::Excluded(encoded(&30u32)), high: Bound::Included(encoded(&40u32)) };
         assert_eq!(keys(range), [3, 4]);
-        let empty = ValueRange {
-            low: Bound::Included(encoded(&35u32)),
-            high: Bound::Excluded(encoded(&31u32)),
-        };
+        let empty =
+            ValueRange { low: Bound::Included(encoded(&35u32)), high: Bound::Excluded(encoded(&31u32)) };
         assert_eq!(keys(empty), Vec::<u64>::new());
     }
 }

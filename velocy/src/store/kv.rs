@@ -21,9 +21,7 @@ pub(crate) const SWEEP_LIMIT: usize = 1000;
 
 /// Milliseconds since the Unix epoch, now.
 pub(crate) fn now_millis() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as u64)
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_millis() as u64)
 }
 
 fn deadline(ttl: Duration) -> u64 {
@@ -92,11 +90,7 @@ impl KvData {
                 break;
             }
             self.expiry.remove(&(at, key.clone()));
-            if self
-                .entries
-                .get(&key)
-                .is_some_and(|entry| entry.expires_at == Some(at))
-            {
+            if self.entries.get(&key).is_some_and(|entry| entry.expires_at == Some(at)) {
                 self.entries.remove(&key);
                 removed += 1;
             }
@@ -177,8 +171,7 @@ impl Kv {
     /// The value of `key`, if it exists and has not expired.
     pub fn get(&self, key: &str) -> Option<Bytes> {
         let now = now_millis();
-        self.inner
-            .read(|state| state.kv.get(key, now).map(|entry| entry.value.clone()))
+        self.inner.read(|state| state.kv.get(key, now).map(|entry| entry.value.clone()))
     }
 
     /// The value of `key` deserialized from JSON.
@@ -297,18 +290,9 @@ impl Kv {
                 None => (0, None),
             };
             let next = current.checked_add(by).ok_or_else(|| {
-                StoreError::new(
-                    ErrorKind::NotAnInteger,
-                    format!("incrementing `{key}` overflows an i64"),
-                )
+                StoreError::new(ErrorKind::NotAnInteger, format!("incrementing `{key}` overflows an i64"))
             })?;
-            tx.kv_put(
-                key.to_owned(),
-                KvEntry {
-                    value: Bytes::from(next.to_string()),
-                    expires_at,
-                },
-            );
+            tx.kv_put(key.to_owned(), KvEntry { value: Bytes::from(next.to_string()), expires_at });
             Ok(next)
         })
     }
@@ -356,19 +340,14 @@ impl Kv {
     pub fn scan(&self, prefix: &str) -> Vec<(String, Bytes)> {
         let now = now_millis();
         self.inner.read(|state| {
-            state
-                .kv
-                .scan(prefix, now)
-                .map(|(key, entry)| (key.clone(), entry.value.clone()))
-                .collect()
+            state.kv.scan(prefix, now).map(|(key, entry)| (key.clone(), entry.value.clone())).collect()
         })
     }
 
     /// The live keys starting with `prefix` (`""` for all), in order.
     pub fn keys(&self, prefix: &str) -> Vec<String> {
         let now = now_millis();
-        self.inner
-            .read(|state| state.kv.scan(prefix, now).map(|(key, _)| key.clone()).collect())
+        self.inner.read(|state| state.kv.scan(prefix, now).map(|(key, _)| key.clone()).collect())
     }
 
     /// How many live entries there are (counts them: O(n)).

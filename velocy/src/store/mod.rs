@@ -1,7 +1,9 @@
 #![doc = include_str!("../docs/store.md")]
 
+mod encoding;
 mod engine;
 mod error;
+mod explain;
 mod field;
 mod index;
 mod kv;
@@ -21,12 +23,12 @@ mod tests;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use error::{ErrorKind, StoreError};
 pub(crate) use error::into_http_error;
+pub use error::{ErrorKind, StoreError};
+pub use explain::{Access, Plan};
 pub use field::{Field, FieldSource, QueryValue};
 pub use kv::{Kv, Ttl};
 pub use log::{Report as RecoveryReport, SyncPolicy};
-pub use plan::{Access, Plan};
 pub use query::{Cursor, Order, Page, Query};
 pub use record::{AutoIncrement, IndexInfo, Indexable, Key, Record};
 pub use table::Table;
@@ -75,9 +77,7 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("path", &self.path())
-            .finish_non_exhaustive()
+        f.debug_struct("Store").field("path", &self.path()).finish_non_exhaustive()
     }
 }
 
@@ -85,10 +85,7 @@ impl Store {
     /// A store kept in memory only: nothing is written to disk and everything is gone when the last
     /// handle is dropped. For tests, caches and examples.
     pub fn memory() -> Self {
-        Self {
-            inner: Inner::start(State::default(), None),
-            report: Arc::new(None),
-        }
+        Self { inner: Inner::start(State::default(), None), report: Arc::new(None) }
     }
 
     /// Opens the durable store in `dir` (created if missing) with the default options: every write is
@@ -115,9 +112,7 @@ impl Store {
     /// unopened and its data untouched).
     pub fn table<R: Record>(&self) -> Result<Table<R>, StoreError> {
         let slot = {
-            let mut state = self
-                .inner
-                .write_lock();
+            let mut state = self.inner.write_lock();
             state.open::<R>()?
         };
         Ok(Table::new(Arc::clone(&self.inner), slot))
@@ -208,10 +203,7 @@ impl Default for StoreOptions {
 impl StoreOptions {
     /// The defaults: [`SyncPolicy::EveryCommit`], compaction past [`DEFAULT_COMPACT_AFTER`] bytes.
     pub fn new() -> Self {
-        Self {
-            sync: SyncPolicy::EveryCommit,
-            compact_after: DEFAULT_COMPACT_AFTER,
-        }
+        Self { sync: SyncPolicy::EveryCommit, compact_after: DEFAULT_COMPACT_AFTER }
     }
 
     /// When writes are synced to stable storage.
@@ -233,9 +225,6 @@ impl StoreOptions {
     pub fn open(self, dir: impl AsRef<Path>) -> Result<Store, StoreError> {
         let dir: PathBuf = dir.as_ref().to_owned();
         let (log, state, report) = Log::open(&dir, self.sync, self.compact_after)?;
-        Ok(Store {
-            inner: Inner::start(state, Some(log)),
-            report: Arc::new(Some(report)),
-        })
+        Ok(Store { inner: Inner::start(state, Some(log)), report: Arc::new(Some(report)) })
     }
 }

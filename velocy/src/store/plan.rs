@@ -7,120 +7,16 @@
 //! encodings one after the other, each inverted for a descending field; sort keys compare as byte strings,
 //! and a cursor is the sort key of the last record of a page.
 
-use std::fmt;
 use std::ops::Bound;
 
+use smallvec::SmallVec;
+
+use super::explain::{Access, Plan};
 use super::field::FieldSource;
+use super::index::ByteBounds;
 use super::query::{Cursor, Order, Query};
 use super::record::{Indexable, Key, Record};
 use super::rows::TableData;
-
-/// How a query reads its table, from [`Plan::access`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Access {
-    /// One primary key, looked up.
-    KeyLookup(&'static str),
-    /// A range of primary keys.
-    KeyRange(&'static str),
-    /// Every record, in primary key order.
-    FullScan,
-    /// One value of an indexed field.
-    IndexLookup(&'static str),
-    /// A range of values of an indexed field.
-    IndexRange(&'static str),
-    /// A whole index, read for its order.
-    IndexScan(&'static str),
-}
-
-/// How a query runs, from [`Query::explain`]. Its `Display` reads like
-/// ``index range on `age`, reversed; 1 filter; limit 10``.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
-    access: Access,
-    reverse: bool,
-    filters: usize,
-    sort: Vec<(&'static str, Order)>,
-    offset: usize,
-    limit: Option<usize>,
-    cursor: bool,
-}
-
-impl Plan {
-    /// How the table is read.
-    pub fn access(&self) -> Access {
-        self.access
-    }
-
-    /// The field whose index (or primary key) the query reads; `None` for a full scan.
-    pub fn index(&self) -> Option<&'static str> {
-        match self.access {
-            Access::FullScan => None,
-            Access::KeyLookup(field)
-            | Access::KeyRange(field)
-            | Access::IndexLookup(field)
-            | Access::IndexRange(field)
-            | Access::IndexScan(field) => Some(field),
-        }
-    }
-
-    /// Whether the index is read backwards (for a descending order).
-    pub fn is_reversed(&self) -> bool {
-        self.reverse
-    }
-
-    /// How many conditions and predicates are checked record by record.
-    pub fn filters(&self) -> usize {
-        self.filters
-    }
-
-    /// Whether results are sorted in memory rather than read in order from the index.
-    pub fn sorts_in_memory(&self) -> bool {
-        !self.sort.is_empty()
-    }
-}
-
-impl fmt::Display for Plan {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.access {
-            Access::KeyLookup(field) => write!(f, "key lookup on `{field}`")?,
-            Access::KeyRange(field) => write!(f, "key range on `{field}`")?,
-            Access::FullScan => f.write_str("full scan")?,
-            Access::IndexLookup(field) => write!(f, "index lookup on `{field}`")?,
-            Access::IndexRange(field) => write!(f, "index range on `{field}`")?,
-            Access::IndexScan(field) => write!(f, "index scan on `{field}`")?,
-        }
-        if self.reverse {
-            f.write_str(", reversed")?;
-        }
-        match self.filters {
-            0 => {}
-            1 => f.write_str("; 1 filter")?,
-            n => write!(f, "; {n} filters")?,
-        }
-        if !self.sort.is_empty() {
-            f.write_str("; sort by ")?;
-            for (position, (field, order)) in self.sort.iter().enumerate() {
-                let separator = if position == 0 { "" } else { ", " };
-                let order = match order {
-                    Order::Asc => "asc",
-                    Order::Desc => "desc",
-                };
-                write!(f, "{separator}`{field}` {order}")?;
-            }
-        }
-        if self.cursor {
-            f.write_str("; after cursor")?;
-        }
-        if self.offset > 0 {
-            write!(f, "; offset {}", self.offset)?;
-        }
-        if let Some(limit) = self.limit {
-            write!(f, "; limit {limit}")?;
-        }
-        Ok(())
-    }
-}
 
 /// One field of the total order: a sort field of the query, or the primary key.
 #[derive(Debug, Clone, Copy)]
@@ -141,7 +37,7 @@ enum Source<K> {
     Index {
         index: usize,
         /// `None`: the range is empty.
-        bounds: Option<(Bound<Vec<u8>>, Bound<Vec<u8>>)>,
+        bounds: Option<ByteBounds>,
         /// The value's encoding when the range is one value.
         point: Option<Vec<u8>>,
         /// Whether that one value is null (then a unique index may hold it many times).
@@ -166,11 +62,9 @@ impl<K: Key> Strategy<K> {
     pub(crate) fn describe<R: Record<Key = K>>(&self, query: &Query<'_, R>) -> Plan {
         let access = match &self.source {
             Source::Key { point: true, .. } => Access::KeyLookup(R::KEY_FIELD),
-            Source::Key {
-                low: Bound::Unbounded,
-                high: Bound::Unbounded,
-                ..
-            } if self.used.is_none() => Access::FullScan,
+            Source::Key { low: Bound::Unbounded, high: Bound::Unbounded, .. } if self.used.is_none() => {
+                Access::FullScan
+            }
             Source::Key { .. } => Access::KeyRange(R::KEY_FIELD),
             Source::Index { index, point, .. } => {
                 let field = R::INDEXES[*index].field();
@@ -195,8 +89,7 @@ impl<K: Key> Strategy<K> {
         Plan {
             access,
             reverse: self.streams && self.reverse,
-            filters: query.conditions.len() - usize::from(self.used.is_some())
-                + query.filters.len(),
+            filters: query.conditions.len() - usize::from(self.used.is_some()) + query.filters.len(),
             sort,
             offset: query.offset,
             limit: query.limit,
@@ -208,32 +101,20 @@ impl<K: Key> Strategy<K> {
 /// The total order of `query`: its sort fields without those fixed by a condition, then the key.
 fn total_order<R: Record>(query: &Query<'_, R>) -> Vec<OrderKey> {
     let fixed = |field: &str| {
-        query
-            .conditions
-            .iter()
-            .any(|condition| condition.field == field && condition.range.is_point())
+        query.conditions.iter().any(|condition| condition.field == field && condition.range.is_point())
     };
     let mut order = Vec::new();
     for (position, key) in query.order.iter().enumerate() {
         if key.source == FieldSource::Key {
-            order.push(OrderKey {
-                sort: None,
-                order: key.order,
-            });
+            order.push(OrderKey { sort: None, order: key.order });
             return order;
         }
         if !fixed(key.field) {
-            order.push(OrderKey {
-                sort: Some(position),
-                order: key.order,
-            });
+            order.push(OrderKey { sort: Some(position), order: key.order });
         }
     }
     let last = order.last().map_or(Order::Asc, |key| key.order);
-    order.push(OrderKey {
-        sort: None,
-        order: last,
-    });
+    order.push(OrderKey { sort: None, order: last });
     order
 }
 
@@ -273,11 +154,9 @@ pub(crate) fn plan<R: Record>(query: &Query<'_, R>) -> Strategy<R::Key> {
         Some((_, position)) => {
             let condition = &query.conditions[position];
             let source = match (condition.source, &condition.keys) {
-                (FieldSource::Key, Some((low, high))) => Source::Key {
-                    low: low.clone(),
-                    high: high.clone(),
-                    point: condition.range.is_point(),
-                },
+                (FieldSource::Key, Some((low, high))) => {
+                    Source::Key { low: low.clone(), high: high.clone(), point: condition.range.is_point() }
+                }
                 (FieldSource::Index(index), _) => Source::Index {
                     index,
                     bounds: condition.range.entry_bounds(),
@@ -305,11 +184,7 @@ pub(crate) fn plan<R: Record>(query: &Query<'_, R>) -> Strategy<R::Key> {
                     point: None,
                     null: false,
                 },
-                None => Source::Key {
-                    low: Bound::Unbounded,
-                    high: Bound::Unbounded,
-                    point: false,
-                },
+                None => Source::Key { low: Bound::Unbounded, high: Bound::Unbounded, point: false },
             };
             (source, None)
         }
@@ -336,22 +211,12 @@ pub(crate) fn plan<R: Record>(query: &Query<'_, R>) -> Strategy<R::Key> {
     let single = matches!(source, Source::Key { point: true, .. })
         || matches!(&source, Source::Index { index, point: Some(_), null: false, .. } if R::INDEXES[*index].is_unique());
     let streams = single || (same_direction && matches_natural);
-    Strategy {
-        source,
-        used,
-        order,
-        streams,
-        reverse: streams && !single && direction == Order::Desc,
-    }
+    Strategy { source, used, order, streams, reverse: streams && !single && direction == Order::Desc }
 }
 
 /// A condition chosen as the source is always a key or index condition.
 fn unreachable_source<K>() -> Source<K> {
-    Source::Key {
-        low: Bound::Unbounded,
-        high: Bound::Unbounded,
-        point: false,
-    }
+    Source::Key { low: Bound::Unbounded, high: Bound::Unbounded, point: false }
 }
 
 /// The sort key of `record` under `order`, appended to `out`.
@@ -446,18 +311,11 @@ fn source_records<'a, R: Record>(
                 Box::new(range)
             }
         }
-        Source::Index {
-            index,
-            bounds,
-            point,
-            null,
-        } => {
+        Source::Index { index, bounds, point, null } => {
             if let (Some(value), false) = (point, null) {
                 if R::INDEXES[*index].is_unique() {
                     // One probe of the unique index's hash map.
-                    let record = table.indexes[*index]
-                        .unique_lookup(value)
-                        .and_then(|key| table.get(key));
+                    let record = table.indexes[*index].unique_lookup(value).and_then(|key| table.get(key));
                     return Box::new(record.into_iter().map(|record| &**record));
                 }
             }
@@ -540,17 +398,19 @@ pub(crate) fn run<R: Record>(query: &Query<'_, R>, limit: Option<usize>) -> (Vec
         return (items.into_iter().cloned().collect(), next);
     }
 
-    let mut candidates: Vec<(Vec<u8>, &R)> = Vec::new();
+    // Sort keys of up to 24 bytes (most) stay inline: no allocation per candidate.
+    let mut candidates: Vec<(SmallVec<[u8; 24]>, &R)> = Vec::new();
+    let mut key = Vec::new();
     for record in source_records(table, &strategy.source, false, None) {
         if !passes(query, strategy.used, record, &mut scratch) {
             continue;
         }
-        let mut key = Vec::new();
+        key.clear();
         sort_key(query, &strategy.order, record, &mut key);
         if cursor.is_some_and(|cursor| key.as_slice() <= cursor) {
             continue;
         }
-        candidates.push((key, record));
+        candidates.push((SmallVec::from_slice(&key), record));
     }
     let needed = query.offset.saturating_add(wanted).saturating_add(1);
     if candidates.len() > needed {
@@ -559,16 +419,13 @@ pub(crate) fn run<R: Record>(query: &Query<'_, R>, limit: Option<usize>) -> (Vec
     }
     candidates.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut page = candidates.into_iter().skip(query.offset);
-    let items: Vec<(Vec<u8>, &R)> = page.by_ref().take(wanted).collect();
+    let items: Vec<(SmallVec<[u8; 24]>, &R)> = page.by_ref().take(wanted).collect();
     let more = page.next().is_some();
     let next = match (more, items.last()) {
-        (true, Some((key, _))) => Some(Cursor(key.clone())),
+        (true, Some((key, _))) => Some(Cursor(key.to_vec())),
         _ => None,
     };
-    (
-        items.into_iter().map(|(_, record)| record.clone()).collect(),
-        next,
-    )
+    (items.into_iter().map(|(_, record)| record.clone()).collect(), next)
 }
 
 /// Counts the records matching `query`'s conditions and filters.

@@ -13,11 +13,13 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::encoding::encoded;
 use super::error::{ErrorKind, StoreError};
+use super::explain::Plan;
 use super::field::{Field, FieldSource, QueryValue};
 use super::index::ValueRange;
-use super::plan::{self, Plan};
-use super::record::{encoded, Indexable, Record};
+use super::plan;
+use super::record::{Indexable, Record};
 use super::table::Table;
 
 /// A sort direction.
@@ -31,6 +33,12 @@ pub enum Order {
     Desc,
 }
 
+/// Bounds on primary keys.
+pub(crate) type KeyBounds<K> = (Bound<K>, Bound<K>);
+
+/// A predicate of [`Query::filter`].
+pub(crate) type Filter<'q, R> = Box<dyn Fn(&R) -> bool + 'q>;
+
 /// Encodes one field of a record into a buffer.
 pub(crate) type Encoder<'q, R> = Box<dyn Fn(&R, &mut Vec<u8>) + 'q>;
 
@@ -43,7 +51,7 @@ pub(crate) struct Condition<'q, R: Record> {
     /// times.
     pub(crate) null: bool,
     /// For a condition on the primary key, its bounds as keys.
-    pub(crate) keys: Option<(Bound<R::Key>, Bound<R::Key>)>,
+    pub(crate) keys: Option<KeyBounds<R::Key>>,
     pub(crate) encode: Encoder<'q, R>,
 }
 
@@ -102,7 +110,7 @@ pub(crate) struct SortKey<'q, R> {
 pub struct Query<'t, R: Record> {
     pub(crate) table: &'t Table<R>,
     pub(crate) conditions: Vec<Condition<'t, R>>,
-    pub(crate) filters: Vec<Box<dyn Fn(&R) -> bool + 't>>,
+    pub(crate) filters: Vec<Filter<'t, R>>,
     pub(crate) order: Vec<SortKey<'t, R>>,
     pub(crate) limit: Option<usize>,
     pub(crate) offset: usize,
@@ -111,10 +119,7 @@ pub struct Query<'t, R: Record> {
 
 impl<R: Record> fmt::Debug for Query<'_, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Query")
-            .field("table", &R::TABLE)
-            .field("plan", &self.explain().to_string())
-            .finish()
+        f.debug_struct("Query").field("table", &R::TABLE).field("plan", &self.explain().to_string()).finish()
     }
 }
 
@@ -147,8 +152,9 @@ impl<'t, R: Record> Query<'t, R> {
     {
         let value = value.into_value();
         let keys = match field.source() {
-            FieldSource::Key => as_key::<R, V>(&value)
-                .map(|key| (Bound::Included(key.clone()), Bound::Included(key))),
+            FieldSource::Key => {
+                as_key::<R, V>(&value).map(|key| (Bound::Included(key.clone()), Bound::Included(key)))
+            }
             _ => None,
         };
         let null = value.is_null();
@@ -179,10 +185,7 @@ impl<'t, R: Record> Query<'t, R> {
             Bound::Excluded(value) => Bound::Excluded(encoded(value)),
             Bound::Unbounded => Bound::Unbounded,
         };
-        let values = ValueRange {
-            low: encode(&low),
-            high: encode(&high),
-        };
+        let values = ValueRange { low: encode(&low), high: encode(&high) };
         let keys = match field.source() {
             FieldSource::Key => {
                 let key = |bound: &Bound<V>| match bound {
@@ -201,7 +204,7 @@ impl<'t, R: Record> Query<'t, R> {
         mut self,
         field: Field<R, V>,
         range: ValueRange,
-        keys: Option<(Bound<R::Key>, Bound<R::Key>)>,
+        keys: Option<KeyBounds<R::Key>>,
     ) -> Self {
         let source = match (field.source(), &keys) {
             (FieldSource::Key, None) => FieldSource::Plain,
@@ -321,10 +324,7 @@ impl FromStr for Cursor {
         }
         (0..text.len())
             .step_by(2)
-            .map(|at| {
-                text.get(at..at + 2)
-                    .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-            })
+            .map(|at| text.get(at..at + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
             .collect::<Option<Vec<u8>>>()
             .map(Cursor)
             .ok_or_else(invalid)

@@ -14,9 +14,10 @@ use std::hash::Hash;
 use std::ops::Bound;
 use std::sync::Arc;
 
+use super::encoding::encoded;
 use super::error::{ErrorKind, StoreError};
 use super::index::{Entry, IndexData};
-use super::record::{encoded, Key, Record};
+use super::record::{Key, Record};
 use super::state::RawTable;
 
 /// The records of table `R` and their indexes.
@@ -77,16 +78,12 @@ impl<R: Record> TableData<R> {
         &self,
         bounds: (Bound<R::Key>, Bound<R::Key>),
     ) -> impl DoubleEndedIterator<Item = &R> + '_ {
-        self.order
-            .range(bounds)
-            .filter_map(|key| self.rows.get(key).map(|record| &**record))
+        self.order.range(bounds).filter_map(|key| self.rows.get(key).map(|record| &**record))
     }
 
     /// Every record, in key order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&R::Key, &R)> + '_ {
-        self.order
-            .iter()
-            .filter_map(|key| self.rows.get(key).map(|record| (key, &**record)))
+        self.order.iter().filter_map(|key| self.rows.get(key).map(|record| (key, &**record)))
     }
 
     fn put(&mut self, key: R::Key, record: Arc<R>) -> Option<Arc<R>> {
@@ -203,20 +200,13 @@ impl<R: Record> TableData<R> {
         };
         let old_entries = self.entries(old);
         let new_entries = self.entries(&record);
-        for ((index, old_entry), new_entry) in
-            self.indexes.iter().zip(&old_entries).zip(&new_entries)
-        {
+        for ((index, old_entry), new_entry) in self.indexes.iter().zip(&old_entries).zip(&new_entries) {
             if old_entry != new_entry && index.conflicts(new_entry, record.key()) {
                 return Err(StoreError::unique_violation(R::TABLE, index.info().field()));
             }
         }
         let key = record.key().clone();
-        for ((index, old_entry), new_entry) in self
-            .indexes
-            .iter_mut()
-            .zip(old_entries)
-            .zip(new_entries)
-        {
+        for ((index, old_entry), new_entry) in self.indexes.iter_mut().zip(old_entries).zip(new_entries) {
             if old_entry != new_entry {
                 index.remove(&old_entry);
                 index.insert(new_entry, key.clone());
@@ -226,10 +216,7 @@ impl<R: Record> TableData<R> {
         let old = self.rows.insert(key, Arc::new(record));
         match old {
             Some(old) => Ok(RowUndo::Restore(old)),
-            None => Err(StoreError::new(
-                ErrorKind::NotFound,
-                "record vanished during replace",
-            )),
+            None => Err(StoreError::new(ErrorKind::NotFound, "record vanished during replace")),
         }
     }
 

@@ -38,11 +38,8 @@ impl Writer {
 
 /// The snapshot of `state`, which includes every commit up to `seq`, as file bytes.
 pub(crate) fn encode(state: &State, seq: u64) -> Result<Vec<u8>, StoreError> {
-    let mut writer = Writer {
-        out: file_header(SNAPSHOT_MAGIC).to_vec(),
-        batch: OpsWriter::snapshot_batch(),
-        total: 0,
-    };
+    let mut writer =
+        Writer { out: file_header(SNAPSHOT_MAGIC).to_vec(), batch: OpsWriter::snapshot_batch(), total: 0 };
     for (name, &slot) in &state.by_name {
         state.tables[slot].snapshot(name, &mut |ops: &mut OpsWriter| {
             writer.total += u64::from(ops.count());

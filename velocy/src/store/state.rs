@@ -4,10 +4,11 @@
 use std::any::{Any, TypeId};
 use std::collections::{BTreeMap, HashMap};
 
+use super::encoding::encoded;
 use super::error::{ErrorKind, StoreError};
 use super::kv::KvData;
 use super::log::format::OpsWriter;
-use super::record::{encoded, Record};
+use super::record::Record;
 use super::rows::{RowUndo, TableData};
 
 /// A table recovered from disk whose record type is not known yet: encoded keys to JSON records.
@@ -70,9 +71,8 @@ impl<R: Record> AnyTable for TableData<R> {
         sink(&mut ops)?;
         for (key, record) in self.iter() {
             let mut ops = OpsWriter::default();
-            let value = serde_json::to_vec(record).map_err(|error| {
-                StoreError::serde(format!("a `{name}` record does not serialize"), error)
-            })?;
+            let value = serde_json::to_vec(record)
+                .map_err(|error| StoreError::serde(format!("a `{name}` record does not serialize"), error))?;
             ops.put(name, &encoded(key), &value, 0);
             sink(&mut ops)?;
         }

@@ -56,30 +56,19 @@ pub struct Table<R> {
 
 impl<R> Clone for Table<R> {
     fn clone(&self) -> Self {
-        Self {
-            inner: Arc::clone(&self.inner),
-            slot: self.slot,
-            _record: PhantomData,
-        }
+        Self { inner: Arc::clone(&self.inner), slot: self.slot, _record: PhantomData }
     }
 }
 
 impl<R: Record> fmt::Debug for Table<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Table")
-            .field("name", &R::TABLE)
-            .field("records", &self.count())
-            .finish()
+        f.debug_struct("Table").field("name", &R::TABLE).field("records", &self.count()).finish()
     }
 }
 
 impl<R: Record> Table<R> {
     pub(crate) fn new(inner: Arc<Inner>, slot: usize) -> Self {
-        Self {
-            inner,
-            slot,
-            _record: PhantomData,
-        }
+        Self { inner, slot, _record: PhantomData }
     }
 
     pub(crate) fn store_id(&self) -> *const () {
@@ -111,12 +100,7 @@ impl<R: Record> Table<R> {
         R::Key: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.inner.read(|state| {
-            state
-                .table::<R>(self.slot)
-                .get(key)
-                .map(|record| R::clone(record))
-        })
+        self.inner.read(|state| state.table::<R>(self.slot).get(key).map(|record| R::clone(record)))
     }
 
     /// The record with `key`, shared rather than copied: records are kept behind `Arc`, so this costs a
@@ -127,8 +111,7 @@ impl<R: Record> Table<R> {
         R::Key: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.inner
-            .read(|state| state.table::<R>(self.slot).get(key).cloned())
+        self.inner.read(|state| state.table::<R>(self.slot).get(key).cloned())
     }
 
     /// Whether a record has `key`.
@@ -137,8 +120,7 @@ impl<R: Record> Table<R> {
         R::Key: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.inner
-            .read(|state| state.table::<R>(self.slot).get(key).is_some())
+        self.inner.read(|state| state.table::<R>(self.slot).get(key).is_some())
     }
 
     /// The first record (by primary key) whose `field` equals `value`: through the index when `field` is
@@ -156,8 +138,7 @@ impl<R: Record> Table<R> {
                 }
             }
             FieldSource::Index(index)
-                if R::INDEXES.get(index).is_some_and(|info| info.is_unique())
-                    && !value.is_null() =>
+                if R::INDEXES.get(index).is_some_and(|info| info.is_unique()) && !value.is_null() =>
             {
                 // One probe of the unique index's hash map, without planning a query.
                 let mut encoded = Vec::with_capacity(32);
@@ -222,8 +203,7 @@ impl<R: Record> Table<R> {
 
     /// How many records the table holds.
     pub fn count(&self) -> usize {
-        self.inner
-            .read(|state| state.table::<R>(self.slot).len())
+        self.inner.read(|state| state.table::<R>(self.slot).len())
     }
 
     /// A query over the table: conditions, filters, order, limit and offset, cursor pagination.

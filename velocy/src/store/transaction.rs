@@ -10,10 +10,11 @@ use std::any::Any;
 use std::borrow::Borrow;
 use std::hash::Hash;
 
+use super::encoding::encoded;
 use super::error::{ErrorKind, StoreError};
 use super::kv::KvEntry;
 use super::log::format::OpsWriter;
-use super::record::{encoded, Record};
+use super::record::Record;
 use super::rows::RowUndo;
 use super::state::State;
 use super::table::Table;
@@ -65,9 +66,7 @@ pub struct Transaction<'s> {
 
 impl std::fmt::Debug for Transaction<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Transaction")
-            .field("changes", &self.undo.len())
-            .finish_non_exhaustive()
+        f.debug_struct("Transaction").field("changes", &self.undo.len()).finish_non_exhaustive()
     }
 }
 
@@ -75,23 +74,14 @@ impl<'s> Transaction<'s> {
     /// A transaction over `state` of the store identified by `store`; `logged` when its writes go to a
     /// log.
     pub(crate) fn new(state: &'s mut State, store: *const (), logged: bool) -> Self {
-        Self {
-            state,
-            store,
-            undo: Vec::new(),
-            ops: logged.then(OpsWriter::commit),
-            finished: false,
-        }
+        Self { state, store, undo: Vec::new(), ops: logged.then(OpsWriter::commit), finished: false }
     }
 
     fn slot<R: Record>(&self, table: &Table<R>) -> Result<usize, StoreError> {
         if table.store_id() != self.store {
             return Err(StoreError::new(
                 ErrorKind::TableMismatch,
-                format!(
-                    "the `{}` table handle belongs to another store",
-                    R::TABLE
-                ),
+                format!("the `{}` table handle belongs to another store", R::TABLE),
             ));
         }
         Ok(table.slot())
@@ -104,8 +94,7 @@ impl<'s> Transaction<'s> {
             return Ok(None);
         }
         serde_json::to_vec(record).map(Some).map_err(|error| {
-            StoreError::serde(format!("a `{}` record does not serialize", R::TABLE), error)
-                .in_table(R::TABLE)
+            StoreError::serde(format!("a `{}` record does not serialize", R::TABLE), error).in_table(R::TABLE)
         })
     }
 
@@ -150,11 +139,7 @@ impl<'s> Transaction<'s> {
         Q: Hash + Eq + ?Sized,
     {
         let slot = self.slot(table)?;
-        Ok(self
-            .state
-            .table::<R>(slot)
-            .get(key)
-            .map(|record| R::clone(record)))
+        Ok(self.state.table::<R>(slot).get(key).map(|record| R::clone(record)))
     }
 
     /// Changes the record of `table` with `key` through `change` and returns the new record. Indexes
@@ -216,17 +201,9 @@ impl<'s> Transaction<'s> {
     ///
     /// # Errors
     /// [`ErrorKind::UniqueViolation`]; nothing is written.
-    pub fn upsert<R: Record>(
-        &mut self,
-        table: &Table<R>,
-        record: R,
-    ) -> Result<Option<R>, StoreError> {
+    pub fn upsert<R: Record>(&mut self, table: &Table<R>, record: R) -> Result<Option<R>, StoreError> {
         let slot = self.slot(table)?;
-        let previous = self
-            .state
-            .table::<R>(slot)
-            .get(record.key())
-            .map(|record| R::clone(record));
+        let previous = self.state.table::<R>(slot).get(record.key()).map(|record| R::clone(record));
         if previous.is_some() {
             self.replace(table, record)?;
             Ok(previous)
@@ -258,8 +235,7 @@ impl<'s> Transaction<'s> {
             ops.delete(R::TABLE, &encoded(&owned_key));
         }
         let copy = R::clone(&removed);
-        self.undo
-            .push(Undo::Row(slot, Box::new(RowUndo::<R>::Restore(removed))));
+        self.undo.push(Undo::Row(slot, Box::new(RowUndo::<R>::Restore(removed))));
         Ok(Some(copy))
     }
 

@@ -103,10 +103,8 @@ impl TestRequest {
     /// # Panics
     /// When `value` does not serialize as a form.
     pub fn form<T: Serialize + ?Sized>(self, value: &T) -> Self {
-        let text = serde_urlencoded::to_string(value)
-            .expect("the test request's form body must serialize");
-        self.header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(text)
+        let text = serde_urlencoded::to_string(value).expect("the test request's form body must serialize");
+        self.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(text)
     }
 
     /// Sends the request and reads the whole response. A `Host: localhost` header is added unless the
@@ -122,11 +120,7 @@ impl TestRequest {
         }
         let response = self.service.handle(request, None).await;
         let (parts, body) = response.into_parts();
-        let bytes = body
-            .collect()
-            .await
-            .expect("the response body must be readable")
-            .to_bytes();
+        let bytes = body.collect().await.expect("the response body must be readable").to_bytes();
         TestResponse::new(parts, bytes)
     }
 }

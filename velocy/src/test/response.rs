@@ -29,10 +29,7 @@ impl TestResponse {
 
     /// The header `name` as text, if present and visible ASCII.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.parts
-            .headers
-            .get(name)
-            .and_then(|value| value.to_str().ok())
+        self.parts.headers.get(name).and_then(|value| value.to_str().ok())
     }
 
     /// The body bytes.
@@ -52,10 +49,7 @@ impl TestResponse {
     pub fn json<T: DeserializeOwned>(&self) -> T {
         match serde_json::from_slice(&self.body) {
             Ok(value) => value,
-            Err(error) => panic!(
-                "the response body is not the expected JSON ({error}): {}",
-                self.text()
-            ),
+            Err(error) => panic!("the response body is not the expected JSON ({error}): {}", self.text()),
         }
     }
 
@@ -65,16 +59,8 @@ impl TestResponse {
     /// When the status differs.
     #[track_caller]
     pub fn assert_status(self, expected: impl TryInto<StatusCode>) -> Self {
-        let expected = expected
-            .try_into()
-            .ok()
-            .expect("assert_status needs a valid status code");
-        assert_eq!(
-            self.status(),
-            expected,
-            "unexpected status; body: {}",
-            self.text()
-        );
+        let expected = expected.try_into().ok().expect("assert_status needs a valid status code");
+        assert_eq!(self.status(), expected, "unexpected status; body: {}", self.text());
         self
     }
 
@@ -84,11 +70,7 @@ impl TestResponse {
     /// When the header is absent or differs.
     #[track_caller]
     pub fn assert_header(self, name: &str, expected: &str) -> Self {
-        assert_eq!(
-            self.header(name),
-            Some(expected),
-            "unexpected `{name}` header"
-        );
+        assert_eq!(self.header(name), Some(expected), "unexpected `{name}` header");
         self
     }
 

@@ -27,16 +27,11 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .map_err(|error| Error::io("failed to bind 127.0.0.1:0", error))?;
-        let address = listener
-            .local_addr()
-            .map_err(|error| Error::io("failed to read the bound address", error))?;
+        let address =
+            listener.local_addr().map_err(|error| Error::io("failed to read the bound address", error))?;
         let shutdown = ShutdownHandle::new();
         let task = tokio::spawn(service.serve_with_shutdown(listener, shutdown.signal()));
-        Ok(Self {
-            address,
-            shutdown,
-            task: Some(task),
-        })
+        Ok(Self { address, shutdown, task: Some(task) })
     }
 
     /// The bound address.

@@ -69,10 +69,7 @@ impl<'de> de::Deserializer<'de> for ParamsDeserializer<'de> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        visitor.visit_map(ParamsMap {
-            params: self.params.iter(),
-            value: None,
-        })
+        visitor.visit_map(ParamsMap { params: self.params.iter(), value: None })
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -85,16 +82,10 @@ impl<'de> de::Deserializer<'de> for ParamsDeserializer<'de> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        visitor.visit_seq(ParamsSeq {
-            params: self.params.iter(),
-        })
+        visitor.visit_seq(ParamsSeq { params: self.params.iter() })
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(
-        self,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Self::Error> {
         if len != self.params.len() {
             return Err(PathDeError(format!(
                 "expected a tuple of {len} path parameters, the route has {}",
@@ -141,10 +132,7 @@ struct ParamsMap<'a> {
 impl<'de> MapAccess<'de> for ParamsMap<'de> {
     type Error = PathDeError;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Self::Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
         match self.params.next() {
             Some((name, value)) => {
                 self.value = Some((name, value));
@@ -154,15 +142,10 @@ impl<'de> MapAccess<'de> for ParamsMap<'de> {
         }
     }
 
-    fn next_value_seed<V: DeserializeSeed<'de>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, Self::Error> {
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
         match self.value.take() {
             Some((name, value)) => seed.deserialize(ValueDeserializer { name, value }),
-            None => Err(PathDeError(
-                "a value was requested before its key".to_owned(),
-            )),
+            None => Err(PathDeError("a value was requested before its key".to_owned())),
         }
     }
 }
@@ -179,9 +162,7 @@ impl<'de> SeqAccess<'de> for ParamsSeq<'de> {
         seed: T,
     ) -> Result<Option<T::Value>, Self::Error> {
         match self.params.next() {
-            Some((name, value)) => seed
-                .deserialize(ValueDeserializer { name, value })
-                .map(Some),
+            Some((name, value)) => seed.deserialize(ValueDeserializer { name, value }).map(Some),
             None => Ok(None),
         }
     }
@@ -267,10 +248,7 @@ mod tests {
     use serde::Deserialize;
 
     fn params(pairs: &[(&'static str, &'static str)]) -> Vec<(&'static str, Cow<'static, str>)> {
-        pairs
-            .iter()
-            .map(|(name, value)| (*name, Cow::Borrowed(*value)))
-            .collect()
+        pairs.iter().map(|(name, value)| (*name, Cow::Borrowed(*value))).collect()
     }
 
     #[test]
@@ -282,13 +260,7 @@ mod tests {
         }
         let list = params(&[("id", "7"), ("repo", "velocy")]);
         let key = Key::deserialize(ParamsDeserializer::new(&list)).unwrap();
-        assert_eq!(
-            key,
-            Key {
-                repo: "velocy".into(),
-                id: 7
-            }
-        );
+        assert_eq!(key, Key { repo: "velocy".into(), id: 7 });
     }
 
     #[test]

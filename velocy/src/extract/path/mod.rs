@@ -42,8 +42,7 @@ impl<T: DeserializeOwned + Send> FromRequestParts for Path<T> {
         let mut params: Vec<(&str, Cow<'_, str>)> = Vec::new();
         for (name, raw) in parts.params() {
             let Some(decoded) = percent_decode(raw) else {
-                let detail =
-                    format!("path parameter `{name}` is not valid UTF-8 after percent-decoding");
+                let detail = format!("path parameter `{name}` is not valid UTF-8 after percent-decoding");
                 return Err(InvalidPathParam::new(detail).into());
             };
             params.push((name, decoded));

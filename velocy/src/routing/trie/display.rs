@@ -29,9 +29,7 @@ impl<T> fmt::Display for Trie<T> {
 
 impl<T: fmt::Debug> fmt::Debug for Trie<T> {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_tree(formatter, self, &|formatter, value| {
-            write!(formatter, " => {value:?}")
-        })
+        write_tree(formatter, self, &|formatter, value| write!(formatter, " => {value:?}"))
     }
 }
 
@@ -81,18 +79,10 @@ fn edges<T>(node: &Node<T>) -> Vec<Edge<'_, T>> {
         node: Some(&constrained.node),
     }));
     if let Some(param) = &wildcards.param {
-        edges.push(Edge {
-            label: String::from(":"),
-            value: param.value.as_ref(),
-            node: Some(param),
-        });
+        edges.push(Edge { label: String::from(":"), value: param.value.as_ref(), node: Some(param) });
     }
     if let Some(catch_all) = &wildcards.catch_all {
-        edges.push(Edge {
-            label: String::from("*"),
-            value: Some(catch_all),
-            node: None,
-        });
+        edges.push(Edge { label: String::from("*"), value: Some(catch_all), node: None });
     }
     edges
 }
@@ -122,13 +112,7 @@ fn write_edge<T>(
     let children = edges(node);
     let count = children.len();
     for (index, child) in children.iter().enumerate() {
-        write_edge(
-            formatter,
-            child,
-            &child_indent,
-            Some(index + 1 == count),
-            value,
-        )?;
+        write_edge(formatter, child, &child_indent, Some(index + 1 == count), value)?;
     }
     Ok(())
 }

@@ -76,21 +76,14 @@ impl<T> fmt::Display for InsertError<'_, T> {
 impl<T> Trie<T> {
     /// An empty trie.
     pub(crate) fn new() -> Self {
-        Self {
-            root: Node::new(&[]),
-            len: 0,
-        }
+        Self { root: Node::new(&[]), len: 0 }
     }
 
     /// Inserts a parsed pattern. Compiles constraints as anchored regexes `^(?:re)$` with the
     /// `regex` crate.
     ///
     /// On error the trie is left as it was.
-    pub(crate) fn insert(
-        &mut self,
-        pattern: &Pattern<'_>,
-        value: T,
-    ) -> Result<(), InsertError<'_, T>> {
+    pub(crate) fn insert(&mut self, pattern: &Pattern<'_>, value: T) -> Result<(), InsertError<'_, T>> {
         let steps = steps(pattern)?;
         match self.root.slot(steps) {
             Some(existing) => Err(InsertError::Conflict { existing }),
@@ -144,13 +137,8 @@ fn steps<'p, 't, T>(pattern: &Pattern<'p>) -> Result<Vec<Step<'p>>, InsertError<
                 text.extend_from_slice(static_text.as_bytes());
                 continue;
             }
-            SegmentKind::Param {
-                constraint: None, ..
-            } => Step::Param,
-            SegmentKind::Param {
-                constraint: Some(constraint),
-                ..
-            } => Step::Constrained {
+            SegmentKind::Param { constraint: None, .. } => Step::Param,
+            SegmentKind::Param { constraint: Some(constraint), .. } => Step::Constrained {
                 source: constraint.regex,
                 regex: compile(constraint.regex, &constraint.span)?,
             },
@@ -170,10 +158,7 @@ fn compile<'t, T>(source: &str, span: &Range<usize>) -> Result<Regex, InsertErro
     Regex::new(&format!("^(?:{source})$")).map_err(|anchored| {
         // Prefer the error about the regex as written, whose position the user can relate to.
         let error = Regex::new(source).err().unwrap_or(anchored);
-        InsertError::InvalidRegex {
-            span: span.clone(),
-            message: one_line(&error.to_string()),
-        }
+        InsertError::InvalidRegex { span: span.clone(), message: one_line(&error.to_string()) }
     })
 }
 

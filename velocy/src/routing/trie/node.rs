@@ -95,12 +95,7 @@ impl<T> Node<T> {
             return &mut self.children[index];
         };
         let child = &mut self.children[index];
-        let common = child
-            .prefix
-            .iter()
-            .zip(bytes)
-            .take_while(|(left, right)| left == right)
-            .count();
+        let common = child.prefix.iter().zip(bytes).take_while(|(left, right)| left == right).count();
         if common < child.prefix.len() {
             child.split(common);
         }
@@ -120,11 +115,7 @@ impl<T> Node<T> {
     /// The wildcards after this node, created empty if missing.
     fn wildcards(&mut self) -> &mut Wildcards<T> {
         self.wildcards.get_or_insert_with(|| {
-            Box::new(Wildcards {
-                constrained: Vec::new(),
-                param: None,
-                catch_all: None,
-            })
+            Box::new(Wildcards { constrained: Vec::new(), param: None, catch_all: None })
         })
     }
 
@@ -133,11 +124,7 @@ impl<T> Node<T> {
         let constrained = &mut self.wildcards().constrained;
         let existing = constrained.iter().position(|c| &*c.source == source);
         let index = existing.unwrap_or_else(|| {
-            constrained.push(Constrained {
-                source: source.into(),
-                regex,
-                node: Node::new(&[]),
-            });
+            constrained.push(Constrained { source: source.into(), regex, node: Node::new(&[]) });
             constrained.len() - 1
         });
         &mut constrained[index].node
@@ -147,12 +134,7 @@ impl<T> Node<T> {
     ///
     /// On a match, the spans of the parameters are appended to `params`; otherwise `params` is
     /// left as it was.
-    pub(super) fn find<'n>(
-        &'n self,
-        path: &str,
-        at: usize,
-        params: &mut ParamSpans,
-    ) -> Option<&'n T> {
+    pub(super) fn find<'n>(&'n self, path: &str, at: usize, params: &mut ParamSpans) -> Option<&'n T> {
         let mark = params.len();
         let found = self.walk(path, at, params);
         if found.is_none() {
@@ -191,11 +173,7 @@ impl<T> Node<T> {
             let wildcards = node.wildcards.as_deref()?;
             match wildcards {
                 // A lone parameter: nothing to fall back on, so keep walking.
-                Wildcards {
-                    constrained,
-                    param: Some(param),
-                    catch_all: None,
-                } if constrained.is_empty() => {
+                Wildcards { constrained, param: Some(param), catch_all: None } if constrained.is_empty() => {
                     let end = segment_end(bytes, at);
                     if end == at {
                         return None;

@@ -50,24 +50,12 @@ pub(crate) fn file_header(magic: [u8; 8]) -> [u8; HEADER_LEN] {
 }
 
 /// Checks the header of `bytes`, a whole file that should start with `magic`.
-pub(crate) fn check_header(
-    bytes: &[u8],
-    magic: [u8; 8],
-    path: &std::path::Path,
-) -> Result<(), StoreError> {
+pub(crate) fn check_header(bytes: &[u8], magic: [u8; 8], path: &std::path::Path) -> Result<(), StoreError> {
     let Some(header) = bytes.get(..HEADER_LEN) else {
-        return Err(StoreError::corrupted(
-            path.to_owned(),
-            0,
-            "the file is shorter than its header",
-        ));
+        return Err(StoreError::corrupted(path.to_owned(), 0, "the file is shorter than its header"));
     };
     if header[..8] != magic {
-        return Err(StoreError::corrupted(
-            path.to_owned(),
-            0,
-            "not a velocy store file",
-        ));
+        return Err(StoreError::corrupted(path.to_owned(), 0, "not a velocy store file"));
     }
     let version = u32::from_le_bytes([header[8], header[9], header[10], header[11]]);
     if version != FORMAT_VERSION {
@@ -113,11 +101,9 @@ pub(crate) fn read_frame(bytes: &[u8], offset: usize) -> Frame<'_> {
     if offset == bytes.len() {
         return Frame::End;
     }
-    let (Some(marker), Some(length), Some(crc)) = (
-        u32_at(bytes, offset),
-        u32_at(bytes, offset + 4),
-        u32_at(bytes, offset + 8),
-    ) else {
+    let (Some(marker), Some(length), Some(crc)) =
+        (u32_at(bytes, offset), u32_at(bytes, offset + 4), u32_at(bytes, offset + 8))
+    else {
         return Frame::Invalid("a frame header is cut short");
     };
     if marker != FRAME_MARKER {
@@ -134,10 +120,7 @@ pub(crate) fn read_frame(bytes: &[u8], offset: usize) -> Frame<'_> {
     if crc32fast::hash(payload) != crc {
         return Frame::Invalid("checksum mismatch");
     }
-    Frame::Valid {
-        payload,
-        next: start + length,
-    }
+    Frame::Valid { payload, next: start + length }
 }
 
 /// Whether a valid frame starts anywhere after `offset`: tells a damaged record in the middle of a log
@@ -146,10 +129,7 @@ pub(crate) fn valid_frame_after(bytes: &[u8], offset: usize) -> bool {
     let marker = FRAME_MARKER.to_le_bytes();
     let mut position = offset + 1;
     while position + FRAME_HEADER_LEN <= bytes.len() {
-        match bytes[position..]
-            .windows(4)
-            .position(|window| window == marker)
-        {
+        match bytes[position..].windows(4).position(|window| window == marker) {
             Some(found) => {
                 let candidate = position + found;
                 if matches!(read_frame(bytes, candidate), Frame::Valid { .. }) {
@@ -173,10 +153,7 @@ pub(crate) struct OpsWriter {
 impl OpsWriter {
     /// An empty commit payload: room for the header, then operations.
     pub(crate) fn commit() -> Self {
-        Self {
-            bytes: vec![0; COMMIT_HEADER_LEN],
-            count: 0,
-        }
+        Self { bytes: vec![0; COMMIT_HEADER_LEN], count: 0 }
     }
 
     /// An empty snapshot batch payload.
@@ -205,14 +182,12 @@ impl OpsWriter {
 
     fn string16(&mut self, value: &str) {
         let length = value.len().min(u16::MAX as usize);
-        self.bytes
-            .extend_from_slice(&(length as u16).to_le_bytes());
+        self.bytes.extend_from_slice(&(length as u16).to_le_bytes());
         self.bytes.extend_from_slice(&value.as_bytes()[..length]);
     }
 
     fn bytes32(&mut self, value: &[u8]) {
-        self.bytes
-            .extend_from_slice(&(value.len() as u32).to_le_bytes());
+        self.bytes.extend_from_slice(&(value.len() as u32).to_le_bytes());
         self.bytes.extend_from_slice(value);
     }
 
@@ -241,8 +216,7 @@ impl OpsWriter {
         self.bytes.push(OP_KV_SET);
         self.bytes32(key.as_bytes());
         self.bytes32(value);
-        self.bytes
-            .extend_from_slice(&expires_at.unwrap_or(0).to_le_bytes());
+        self.bytes.extend_from_slice(&expires_at.unwrap_or(0).to_le_bytes());
         self.count += 1;
     }
 
@@ -290,20 +264,11 @@ pub(crate) fn snapshot_end(seq: u64, ops: u64) -> Vec<u8> {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Op<'a> {
     /// A record written: table, encoded key, JSON record, auto-increment high-water mark.
-    Put {
-        table: &'a str,
-        key: &'a [u8],
-        value: &'a [u8],
-        sequence: u64,
-    },
+    Put { table: &'a str, key: &'a [u8], value: &'a [u8], sequence: u64 },
     /// A record deleted.
     Delete { table: &'a str, key: &'a [u8] },
     /// A key-value entry written.
-    KvSet {
-        key: &'a str,
-        value: &'a [u8],
-        expires_at: Option<u64>,
-    },
+    KvSet { key: &'a str, value: &'a [u8], expires_at: Option<u64> },
     /// A key-value entry deleted.
     KvDelete { key: &'a str },
     /// A table and its high-water mark (snapshots).
@@ -374,22 +339,14 @@ impl<'a> Reader<'a> {
                 value: self.bytes32()?,
                 sequence: self.u64()?,
             }),
-            OP_DELETE => Ok(Op::Delete {
-                table: self.string16()?,
-                key: self.bytes32()?,
-            }),
+            OP_DELETE => Ok(Op::Delete { table: self.string16()?, key: self.bytes32()? }),
             OP_KV_SET => Ok(Op::KvSet {
                 key: self.string32()?,
                 value: self.bytes32()?,
                 expires_at: Some(self.u64()?).filter(|&at| at != 0),
             }),
-            OP_KV_DELETE => Ok(Op::KvDelete {
-                key: self.string32()?,
-            }),
-            OP_TABLE => Ok(Op::Table {
-                table: self.string16()?,
-                sequence: self.u64()?,
-            }),
+            OP_KV_DELETE => Ok(Op::KvDelete { key: self.string32()? }),
+            OP_TABLE => Ok(Op::Table { table: self.string16()?, sequence: self.u64()? }),
             _ => Err("unknown operation"),
         }
     }
@@ -413,31 +370,10 @@ mod tests {
         assert_eq!(reader.u8().unwrap(), KIND_COMMIT);
         assert_eq!(reader.u64().unwrap(), 42);
         assert_eq!(reader.u32().unwrap(), 5);
-        assert_eq!(
-            reader.op().unwrap(),
-            Op::Put {
-                table: "User",
-                key: b"\x01",
-                value: b"{}",
-                sequence: 7
-            }
-        );
+        assert_eq!(reader.op().unwrap(), Op::Put { table: "User", key: b"\x01", value: b"{}", sequence: 7 });
         assert!(matches!(reader.op().unwrap(), Op::Delete { .. }));
-        assert_eq!(
-            reader.op().unwrap(),
-            Op::KvSet {
-                key: "k",
-                value: b"v",
-                expires_at: Some(99)
-            }
-        );
-        assert!(matches!(
-            reader.op().unwrap(),
-            Op::KvSet {
-                expires_at: None,
-                ..
-            }
-        ));
+        assert_eq!(reader.op().unwrap(), Op::KvSet { key: "k", value: b"v", expires_at: Some(99) });
+        assert!(matches!(reader.op().unwrap(), Op::KvSet { expires_at: None, .. }));
         assert_eq!(reader.op().unwrap(), Op::KvDelete { key: "k" });
         assert!(reader.is_empty());
     }
@@ -447,16 +383,11 @@ mod tests {
         let mut file = Vec::new();
         push_frame(&mut file, b"hello");
         push_frame(&mut file, b"world");
-        let Frame::Valid { payload, next } = read_frame(&file, 0) else {
-            panic!("first frame")
-        };
+        let Frame::Valid { payload, next } = read_frame(&file, 0) else { panic!("first frame") };
         assert_eq!(payload, b"hello");
         assert!(matches!(read_frame(&file, next), Frame::Valid { .. }));
         file[FRAME_HEADER_LEN] ^= 1;
-        assert!(matches!(
-            read_frame(&file, 0),
-            Frame::Invalid("checksum mismatch")
-        ));
+        assert!(matches!(read_frame(&file, 0), Frame::Invalid("checksum mismatch")));
         assert!(valid_frame_after(&file, 0));
         let second = next;
         file.truncate(second + 5);

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
 
-pub use writer::SyncPolicy;
 pub(crate) use writer::LogWriter;
+pub use writer::SyncPolicy;
 
 use super::error::StoreError;
 use super::snapshot;
@@ -64,9 +64,9 @@ pub(crate) fn create_log(dir: &Path, generation: u64) -> Result<File, StoreError
     open_for_append(&path)
 }
 
-/// Opens an existing log for appending.
+/// Opens an existing log for writing (the writer positions every write).
 pub(crate) fn open_for_append(path: &Path) -> Result<File, StoreError> {
-    OpenOptions::new().append(true).open(path).map_err(|error| {
+    OpenOptions::new().write(true).open(path).map_err(|error| {
         StoreError::io(format!("cannot open {}", path.display()), error).at_path(path.to_owned())
     })
 }
@@ -93,16 +93,10 @@ impl Log {
         compact_after: u64,
     ) -> Result<(Self, State, recovery::Report), StoreError> {
         fs::create_dir_all(dir).map_err(|error| {
-            StoreError::io(format!("cannot create {}", dir.display()), error)
-                .at_path(dir.to_owned())
+            StoreError::io(format!("cannot create {}", dir.display()), error).at_path(dir.to_owned())
         })?;
         let recovered = recovery::recover(dir)?;
-        let writer = LogWriter::new(
-            recovered.file,
-            recovered.log_length,
-            recovered.last_seq,
-            policy,
-        );
+        let writer = LogWriter::new(recovered.file, recovered.log_length, recovered.last_seq, policy);
         let log = Self {
             dir: dir.to_owned(),
             writer,
@@ -129,21 +123,14 @@ impl Log {
 
     /// Writes a snapshot of `state` and starts a new log generation, then removes the older files.
     pub(crate) fn compact(&self, state: &RwLock<State>) -> Result<(), StoreError> {
-        let mut generation = self
-            .generation
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut generation = self.generation.lock().unwrap_or_else(PoisonError::into_inner);
         self.compacting.store(true, Ordering::Relaxed);
         let result = self.compact_locked(state, &mut generation);
         self.compacting.store(false, Ordering::Relaxed);
         result
     }
 
-    fn compact_locked(
-        &self,
-        state: &RwLock<State>,
-        generation: &mut u64,
-    ) -> Result<(), StoreError> {
+    fn compact_locked(&self, state: &RwLock<State>, generation: &mut u64) -> Result<(), StoreError> {
         let next = *generation + 1;
         let bytes = {
             // Shared: readers go on, writers wait, so the snapshot is exactly the state at the rotation.
@@ -154,12 +141,11 @@ impl Log {
             snapshot::encode(&state, self.writer.last_seq())?
         };
         write_atomically(&self.dir, &snapshot_path(&self.dir, next), &bytes)?;
-        self.snapshot_size
-            .store(bytes.len() as u64, Ordering::Relaxed);
+        self.snapshot_size.store(bytes.len() as u64, Ordering::Relaxed);
         recovery::remove_older(&self.dir, next);
         Ok(())
     }
 }
 
-pub use recovery::Report;
 pub(crate) use recovery::Replay;
+pub use recovery::Report;

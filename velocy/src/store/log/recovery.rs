@@ -5,15 +5,14 @@
 //! truncated there and opening goes on (nothing acknowledged is lost, because a write is acknowledged
 //! only once its whole frame is written). Anywhere else it is damage, and opening fails with
 //! [`ErrorKind::Corrupted`](crate::store::ErrorKind::Corrupted) naming the file and offset: records are
-//! never dropped silently.
+//! never dropped silently. Zeros after the last frame are space the writer allocated ahead, not damage.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
 use super::format::{
-    check_header, read_frame, valid_frame_after, Frame, Op, Reader, HEADER_LEN, KIND_COMMIT,
-    LOG_MAGIC,
+    check_header, read_frame, valid_frame_after, Frame, Op, Reader, HEADER_LEN, KIND_COMMIT, LOG_MAGIC,
 };
 use super::{create_log, log_path, open_for_append, snapshot_path};
 use crate::store::error::StoreError;
@@ -55,12 +54,7 @@ impl Replay {
     /// Applies one operation.
     pub(crate) fn apply(&mut self, op: Op<'_>) {
         match op {
-            Op::Put {
-                table,
-                key,
-                value,
-                sequence,
-            } => {
+            Op::Put { table, key, value, sequence } => {
                 let table = self.table(table);
                 table.sequence = table.sequence.max(sequence);
                 table.rows.insert(key.to_vec(), value.to_vec());
@@ -68,17 +62,10 @@ impl Replay {
             Op::Delete { table, key } => {
                 self.table(table).rows.remove(key);
             }
-            Op::KvSet {
-                key,
-                value,
-                expires_at,
-            } => {
+            Op::KvSet { key, value, expires_at } => {
                 self.kv.insert(
                     key.to_owned(),
-                    KvEntry {
-                        value: bytes::Bytes::copy_from_slice(value),
-                        expires_at,
-                    },
+                    KvEntry { value: bytes::Bytes::copy_from_slice(value), expires_at },
                 );
             }
             Op::KvDelete { key } => {
@@ -95,15 +82,12 @@ impl Replay {
         if !self.tables.contains_key(name) {
             self.tables.insert(name.to_owned(), RawTable::default());
         }
-        self.tables
-            .get_mut(name)
-            .expect("the table was inserted just above")
+        self.tables.get_mut(name).expect("the table was inserted just above")
     }
 
     /// The state: tables stay raw until opened; expired entries are dropped.
     pub(crate) fn into_state(self) -> State {
-        let mut state = State::default();
-        state.raw = self.tables.into_iter().collect();
+        let mut state = State { raw: self.tables.into_iter().collect(), ..State::default() };
         let now = now_millis();
         for (key, entry) in self.kv {
             if entry.expires_at.is_none_or(|at| at > now) {
@@ -169,8 +153,7 @@ pub(crate) fn recover(dir: &Path) -> Result<Recovered, StoreError> {
         Some(&generation) => {
             let path = snapshot_path(dir, generation);
             let bytes = fs::read(&path).map_err(|error| {
-                StoreError::io(format!("cannot read {}", path.display()), error)
-                    .at_path(path.clone())
+                StoreError::io(format!("cannot read {}", path.display()), error).at_path(path.clone())
             })?;
             snapshot_size = bytes.len() as u64;
             last_seq = snapshot::read(&bytes, &path, &mut replay)?;
@@ -179,10 +162,7 @@ pub(crate) fn recover(dir: &Path) -> Result<Recovered, StoreError> {
         }
         None => 0,
     };
-    let logs: Vec<u64> = logs
-        .into_iter()
-        .filter(|&generation| generation >= start)
-        .collect();
+    let logs: Vec<u64> = logs.into_iter().filter(|&generation| generation >= start).collect();
     let Some(&newest) = logs.last() else {
         let generation = start.max(1);
         let file = create_log(dir, generation)?;
@@ -214,13 +194,16 @@ pub(crate) fn recover(dir: &Path) -> Result<Recovered, StoreError> {
                     report.commits += 1;
                     offset = next;
                 }
+                Frame::Invalid(_) if bytes[offset..].iter().all(|&byte| byte == 0) => {
+                    // Space the writer allocated ahead of its writes.
+                    break;
+                }
                 Frame::Invalid(what) => {
                     if generation != newest || valid_frame_after(&bytes, offset) {
                         return Err(StoreError::corrupted(path, offset as u64, what));
                     }
                     truncate(&path, offset as u64)?;
-                    report.truncated =
-                        Some((path.clone(), offset as u64, (bytes.len() - offset) as u64));
+                    report.truncated = Some((path.clone(), offset as u64, (bytes.len() - offset) as u64));
                     break;
                 }
             }
@@ -275,7 +258,6 @@ fn truncate(path: &Path, length: u64) -> Result<(), StoreError> {
             file.sync_all()
         })
         .map_err(|error| {
-            StoreError::io(format!("cannot truncate {}", path.display()), error)
-                .at_path(path.to_owned())
+            StoreError::io(format!("cannot truncate {}", path.display()), error).at_path(path.to_owned())
         })
 }

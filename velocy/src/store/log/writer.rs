@@ -8,7 +8,7 @@
 //! the next leader, so concurrent writers share fsyncs.
 
 use std::fs::File;
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -32,6 +32,9 @@ pub enum SyncPolicy {
     Never,
 }
 
+/// How far ahead of the writes the log file is grown, in bytes.
+pub(crate) const PREALLOCATE: u64 = 512 * 1024;
+
 /// Where a commit waits: its sequence number.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Ticket(u64);
@@ -54,8 +57,12 @@ struct WriterState {
     failed: Option<(std::io::ErrorKind, String)>,
     /// The file being appended to.
     file: Arc<File>,
-    /// The file's length, including pending bytes.
+    /// The log's length: the end of the last frame, including pending ones.
     length: u64,
+    /// Where the next write goes: the end of the last frame written.
+    position: u64,
+    /// The file's size on disk, zeros past `position` included.
+    allocated: u64,
 }
 
 /// Appends commits to the current log file.
@@ -67,8 +74,10 @@ pub(crate) struct LogWriter {
 }
 
 impl LogWriter {
-    /// A writer appending to `file`, which is `length` bytes long and whose last commit is `last_seq`.
+    /// A writer appending to `file`, whose frames end at `length` (zeros may follow) and whose last commit
+    /// is `last_seq`.
     pub(crate) fn new(file: File, length: u64, last_seq: u64, policy: SyncPolicy) -> Self {
+        let allocated = file.metadata().map_or(length, |metadata| metadata.len().max(length));
         Self {
             state: Mutex::new(WriterState {
                 pending: Vec::with_capacity(64 * 1024),
@@ -80,6 +89,8 @@ impl LogWriter {
                 failed: None,
                 file: Arc::new(file),
                 length,
+                position: length,
+                allocated,
             }),
             changed: Condvar::new(),
             policy,
@@ -124,19 +135,12 @@ impl LogWriter {
             if let Some(error) = Self::failure(&state.failed) {
                 return Err(error);
             }
-            let done = if sync {
-                state.synced >= ticket.0
-            } else {
-                state.written >= ticket.0
-            };
+            let done = if sync { state.synced >= ticket.0 } else { state.written >= ticket.0 };
             if done {
                 return Ok(());
             }
             if state.busy {
-                state = self
-                    .changed
-                    .wait(state)
-                    .unwrap_or_else(PoisonError::into_inner);
+                state = self.changed.wait(state).unwrap_or_else(PoisonError::into_inner);
                 continue;
             }
             state = self.lead(state, sync);
@@ -144,20 +148,27 @@ impl LogWriter {
     }
 
     /// Writes everything pending, syncs if asked, and wakes the waiters. Returns the re-acquired lock.
-    fn lead<'a>(
-        &'a self,
-        mut state: MutexGuard<'a, WriterState>,
-        sync: bool,
-    ) -> MutexGuard<'a, WriterState> {
+    fn lead<'a>(&'a self, mut state: MutexGuard<'a, WriterState>, sync: bool) -> MutexGuard<'a, WriterState> {
         state.busy = true;
         let target = state.appended;
         let spare = std::mem::take(&mut state.spare);
         let mut buffer = std::mem::replace(&mut state.pending, spare);
         let file = Arc::clone(&state.file);
+        let position = state.position;
+        let end = position + buffer.len() as u64;
+        let allocated = state.allocated;
+        let grow_to = (end > allocated).then(|| end.div_ceil(PREALLOCATE) * PREALLOCATE + PREALLOCATE);
         drop(state);
 
-        let mut result = (&*file).write_all(&buffer);
-        if result.is_ok() && sync {
+        // Only the leader does I/O, so positioning and writing cannot interleave with another writer.
+        let mut result = Ok(());
+        if let Some(grow_to) = grow_to {
+            result = zero_fill(&file, allocated, grow_to);
+        }
+        if result.is_ok() {
+            result = (&*file).seek(SeekFrom::Start(position)).and_then(|_| (&*file).write_all(&buffer));
+        }
+        if result.is_ok() && (sync || grow_to.is_some()) {
             result = file.sync_data();
         }
         buffer.clear();
@@ -168,6 +179,10 @@ impl LogWriter {
         match result {
             Ok(()) => {
                 state.written = target;
+                state.position = end;
+                if let Some(grow_to) = grow_to {
+                    state.allocated = grow_to;
+                }
                 if sync {
                     state.synced = target;
                 }
@@ -190,10 +205,7 @@ impl LogWriter {
                 return Ok(());
             }
             if state.busy {
-                state = self
-                    .changed
-                    .wait(state)
-                    .unwrap_or_else(PoisonError::into_inner);
+                state = self.changed.wait(state).unwrap_or_else(PoisonError::into_inner);
                 continue;
             }
             state = self.lead(state, true);
@@ -207,6 +219,8 @@ impl LogWriter {
         let mut state = self.lock();
         state.file = Arc::new(file);
         state.length = length;
+        state.position = length;
+        state.allocated = length;
         Ok(())
     }
 
@@ -224,4 +238,18 @@ impl LogWriter {
     pub(crate) fn last_seq(&self) -> u64 {
         self.lock().appended
     }
+}
+
+/// Writes zeros to `file` from byte `from` to byte `to`.
+fn zero_fill(file: &File, from: u64, to: u64) -> std::io::Result<()> {
+    static ZEROS: [u8; 64 * 1024] = [0; 64 * 1024];
+    let mut file = file;
+    file.seek(SeekFrom::Start(from))?;
+    let mut left = to.saturating_sub(from);
+    while left > 0 {
+        let chunk = left.min(ZEROS.len() as u64) as usize;
+        file.write_all(&ZEROS[..chunk])?;
+        left -= chunk as u64;
+    }
+    Ok(())
 }

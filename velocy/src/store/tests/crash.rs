@@ -36,13 +36,7 @@ fn crash_child() {
                     User::new(&format!("{}-{n}@x.io", std::process::id()), (n % 50) as u32, "c"),
                 )?;
                 let total = tx.get(&accounts, "total")?.map_or(0, |account| account.balance);
-                tx.upsert(
-                    &accounts,
-                    Account {
-                        name: "total".into(),
-                        balance: total + 1,
-                    },
-                )?;
+                tx.upsert(&accounts, Account { name: "total".into(), balance: total + 1 })?;
                 Ok::<_, StoreError>(user)
             })
             .unwrap();
@@ -56,9 +50,8 @@ struct Random(u64);
 
 impl Random {
     fn new() -> Self {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(1, |elapsed| elapsed.as_nanos() as u64);
+        let nanos =
+            SystemTime::now().duration_since(UNIX_EPOCH).map_or(1, |elapsed| elapsed.as_nanos() as u64);
         Self(nanos | 1)
     }
 
@@ -81,12 +74,7 @@ fn acknowledged_writes_survive_sigkill() {
     let mut acknowledged = BTreeSet::new();
     for _round in 0..5 {
         let mut child = Command::new(&exe)
-            .args([
-                "store::tests::crash::crash_child",
-                "--exact",
-                "--nocapture",
-                "--test-threads=1",
-            ])
+            .args(["store::tests::crash::crash_child", "--exact", "--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -116,16 +104,8 @@ fn acknowledged_writes_survive_sigkill() {
 
         let store = Store::open(dir.path()).unwrap();
         let users = store.table::<User>().unwrap();
-        let total = store
-            .table::<Account>()
-            .unwrap()
-            .get("total")
-            .map_or(0, |account| account.balance);
-        assert_eq!(
-            total as usize,
-            users.count(),
-            "a transaction was half-applied"
-        );
+        let total = store.table::<Account>().unwrap().get("total").map_or(0, |account| account.balance);
+        assert_eq!(total as usize, users.count(), "a transaction was half-applied");
         for id in &acknowledged {
             assert!(users.contains(id), "acknowledged write {id} was lost");
         }

@@ -25,11 +25,7 @@ fn explicit_keys_move_the_sequence_on() {
     users.insert(user).unwrap();
     assert_eq!(users.insert(User::new("b@x.io", 1, "B")).unwrap().id, 11);
     users.delete(&11).unwrap();
-    assert_eq!(
-        users.insert(User::new("c@x.io", 1, "C")).unwrap().id,
-        12,
-        "keys are not reused"
-    );
+    assert_eq!(users.insert(User::new("c@x.io", 1, "C")).unwrap().id, 12, "keys are not reused");
 }
 
 #[test]
@@ -56,9 +52,7 @@ fn unique_indexes_accept_many_nones() {
     users.insert(User::new("a@x.io", 1, "A")).unwrap();
     users.insert(User::new("b@x.io", 1, "B")).unwrap();
     users.update(&1, |user| user.nick = Some("ace".into())).unwrap();
-    let error = users
-        .update(&2, |user| user.nick = Some("ace".into()))
-        .unwrap_err();
+    let error = users.update(&2, |user| user.nick = Some("ace".into())).unwrap_err();
     assert_eq!(error.field(), Some("nick"));
     assert_eq!(users.get(&2).unwrap().nick, None);
     assert_eq!(users.query().eq(User::NICK, None::<String>).count(), 1);
@@ -119,12 +113,7 @@ fn replace_upsert_delete() {
 #[test]
 fn string_keys_borrow_as_str() {
     let accounts = Store::memory().table::<Account>().unwrap();
-    accounts
-        .insert(Account {
-            name: "alice".into(),
-            balance: 5,
-        })
-        .unwrap();
+    accounts.insert(Account { name: "alice".into(), balance: 5 }).unwrap();
     assert_eq!(accounts.get("alice").unwrap().balance, 5);
     accounts.update("alice", |account| account.balance += 1).unwrap();
     assert_eq!(accounts.get("alice").unwrap().balance, 6);
@@ -138,13 +127,7 @@ fn transactions_apply_everything_or_nothing() {
     store
         .transaction(|tx| {
             tx.insert(&users, User::new("a@x.io", 1, "A"))?;
-            tx.insert(
-                &accounts,
-                Account {
-                    name: "a".into(),
-                    balance: 10,
-                },
-            )?;
+            tx.insert(&accounts, Account { name: "a".into(), balance: 10 })?;
             Ok::<_, StoreError>(())
         })
         .unwrap();
@@ -218,9 +201,7 @@ fn tables_are_checked() {
     assert_eq!(error.kind(), ErrorKind::TableMismatch);
 
     let other = Store::memory().table::<User>().unwrap();
-    let error = store
-        .transaction(|tx| tx.insert(&other, User::new("a@x.io", 1, "A")))
-        .unwrap_err();
+    let error = store.transaction(|tx| tx.insert(&other, User::new("a@x.io", 1, "A"))).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::TableMismatch);
 }
 

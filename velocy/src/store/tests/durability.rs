@@ -5,15 +5,13 @@ use std::io::Write;
 use std::time::Duration;
 
 use super::{Account, TestDir, User};
-use crate::store::log::format::{FRAME_HEADER_LEN, HEADER_LEN};
+use crate::store::log::format::{read_frame, Frame, FRAME_HEADER_LEN, FRAME_MARKER, HEADER_LEN};
 use crate::store::{ErrorKind, Order, Store, StoreError, SyncPolicy};
 
 fn fill(store: &Store, count: u32) {
     let users = store.table::<User>().unwrap();
     for n in 0..count {
-        users
-            .insert(User::new(&format!("{n}@x.io"), n % 7, &format!("user {n}")))
-            .unwrap();
+        users.insert(User::new(&format!("{n}@x.io"), n % 7, &format!("user {n}"))).unwrap();
     }
 }
 
@@ -50,6 +48,15 @@ fn data_survives_a_reopen() {
     assert_eq!(users.insert(User::new("new@x.io", 1, "n")).unwrap().id, 21);
 }
 
+/// Where the last valid frame of a log ends (zeros allocated ahead may follow).
+fn frames_end(bytes: &[u8]) -> usize {
+    let mut offset = HEADER_LEN;
+    while let Frame::Valid { next, .. } = read_frame(bytes, offset) {
+        offset = next;
+    }
+    offset
+}
+
 #[test]
 fn a_torn_tail_is_cut_off() {
     let dir = TestDir::new("torn");
@@ -58,20 +65,20 @@ fn a_torn_tail_is_cut_off() {
         fill(&store, 3);
     }
     let log = dir.log();
-    let intact = fs::metadata(&log).unwrap().len();
+    let mut bytes = fs::read(&log).unwrap();
+    let intact = frames_end(&bytes);
     // Half of a fourth commit: a frame header promising more than is there.
-    let mut file = fs::OpenOptions::new().append(true).open(&log).unwrap();
-    file.write_all(&crate::store::log::format::FRAME_MARKER.to_le_bytes())
-        .unwrap();
-    file.write_all(&200u32.to_le_bytes()).unwrap();
-    file.write_all(&[7; 30]).unwrap();
-    drop(file);
+    bytes.truncate(intact);
+    bytes.extend_from_slice(&FRAME_MARKER.to_le_bytes());
+    bytes.extend_from_slice(&200u32.to_le_bytes());
+    bytes.extend_from_slice(&[7; 30]);
+    fs::write(&log, &bytes).unwrap();
 
     let store = Store::open(dir.path()).unwrap();
     let (path, offset, dropped) = store.recovery().unwrap().truncated.clone().unwrap();
     assert_eq!(path, log);
-    assert_eq!((offset, dropped), (intact, 38));
-    assert_eq!(fs::metadata(&log).unwrap().len(), intact);
+    assert_eq!((offset, dropped), (intact as u64, 38));
+    assert_eq!(fs::metadata(&log).unwrap().len(), intact as u64);
     let users = store.table::<User>().unwrap();
     assert_eq!(users.count(), 3);
     users.insert(User::new("after@x.io", 1, "after")).unwrap();
@@ -82,7 +89,25 @@ fn a_torn_tail_is_cut_off() {
 }
 
 #[test]
-fn a_zeroed_tail_is_cut_off() {
+fn garbage_after_allocated_space_is_a_torn_tail() {
+    let dir = TestDir::new("garbage");
+    {
+        fill(&Store::open(dir.path()).unwrap(), 2);
+    }
+    let log = dir.log();
+    let bytes = fs::read(&log).unwrap();
+    assert!(bytes.len() > frames_end(&bytes), "the writer allocates ahead");
+    let mut file = fs::OpenOptions::new().append(true).open(&log).unwrap();
+    file.write_all(&[1, 2, 3]).unwrap();
+    drop(file);
+    let store = Store::open(dir.path()).unwrap();
+    let (_, offset, _) = store.recovery().unwrap().truncated.clone().unwrap();
+    assert_eq!(offset, frames_end(&bytes) as u64);
+    assert_eq!(store.table::<User>().unwrap().count(), 2);
+}
+
+#[test]
+fn zeros_after_the_last_frame_are_free_space() {
     let dir = TestDir::new("zeroes");
     {
         fill(&Store::open(dir.path()).unwrap(), 2);
@@ -92,8 +117,12 @@ fn a_zeroed_tail_is_cut_off() {
     file.write_all(&[0; 4096]).unwrap();
     drop(file);
     let store = Store::open(dir.path()).unwrap();
-    assert!(store.recovery().unwrap().truncated.is_some());
-    assert_eq!(store.table::<User>().unwrap().count(), 2);
+    assert_eq!(store.recovery().unwrap().truncated, None);
+    let users = store.table::<User>().unwrap();
+    assert_eq!(users.count(), 2);
+    users.insert(User::new("more@x.io", 1, "more")).unwrap();
+    drop((users, store));
+    assert_eq!(Store::open(dir.path()).unwrap().table::<User>().unwrap().count(), 3);
 }
 
 #[test]
@@ -145,13 +174,10 @@ fn compaction_keeps_everything_and_shrinks_the_log() {
         }
         users.delete(&50).unwrap();
         store.kv().set("k", "v").unwrap();
-        store
-            .kv()
-            .set_with_ttl("t", "x", Duration::from_secs(600))
-            .unwrap();
-        let before = fs::metadata(dir.log()).unwrap().len();
+        store.kv().set_with_ttl("t", "x", Duration::from_secs(600)).unwrap();
+        let before = frames_end(&fs::read(dir.log()).unwrap());
         store.compact().unwrap();
-        assert!(fs::metadata(dir.log()).unwrap().len() < before);
+        assert!(fs::metadata(dir.log()).unwrap().len() < before as u64);
         // Writes after the compaction go to the new log.
         users.insert(User::new("late@x.io", 3, "late")).unwrap();
     }
@@ -197,11 +223,7 @@ fn unopened_tables_survive_compaction() {
 #[test]
 fn automatic_compaction_runs_in_the_background() {
     let dir = TestDir::new("auto");
-    let store = Store::options()
-        .compact_after(4 * 1024)
-        .sync(SyncPolicy::Never)
-        .open(dir.path())
-        .unwrap();
+    let store = Store::options().compact_after(4 * 1024).sync(SyncPolicy::Never).open(dir.path()).unwrap();
     let accounts = store.table::<Account>().unwrap();
     accounts.insert(Account { name: "a".into(), balance: 0 }).unwrap();
     for _ in 0..200 {
@@ -219,11 +241,8 @@ fn automatic_compaction_runs_in_the_background() {
 
 #[test]
 fn every_sync_policy_persists_across_a_clean_close() {
-    for policy in [
-        SyncPolicy::EveryCommit,
-        SyncPolicy::Interval(Duration::from_millis(5)),
-        SyncPolicy::Never,
-    ] {
+    for policy in [SyncPolicy::EveryCommit, SyncPolicy::Interval(Duration::from_millis(5)), SyncPolicy::Never]
+    {
         let dir = TestDir::new("policy");
         {
             let store = Store::options().sync(policy).open(dir.path()).unwrap();
@@ -246,9 +265,7 @@ fn concurrent_writers_share_fsyncs_and_all_land() {
                 let users = users.clone();
                 std::thread::spawn(move || {
                     for n in 0..25 {
-                        users
-                            .insert(User::new(&format!("{thread}-{n}@x.io"), n, "u"))
-                            .unwrap();
+                        users.insert(User::new(&format!("{thread}-{n}@x.io"), n, "u")).unwrap();
                     }
                 })
             })
@@ -260,13 +277,8 @@ fn concurrent_writers_share_fsyncs_and_all_land() {
     let store = Store::open(dir.path()).unwrap();
     let users = store.table::<User>().unwrap();
     assert_eq!(users.count(), 100);
-    let ids: Vec<u64> = users
-        .query()
-        .order_by(User::ID, Order::Asc)
-        .all()
-        .into_iter()
-        .map(|user| user.id)
-        .collect();
+    let ids: Vec<u64> =
+        users.query().order_by(User::ID, Order::Asc).all().into_iter().map(|user| user.id).collect();
     assert_eq!(ids, (1..=100).collect::<Vec<u64>>());
 }
 
@@ -292,11 +304,7 @@ fn records_that_no_longer_fit_their_type_are_reported() {
     let dir = TestDir::new("schema");
     {
         let store = Store::open(dir.path()).unwrap();
-        store
-            .table::<Account>()
-            .unwrap()
-            .insert(Account { name: "a".into(), balance: 1 })
-            .unwrap();
+        store.table::<Account>().unwrap().insert(Account { name: "a".into(), balance: 1 }).unwrap();
     }
     let store = Store::open(dir.path()).unwrap();
     let error = store.table::<StrictAccount>().unwrap_err();

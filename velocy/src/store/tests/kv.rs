@@ -30,18 +30,12 @@ fn json_values() {
         roles: Vec<String>,
     }
     let kv = Store::memory().kv();
-    let session = Session {
-        user: 7,
-        roles: vec!["admin".into()],
-    };
+    let session = Session { user: 7, roles: vec!["admin".into()] };
     kv.set_json("session", &session).unwrap();
     assert_eq!(kv.get_json::<Session>("session").unwrap(), Some(session));
     assert_eq!(kv.get_json::<Session>("missing").unwrap(), None);
     kv.set("bad", "not json").unwrap();
-    assert_eq!(
-        kv.get_json::<Session>("bad").unwrap_err().kind(),
-        ErrorKind::Serde
-    );
+    assert_eq!(kv.get_json::<Session>("bad").unwrap_err().kind(), ErrorKind::Serde);
 }
 
 #[test]

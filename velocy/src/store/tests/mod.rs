@@ -8,6 +8,7 @@
 
 mod crash;
 mod crud;
+mod derive;
 mod durability;
 mod kv;
 mod props;
@@ -35,18 +36,11 @@ impl User {
     pub(crate) const ID: Field<User, u64> = Field::key("id", |user| &user.id);
     pub(crate) const EMAIL: Field<User, String> = Field::indexed("email", 0, |user| &user.email);
     pub(crate) const AGE: Field<User, u32> = Field::indexed("age", 1, |user| &user.age);
-    pub(crate) const NICK: Field<User, Option<String>> =
-        Field::indexed("nick", 2, |user| &user.nick);
+    pub(crate) const NICK: Field<User, Option<String>> = Field::indexed("nick", 2, |user| &user.nick);
     pub(crate) const NAME: Field<User, String> = Field::plain("name", |user| &user.name);
 
     pub(crate) fn new(email: &str, age: u32, name: &str) -> Self {
-        Self {
-            id: 0,
-            email: email.into(),
-            age,
-            nick: None,
-            name: name.into(),
-        }
+        Self { id: 0, email: email.into(), age, nick: None, name: name.into() }
     }
 }
 
@@ -55,11 +49,8 @@ impl Record for User {
     const TABLE: &'static str = "User";
     const KEY_FIELD: &'static str = "id";
     const AUTO_INCREMENT: bool = true;
-    const INDEXES: &'static [IndexInfo] = &[
-        IndexInfo::unique("email"),
-        IndexInfo::index("age"),
-        IndexInfo::unique("nick"),
-    ];
+    const INDEXES: &'static [IndexInfo] =
+        &[IndexInfo::unique("email"), IndexInfo::index("age"), IndexInfo::unique("nick")];
 
     fn key(&self) -> &u64 {
         &self.id

@@ -11,13 +11,33 @@ use crate::store::{Order, Store, SyncPolicy, Table};
 
 #[derive(Debug, Clone)]
 enum Op {
-    Insert { email: u8, age: u32, nick: Option<u8> },
-    Update { id: u64, age: u32, email: u8 },
-    Nick { id: u64, nick: Option<u8> },
-    Upsert { id: u64, email: u8, age: u32 },
-    Delete { id: u64 },
+    Insert {
+        email: u8,
+        age: u32,
+        nick: Option<u8>,
+    },
+    Update {
+        id: u64,
+        age: u32,
+        email: u8,
+    },
+    Nick {
+        id: u64,
+        nick: Option<u8>,
+    },
+    Upsert {
+        id: u64,
+        email: u8,
+        age: u32,
+    },
+    Delete {
+        id: u64,
+    },
     /// Two writes in one transaction, the second of which may fail (then neither applies).
-    Pair { email: u8, other: u8 },
+    Pair {
+        email: u8,
+        other: u8,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -47,8 +67,7 @@ impl Model {
     fn fits(&self, user: &User) -> bool {
         self.rows.values().all(|other| {
             other.id == user.id
-                || (other.email != user.email
-                    && (user.nick.is_none() || other.nick != user.nick))
+                || (other.email != user.email && (user.nick.is_none() || other.nick != user.nick))
         })
     }
 
@@ -126,10 +145,7 @@ fn apply(store: &Store, users: &Table<User>, model: &mut Model, op: &Op) {
         Op::Pair { email: a, other: b } => {
             let first = User::new(&email(a), 1, "pair");
             let second = User::new(&email(b), 2, "pair");
-            let mut trial = Model {
-                rows: model.rows.clone(),
-                sequence: model.sequence,
-            };
+            let mut trial = Model { rows: model.rows.clone(), sequence: model.sequence };
             let expected = trial.insert(first.clone()) && trial.insert(second.clone());
             if expected {
                 *model = trial;
@@ -171,22 +187,16 @@ fn check(users: &Table<User>, model: &Model) {
             expect(&|u| u.email == email(e))
         );
     }
-    assert_eq!(
-        ids(users.query().eq(User::NICK, None::<String>).all()),
-        expect(&|u| u.nick.is_none())
-    );
+    assert_eq!(ids(users.query().eq(User::NICK, None::<String>).all()), expect(&|u| u.nick.is_none()));
     // Sorted by an index, both ways, with a limit; ties by key in the sort's direction.
     for order in [Order::Asc, Order::Desc] {
         let mut sorted: Vec<&User> = all.clone();
-        sorted.sort_by(|a, b| (a.age, a.id).cmp(&(b.age, b.id)));
+        sorted.sort_by_key(|user| (user.age, user.id));
         if order == Order::Desc {
             sorted.reverse();
         }
         let expected: Vec<u64> = sorted.iter().take(5).map(|user| user.id).collect();
-        assert_eq!(
-            ids(users.query().order_by(User::AGE, order).limit(5).all()),
-            expected
-        );
+        assert_eq!(ids(users.query().order_by(User::AGE, order).limit(5).all()), expected);
         // Paging by cursor visits everything once, in order, whichever way the query runs.
         let everything: Vec<u64> = sorted.iter().map(|user| user.id).collect();
         assert_eq!(pages(users, order, true), everything);
@@ -195,10 +205,7 @@ fn check(users: &Table<User>, model: &Model) {
         if order == Order::Desc {
             by_name.reverse();
         }
-        assert_eq!(
-            pages(users, order, false),
-            by_name.iter().map(|user| user.id).collect::<Vec<_>>()
-        );
+        assert_eq!(pages(users, order, false), by_name.iter().map(|user| user.id).collect::<Vec<_>>());
     }
 }
 

@@ -29,11 +29,7 @@ fn plans_pick_the_best_index() {
     assert_eq!(plan.access(), Access::KeyLookup("id"));
     assert_eq!(plan.to_string(), "key lookup on `id`");
 
-    let plan = users
-        .query()
-        .range(User::AGE, 30..)
-        .eq(User::EMAIL, "cy@x.io")
-        .explain();
+    let plan = users.query().range(User::AGE, 30..).eq(User::EMAIL, "cy@x.io").explain();
     assert_eq!(plan.access(), Access::IndexLookup("email"));
     assert_eq!(plan.filters(), 1);
 
@@ -49,15 +45,8 @@ fn plans_pick_the_best_index() {
     let plan = users.query().order_by(User::AGE, Order::Desc).limit(2).explain();
     assert_eq!(plan.to_string(), "index scan on `age`, reversed; limit 2");
 
-    let plan = users
-        .query()
-        .eq(User::AGE, 36)
-        .order_by(User::NAME, Order::Asc)
-        .explain();
-    assert_eq!(
-        plan.to_string(),
-        "index lookup on `age`; sort by `name` asc, `id` asc"
-    );
+    let plan = users.query().eq(User::AGE, 36).order_by(User::NAME, Order::Asc).explain();
+    assert_eq!(plan.to_string(), "index lookup on `age`; sort by `name` asc, `id` asc");
 
     let plan = users.query().range(User::NAME, "B".."D").explain();
     assert_eq!(plan.access(), Access::FullScan, "`name` has no index");
@@ -73,26 +62,18 @@ fn equality_and_ranges() {
         "by key without an order"
     );
     assert_eq!(
-        names(
-            users
-                .query()
-                .range(User::AGE, 25..36)
-                .order_by(User::AGE, Order::Asc)
-                .all()
-        ),
+        names(users.query().range(User::AGE, 25..36).order_by(User::AGE, Order::Asc).all()),
         ["Bob", "Flo"]
     );
     assert_eq!(users.query().range(User::AGE, 50..).count(), 0);
-    assert_eq!(users.query().range(User::AGE, 40..30).count(), 0);
+    #[allow(clippy::reversed_empty_ranges, reason = "an empty range finds nothing")]
+    let empty = users.query().range(User::AGE, 40..30).count();
+    assert_eq!(empty, 0);
     assert_eq!(names(users.query().range(User::ID, 5..).all()), ["Ed", "Flo"]);
     assert_eq!(names(users.query().range(User::NAME, "B".."D").all()), ["Bob", "Cy"]);
     assert_eq!(users.query().eq(User::NAME, "Di").first().unwrap().age, 41);
     assert_eq!(
-        users
-            .query()
-            .range(User::AGE, 20..)
-            .range(User::AGE, ..37)
-            .count(),
+        users.query().range(User::AGE, 20..).range(User::AGE, ..37).count(),
         4,
         "two conditions on one field"
     );
@@ -108,13 +89,7 @@ fn filters_and_sorting() {
         .order_by(User::NAME, Order::Asc);
     assert_eq!(names(query.all()), ["Di", "Cy", "Ed"]);
     assert_eq!(
-        names(
-            users
-                .query()
-                .order_by(User::AGE, Order::Asc)
-                .order_by(User::NAME, Order::Desc)
-                .all()
-        ),
+        names(users.query().order_by(User::AGE, Order::Asc).order_by(User::NAME, Order::Desc).all()),
         ["Ed", "Bob", "Flo", "Cy", "Ada", "Di"]
     );
     assert_eq!(
@@ -122,10 +97,7 @@ fn filters_and_sorting() {
         ["Di", "Cy", "Ada", "Flo", "Bob", "Ed"],
         "ties by key, in the direction of the last sort field"
     );
-    assert_eq!(
-        names(users.query().order_by(User::ID, Order::Desc).limit(2).all()),
-        ["Flo", "Ed"]
-    );
+    assert_eq!(names(users.query().order_by(User::ID, Order::Desc).limit(2).all()), ["Flo", "Ed"]);
 }
 
 #[test]
@@ -137,10 +109,7 @@ fn limit_and_offset() {
     assert_eq!(names(by_name().offset(1).limit(2).all()), ["Bob", "Cy"]);
     assert_eq!(by_name().limit(0).all(), []);
     assert_eq!(by_name().offset(10).all(), []);
-    assert_eq!(
-        names(users.query().order_by(User::AGE, Order::Asc).offset(1).limit(2).all()),
-        ["Bob", "Flo"]
-    );
+    assert_eq!(names(users.query().order_by(User::AGE, Order::Asc).offset(1).limit(2).all()), ["Bob", "Flo"]);
     assert_eq!(by_name().limit(1).count(), 6, "count ignores the limit");
 }
 
@@ -167,36 +136,22 @@ fn cursors_page_through_every_order() {
         Some(cursor) => query.after(cursor).page(),
         None => query.page(),
     };
-    let streamed = all_pages(&|cursor| {
-        with_cursor(
-            users.query().order_by(User::AGE, Order::Desc).limit(2),
-            cursor,
-        )
-    });
+    let streamed =
+        all_pages(&|cursor| with_cursor(users.query().order_by(User::AGE, Order::Desc).limit(2), cursor));
     assert_eq!(streamed, [["Di", "Cy"], ["Ada", "Flo"], ["Bob", "Ed"]]);
 
-    let sorted = all_pages(&|cursor| {
-        with_cursor(
-            users.query().order_by(User::NAME, Order::Desc).limit(4),
-            cursor,
-        )
-    });
+    let sorted =
+        all_pages(&|cursor| with_cursor(users.query().order_by(User::NAME, Order::Desc).limit(4), cursor));
     assert_eq!(sorted, vec![vec!["Flo", "Ed", "Di", "Cy"], vec!["Bob", "Ada"]]);
 
     let by_key = all_pages(&|cursor| with_cursor(users.query().limit(5), cursor));
     assert_eq!(by_key.concat().len(), 6);
 
-    let by_key_desc = all_pages(&|cursor| {
-        with_cursor(users.query().order_by(User::ID, Order::Desc).limit(4), cursor)
-    });
-    assert_eq!(
-        by_key_desc,
-        vec![vec!["Flo", "Ed", "Di", "Cy"], vec!["Bob", "Ada"]]
-    );
+    let by_key_desc =
+        all_pages(&|cursor| with_cursor(users.query().order_by(User::ID, Order::Desc).limit(4), cursor));
+    assert_eq!(by_key_desc, vec![vec!["Flo", "Ed", "Di", "Cy"], vec!["Bob", "Ada"]]);
 
-    let point = all_pages(&|cursor| {
-        with_cursor(users.query().eq(User::AGE, 36).limit(1), cursor)
-    });
+    let point = all_pages(&|cursor| with_cursor(users.query().eq(User::AGE, 36).limit(1), cursor));
     assert_eq!(point, [["Ada"], ["Cy"]]);
 }
 
@@ -207,11 +162,7 @@ fn cursors_stay_correct_when_records_change() {
     assert_eq!(names(first.items), ["Ed", "Bob", "Flo"]);
     users.delete(&6).unwrap(); // Flo, the last of the page
     users.insert(User::new("al@x.io", 18, "Al")).unwrap(); // before the cursor
-    let second = users
-        .query()
-        .order_by(User::AGE, Order::Asc)
-        .after(first.next.unwrap())
-        .all();
+    let second = users.query().order_by(User::AGE, Order::Asc).after(first.next.unwrap()).all();
     assert_eq!(names(second), ["Ada", "Cy", "Di"]);
 }
 
@@ -238,11 +189,7 @@ fn pages_serialize() {
 fn unique_lookups_of_none_still_sort() {
     let users = people();
     users.update(&2, |user| user.nick = Some("b".into())).unwrap();
-    let plan = users
-        .query()
-        .eq(User::NICK, None::<String>)
-        .order_by(User::ID, Order::Desc)
-        .explain();
+    let plan = users.query().eq(User::NICK, None::<String>).order_by(User::ID, Order::Desc).explain();
     assert_eq!(plan.to_string(), "index lookup on `nick`, reversed");
     assert_eq!(
         ids(users.query().eq(User::NICK, None::<String>).order_by(User::ID, Order::Desc).all()),

@@ -130,12 +130,7 @@ fn backtracking_drops_spans_of_failed_branches() {
 fn params_take_one_or_more_bytes_of_one_segment() {
     let trie = trie_of(&["/u/:id", "/u/:id/posts/:post"]);
     assert_match(&trie, "/u/7", "/u/:id", &["7"]);
-    assert_match(
-        &trie,
-        "/u/7/posts/x.y-z",
-        "/u/:id/posts/:post",
-        &["7", "x.y-z"],
-    );
+    assert_match(&trie, "/u/7/posts/x.y-z", "/u/:id/posts/:post", &["7", "x.y-z"]);
     assert_no_match(&trie, "/u/");
     assert_no_match(&trie, "/u//posts/x");
     assert_no_match(&trie, "/u/7/");
@@ -156,12 +151,7 @@ fn catch_all_takes_one_or_more_bytes_to_the_end() {
 
 #[test]
 fn constrained_params() {
-    let trie = trie_of(&[
-        r"/n/:x(\d+)",
-        r"/n/:x([a-z]+)",
-        r"/n/:x(\d{2})",
-        r"/n/:x(\d+)/edit",
-    ]);
+    let trie = trie_of(&[r"/n/:x(\d+)", r"/n/:x([a-z]+)", r"/n/:x(\d{2})", r"/n/:x(\d+)/edit"]);
     assert_match(&trie, "/n/12", r"/n/:x(\d+)", &["12"]);
     assert_match(&trie, "/n/abc", r"/n/:x([a-z]+)", &["abc"]);
     assert_match(&trie, "/n/12/edit", r"/n/:x(\d+)/edit", &["12"]);
@@ -178,14 +168,7 @@ fn constrained_params() {
 
 #[test]
 fn conflicts_are_detected_by_shape() {
-    let mut trie = trie_of(&[
-        "/",
-        "/u/:id",
-        r"/u/:id(\d+)",
-        "/u/me",
-        "/f/*path",
-        r"/c/:x(\d+)",
-    ]);
+    let mut trie = trie_of(&["/", "/u/:id", r"/u/:id(\d+)", "/u/me", "/f/*path", r"/c/:x(\d+)"]);
     let conflicts = [
         ("/", "/"),
         ("/u/:name", "/u/:id"),
@@ -198,10 +181,7 @@ fn conflicts_are_detected_by_shape() {
         let pattern = parse(route).unwrap();
         match trie.insert(&pattern, route) {
             Err(InsertError::Conflict { existing }) => assert_eq!(*existing, existing_route),
-            other => panic!(
-                "`{route}`: expected a conflict, got {:?}",
-                other.map_err(|e| e.to_string())
-            ),
+            other => panic!("`{route}`: expected a conflict, got {:?}", other.map_err(|e| e.to_string())),
         }
     }
     assert_eq!(trie.len(), 6);
@@ -221,15 +201,9 @@ fn invalid_regex_leaves_the_trie_unchanged() {
     match trie.insert(&pattern, route) {
         Err(InsertError::InvalidRegex { span, message }) => {
             assert_eq!(&route[span], r"\q");
-            assert!(
-                !message.is_empty() && !message.contains('\n'),
-                "{message:?}"
-            );
+            assert!(!message.is_empty() && !message.contains('\n'), "{message:?}");
         }
-        other => panic!(
-            "expected an invalid regex, got {:?}",
-            other.map_err(|e| e.to_string())
-        ),
+        other => panic!("expected an invalid regex, got {:?}", other.map_err(|e| e.to_string())),
     }
     assert_eq!(trie.len(), 1);
     assert_eq!(trie.to_string(), before);
@@ -238,12 +212,7 @@ fn invalid_regex_leaves_the_trie_unchanged() {
 
 #[test]
 fn percent_encoded_bytes_stay_raw() {
-    let trie = trie_of(&[
-        "/files/:name",
-        "/files/:name/meta",
-        "/caf%C3%A9",
-        "/s/*rest",
-    ]);
+    let trie = trie_of(&["/files/:name", "/files/:name/meta", "/caf%C3%A9", "/s/*rest"]);
     assert_match(&trie, "/files/a%2Fb", "/files/:name", &["a%2Fb"]);
     assert_match(&trie, "/files/a%2Fb/meta", "/files/:name/meta", &["a%2Fb"]);
     assert_match(&trie, "/caf%C3%A9", "/caf%C3%A9", &[]);
@@ -285,14 +254,7 @@ fn spans_index_the_path() {
 
 #[test]
 fn display_prints_the_tree() {
-    let trie = trie_of(&[
-        "/",
-        "/users",
-        "/users/:id",
-        r"/users/:id(\d+)/posts",
-        "/files/*path",
-        "/fun",
-    ]);
+    let trie = trie_of(&["/", "/users", "/users/:id", r"/users/:id(\d+)/posts", "/files/*path", "/fun"]);
     let expected = "\
 /  •
 ├─ users  •
@@ -307,10 +269,7 @@ fn display_prints_the_tree() {
 ";
     assert_eq!(trie.to_string(), expected);
     let debug = format!("{trie:?}");
-    assert!(
-        debug.starts_with("/ => \"/\"\n├─ users => \"/users\"\n"),
-        "{debug}"
-    );
+    assert!(debug.starts_with("/ => \"/\"\n├─ users => \"/users\"\n"), "{debug}");
     assert_eq!(Trie::<()>::new().to_string(), "(no routes)\n");
 }
 
