@@ -81,9 +81,10 @@ fn status(status: StatusCode) -> Response<Full<Bytes>> {
 /// Binding fails.
 pub async fn serve(address: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(address).await?;
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    // The baseline at its best for pipelining (the 1.33 M requests/s needs it); Velocy sets it too.
-    builder.http1().pipeline_flush(true);
+    // Default settings. `http1().pipeline_flush(true)` would reach the 1.33 M pipelined requests/s,
+    // but hyper then drops the last response of a connection it closes (see BENCHMARKS.md), so neither the
+    // baseline nor Velocy uses it.
+    let builder = auto::Builder::new(TokioExecutor::new());
     loop {
         let Ok((stream, _)) = listener.accept().await else { continue };
         let _ = stream.set_nodelay(true);
