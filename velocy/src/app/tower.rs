@@ -21,13 +21,12 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use tower_layer::Layer;
 use tower_service::Service;
 
 use super::{App, AppService, ResponseFuture};
-use crate::body::Body;
+
 use crate::error::BoxError;
-use crate::middleware::{from_layer, NextService};
+use crate::middleware::TowerLayer;
 use crate::response::Response;
 use crate::routing::tower::into_body;
 
@@ -35,7 +34,7 @@ use crate::routing::tower::into_body;
 /// stack would hand it: the request is answered exactly as [`AppService::handle`] answers it (with no peer
 /// address), and the service is always ready and never fails (errors are responses).
 ///
-/// Request bodies that are a velocy [`Body`] or hyper's `Incoming` are used as they are; others are boxed.
+/// Request bodies that are a velocy [`Body`](crate::Body) or hyper's `Incoming` are used as they are; others are boxed.
 impl<B> Service<http::Request<B>> for AppService
 where
     B: http_body::Body<Data = Bytes> + Send + 'static,
@@ -93,18 +92,8 @@ impl App {
     /// # let _ = app;
     /// ```
     #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
-    pub fn layer<L, ResBody>(self, layer: L) -> Self
-    where
-        L: Layer<NextService>,
-        L::Service:
-            Service<http::Request<Body>, Response = http::Response<ResBody>> + Clone + Send + Sync + 'static,
-        <L::Service as Service<http::Request<Body>>>::Error: Into<BoxError>,
-        <L::Service as Service<http::Request<Body>>>::Future: Send + 'static,
-        ResBody: http_body::Body + Send + 'static,
-        ResBody::Data: Into<Bytes>,
-        ResBody::Error: Into<BoxError>,
-    {
-        self.middleware(from_layer(layer))
+    pub fn layer(self, layer: impl TowerLayer) -> Self {
+        self.middleware(layer.into_shared_middleware())
     }
 }
 
@@ -122,6 +111,7 @@ mod tests {
     use tower_http::timeout::TimeoutLayer;
 
     use super::*;
+    use crate::Body;
     use crate::extract::Path;
     use crate::test::TestClient;
     use crate::{Route, Router};

@@ -47,7 +47,7 @@ mod timeout;
 
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
-pub use crate::routing::tower::{from_layer, NextFuture, NextService};
+pub use crate::routing::tower::{from_layer, NextFuture, NextService, TowerLayer};
 pub use body_limit::BodyLimit;
 pub use request_id::{RequestId, RequestIdValue, MAX_REQUEST_ID_LEN, X_REQUEST_ID};
 pub use security_headers::{SecurityHeaders, CROSS_ORIGIN_OPENER_POLICY};
@@ -153,6 +153,12 @@ impl<F> std::fmt::Debug for FromFn<F> {
 pub trait IntoMiddleware {
     /// The shared middleware.
     fn into_middleware(self) -> Arc<dyn Middleware>;
+}
+
+impl IntoMiddleware for Arc<dyn Middleware> {
+    fn into_middleware(self) -> Arc<dyn Middleware> {
+        self
+    }
 }
 
 impl<M: Middleware> IntoMiddleware for M {

@@ -209,6 +209,30 @@ where
     LayerMiddleware { service: layer.layer(NextService::default()) }
 }
 
+/// A tower [`Layer`] that can wrap Velocy routes: its service takes `http::Request<Body>` and answers with
+/// any body whose chunks convert into [`Bytes`]. Implemented for every such layer; `Route::layer`,
+/// `Router::layer` and `App::layer` take it.
+pub trait TowerLayer: Layer<NextService> {
+    /// The layer as a shared middleware (see [`from_layer`]).
+    fn into_shared_middleware(self) -> Arc<dyn Middleware>;
+}
+
+impl<L, ResBody> TowerLayer for L
+where
+    L: Layer<NextService>,
+    L::Service:
+        Service<http::Request<Body>, Response = http::Response<ResBody>> + Clone + Send + Sync + 'static,
+    <L::Service as Service<http::Request<Body>>>::Error: Into<BoxError>,
+    <L::Service as Service<http::Request<Body>>>::Future: Send + 'static,
+    ResBody: http_body::Body + Send + 'static,
+    ResBody::Data: Into<Bytes>,
+    ResBody::Error: Into<BoxError>,
+{
+    fn into_shared_middleware(self) -> Arc<dyn Middleware> {
+        Arc::new(from_layer(self))
+    }
+}
+
 impl Route {
     /// Wraps this route (its handler and the route middleware added after this call) in a tower
     /// [`Layer`]; it runs like a route middleware added at this point (see [`from_layer`] for how the
@@ -226,18 +250,8 @@ impl Route {
     /// # let _ = route;
     /// ```
     #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
-    pub fn layer<L, ResBody>(self, layer: L) -> Self
-    where
-        L: Layer<NextService>,
-        L::Service:
-            Service<http::Request<Body>, Response = http::Response<ResBody>> + Clone + Send + Sync + 'static,
-        <L::Service as Service<http::Request<Body>>>::Error: Into<BoxError>,
-        <L::Service as Service<http::Request<Body>>>::Future: Send + 'static,
-        ResBody: http_body::Body + Send + 'static,
-        ResBody::Data: Into<Bytes>,
-        ResBody::Error: Into<BoxError>,
-    {
-        self.middleware(from_layer(layer))
+    pub fn layer(self, layer: impl TowerLayer) -> Self {
+        self.middleware(layer.into_shared_middleware())
     }
 }
 
@@ -260,18 +274,8 @@ impl Router {
     /// # let _ = api;
     /// ```
     #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
-    pub fn layer<L, ResBody>(self, layer: L) -> Self
-    where
-        L: Layer<NextService>,
-        L::Service:
-            Service<http::Request<Body>, Response = http::Response<ResBody>> + Clone + Send + Sync + 'static,
-        <L::Service as Service<http::Request<Body>>>::Error: Into<BoxError>,
-        <L::Service as Service<http::Request<Body>>>::Future: Send + 'static,
-        ResBody: http_body::Body + Send + 'static,
-        ResBody::Data: Into<Bytes>,
-        ResBody::Error: Into<BoxError>,
-    {
-        self.middleware(from_layer(layer))
+    pub fn layer(self, layer: impl TowerLayer) -> Self {
+        self.middleware(layer.into_shared_middleware())
     }
 }
 

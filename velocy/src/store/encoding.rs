@@ -80,57 +80,39 @@ macro_rules! signed {
 unsigned!(u8, u16, u32, u64, u128);
 signed!(i8 => u8, i16 => u16, i32 => u32, i64 => u64, i128 => u128);
 
-impl Indexable for usize {
-    fn encode(&self, out: &mut Vec<u8>) {
-        (*self as u64).encode(out);
-    }
+/// `usize` and `isize` encode as their 64-bit counterparts, so an index built on one platform reads the same
+/// on another.
+macro_rules! pointer_sized {
+    ($($ty:ty => $wide:ty),*) => {$(
+        impl Indexable for $ty {
+            fn encode(&self, out: &mut Vec<u8>) {
+                (*self as $wide).encode(out);
+            }
+        }
+
+        impl Key for $ty {
+            fn decode(input: &mut &[u8]) -> Option<Self> {
+                <$ty>::try_from(<$wide>::decode(input)?).ok()
+            }
+
+            fn from_sequence(sequence: u64) -> Option<Self> {
+                <$ty>::try_from(sequence).ok()
+            }
+
+            fn to_sequence(&self) -> Option<u64> {
+                u64::try_from(*self).ok()
+            }
+
+            fn is_unset(&self) -> bool {
+                *self == 0
+            }
+        }
+
+        impl AutoIncrement for $ty {}
+    )*};
 }
 
-impl Key for usize {
-    fn decode(input: &mut &[u8]) -> Option<Self> {
-        usize::try_from(u64::decode(input)?).ok()
-    }
-
-    fn from_sequence(sequence: u64) -> Option<Self> {
-        usize::try_from(sequence).ok()
-    }
-
-    fn to_sequence(&self) -> Option<u64> {
-        u64::try_from(*self).ok()
-    }
-
-    fn is_unset(&self) -> bool {
-        *self == 0
-    }
-}
-
-impl AutoIncrement for usize {}
-
-impl Indexable for isize {
-    fn encode(&self, out: &mut Vec<u8>) {
-        (*self as i64).encode(out);
-    }
-}
-
-impl Key for isize {
-    fn decode(input: &mut &[u8]) -> Option<Self> {
-        isize::try_from(i64::decode(input)?).ok()
-    }
-
-    fn from_sequence(sequence: u64) -> Option<Self> {
-        isize::try_from(sequence).ok()
-    }
-
-    fn to_sequence(&self) -> Option<u64> {
-        u64::try_from(*self).ok()
-    }
-
-    fn is_unset(&self) -> bool {
-        *self == 0
-    }
-}
-
-impl AutoIncrement for isize {}
+pointer_sized!(usize => u64, isize => i64);
 
 impl Indexable for f64 {
     fn encode(&self, out: &mut Vec<u8>) {
