@@ -12,8 +12,9 @@
 //!
 //! Set `VELOCY_MACROS_DEBUG=1` while compiling to print every expansion to stderr.
 //!
-//! The examples below are marked `ignore` because a procedural-macro crate cannot run doc tests that
-//! use the runtime; each has a compiling twin under `ui-tests/pass/`.
+//! The examples below are doc tests run through `velocy` (a dev-dependency of this crate); most of them
+//! also exercise their handlers with `velocy::test::TestClient` in hidden lines. `ui-tests/pass/` holds
+//! more compiling examples.
 
 mod attr;
 mod debug;
@@ -43,13 +44,33 @@ use route::Methods;
 /// * `produces = "application/json"` / `consumes = ["text/csv", ..]`: the media types the route answers
 ///   with (chosen by `Accept`) and accepts (checked against `Content-Type`), each `type/subtype`.
 ///
-/// ```ignore
-/// use velocy::{get, State};
+/// ```
+/// use velocy::prelude::*;
+/// # use serde::Serialize;
+/// # #[derive(Serialize)]
+/// # struct User { id: u64, name: String }
+/// # #[derive(Clone, Default)]
+/// # struct Db;
+/// # impl Db {
+/// #     async fn user(&self, id: u64) -> Result<User, Error> {
+/// #         match id {
+/// #             1 => Ok(User { id, name: "Ada".into() }),
+/// #             _ => Err(Error::not_found(format!("no user with id {id}"))),
+/// #         }
+/// #     }
+/// # }
 ///
 /// #[get("/users/:id")]
 /// async fn show_user(id: u64, State(db): State<Db>) -> Result<Json<User>, Error> {
 ///     db.user(id).await.map(Json)
 /// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// #     let client = velocy::test::TestClient::new(App::new().state(Db).routes(routes![show_user]));
+/// #     client.get("/users/1").await.assert_status(200).assert_text(r#"{"id":1,"name":"Ada"}"#);
+/// #     client.get("/users/2").await.assert_status(404);
+/// #     client.get("/users/ada").await.assert_status(400);
+/// # }
 /// ```
 ///
 /// # Routes
@@ -100,11 +121,35 @@ pub fn get(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// Same arguments and rules as [`macro@get`].
 ///
-/// ```ignore
+/// ```
+/// use velocy::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use std::sync::atomic::{AtomicU64, Ordering};
+/// # use std::sync::Arc;
+/// # #[derive(Serialize)]
+/// # struct User { id: u64, name: String }
+/// # #[derive(Deserialize, Serialize)]
+/// # struct NewUser { name: String }
+/// # #[derive(Clone, Default)]
+/// # struct Db(Arc<AtomicU64>);
+/// # impl Db {
+/// #     async fn insert(&self, input: NewUser) -> User {
+/// #         User { id: self.0.fetch_add(1, Ordering::Relaxed) + 1, name: input.name }
+/// #     }
+/// # }
+///
 /// #[post("/users", name = "create user")]
 /// async fn create_user(State(db): State<Db>, Json(input): Json<NewUser>) -> (StatusCode, Json<User>) {
 ///     (StatusCode::CREATED, Json(db.insert(input).await))
 /// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// #     let app = App::new().state(Db::default()).routes(routes![create_user]);
+/// #     let client = velocy::test::TestClient::new(app);
+/// #     let ada = NewUser { name: "Ada".into() };
+/// #     client.post("/users").json(&ada).await.assert_status(201).assert_text(r#"{"id":1,"name":"Ada"}"#);
+/// #     client.post("/users").body("not json").await.assert_status(415);
+/// # }
 /// ```
 #[proc_macro_attribute]
 pub fn post(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -115,9 +160,24 @@ pub fn post(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// Same arguments and rules as [`macro@get`].
 ///
-/// ```ignore
+/// ```
+/// use velocy::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # #[derive(Deserialize, Serialize)]
+/// # struct User { id: u64, name: String }
+///
 /// #[put("/users/:id")]
-/// async fn replace_user(id: u64, Json(user): Json<User>) -> StatusCode { StatusCode::NO_CONTENT }
+/// async fn replace_user(id: u64, Json(user): Json<User>) -> StatusCode {
+///     if user.id == id { StatusCode::NO_CONTENT } else { StatusCode::CONFLICT }
+/// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// #     let client = velocy::test::TestClient::new(App::new().routes(routes![replace_user]));
+/// #     let ada = User { id: 1, name: "Ada".into() };
+/// #     client.put("/users/1").json(&ada).await.assert_status(204);
+/// #     client.put("/users/2").json(&ada).await.assert_status(409);
+/// #     client.get("/users/1").await.assert_status(405);
+/// # }
 /// ```
 #[proc_macro_attribute]
 pub fn put(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -128,9 +188,22 @@ pub fn put(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// Same arguments and rules as [`macro@get`].
 ///
-/// ```ignore
+/// ```
+/// use velocy::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # #[derive(Deserialize, Serialize)]
+/// # struct Rename { name: String }
+///
 /// #[patch("/users/:id")]
-/// async fn rename_user(id: u64, Form(change): Form<Rename>) -> StatusCode { StatusCode::NO_CONTENT }
+/// async fn rename_user(id: u64, Form(change): Form<Rename>) -> StatusCode {
+///     if id == 0 || change.name.is_empty() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::NO_CONTENT }
+/// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// #     let client = velocy::test::TestClient::new(App::new().routes(routes![rename_user]));
+/// #     client.patch("/users/1").form(&Rename { name: "Ada".into() }).await.assert_status(204);
+/// #     client.patch("/users/1").form(&Rename { name: String::new() }).await.assert_status(422);
+/// # }
 /// ```
 #[proc_macro_attribute]
 pub fn patch(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -141,9 +214,19 @@ pub fn patch(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// Same arguments and rules as [`macro@get`].
 ///
-/// ```ignore
+/// ```
+/// use velocy::prelude::*;
+///
 /// #[delete("/users/:id")]
-/// async fn delete_user(id: u64) -> StatusCode { StatusCode::NO_CONTENT }
+/// async fn delete_user(id: u64) -> StatusCode {
+///     if id == 1 { StatusCode::NO_CONTENT } else { StatusCode::NOT_FOUND }
+/// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// #     let client = velocy::test::TestClient::new(App::new().routes(routes![delete_user]));
+/// #     client.delete("/users/1").await.assert_status(204);
+/// #     client.delete("/users/2").await.assert_status(404);
+/// # }
 /// ```
 #[proc_macro_attribute]
 pub fn delete(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -155,9 +238,19 @@ pub fn delete(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Same arguments and rules as [`macro@get`]. (A `GET` route also answers `HEAD` unless the router is
 /// told otherwise; use this to answer `HEAD` differently.)
 ///
-/// ```ignore
+/// ```
+/// use velocy::prelude::*;
+///
 /// #[head("/files/*path")]
-/// async fn file_exists(path: String) -> StatusCode { StatusCode::OK }
+/// async fn file_exists(path: String) -> StatusCode {
+///     if path == "docs/readme.txt" { StatusCode::OK } else { StatusCode::NOT_FOUND }
+/// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// #     let client = velocy::test::TestClient::new(App::new().routes(routes![file_exists]));
+/// #     client.head("/files/docs/readme.txt").await.assert_status(200);
+/// #     client.head("/files/missing.txt").await.assert_status(404);
+/// # }
 /// ```
 #[proc_macro_attribute]
 pub fn head(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -168,9 +261,18 @@ pub fn head(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// Same arguments and rules as [`macro@get`].
 ///
-/// ```ignore
+/// ```
+/// use velocy::prelude::*;
+///
 /// #[options("/upload")]
-/// async fn upload_options() -> impl IntoResponse { [("allow", "POST, OPTIONS")] }
+/// async fn upload_options() -> impl IntoResponse {
+///     ([("allow", "POST, OPTIONS")], ())
+/// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// #     let client = velocy::test::TestClient::new(App::new().routes(routes![upload_options]));
+/// #     client.options("/upload").await.assert_status(200).assert_header("allow", "POST, OPTIONS");
+/// # }
 /// ```
 #[proc_macro_attribute]
 pub fn options(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -183,12 +285,29 @@ pub fn options(args: TokenStream, item: TokenStream) -> TokenStream {
 /// it first without a key), and `name`, `middleware`, `produces`, `consumes` as for [`macro@get`].
 /// Otherwise the same rules as [`macro@get`].
 ///
-/// ```ignore
+/// ```
+/// use velocy::prelude::*;
+/// # #[derive(serde::Deserialize)]
+/// # struct Search { page: u32 }
+///
 /// #[route(method = ["GET", "POST"], path = "/search")]
-/// async fn search(Query(query): Query<Search>) -> Html<String> { .. }
+/// async fn search(Query(query): Query<Search>) -> Html<String> {
+///     Html(format!("<p>Page {} of the results</p>", query.page))
+/// }
 ///
 /// #[route("/dav/*path", method = "PROPFIND")]
-/// async fn propfind(path: String) -> Response { .. }
+/// async fn propfind(path: String) -> Response {
+///     (StatusCode::MULTI_STATUS, format!("listing {path}")).into_response()
+/// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// #     let client = velocy::test::TestClient::new(App::new().routes(routes![search, propfind]));
+/// #     client.get("/search?page=2").await.assert_text("<p>Page 2 of the results</p>");
+/// #     client.post("/search?page=3").await.assert_text("<p>Page 3 of the results</p>");
+/// #     client.put("/search?page=2").await.assert_status(405);
+/// #     let method = velocy::Method::from_bytes(b"PROPFIND").unwrap();
+/// #     client.request(method, "/dav/a/b").await.assert_status(207).assert_text("listing a/b");
+/// # }
 /// ```
 #[proc_macro_attribute]
 pub fn route(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -207,7 +326,16 @@ pub fn route(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `Middleware`, so the name is a value: `App::middleware(require_key)`, `Router::middleware(..)`, or
 /// `#[get("/admin", middleware = [require_key])]`. Doc comments move to the struct.
 ///
-/// ```ignore
+/// ```
+/// use velocy::prelude::*;
+/// # #[derive(Clone, Default)]
+/// # struct ApiKeys(Vec<&'static str>);
+/// # impl ApiKeys {
+/// #     fn contains(&self, key: &velocy::HeaderValue) -> bool {
+/// #         self.0.iter().any(|known| key == *known)
+/// #     }
+/// # }
+///
 /// #[middleware]
 /// async fn require_key(State(keys): State<ApiKeys>, request: Request, next: Next) -> Response {
 ///     match request.headers().get("x-api-key") {
@@ -215,6 +343,18 @@ pub fn route(args: TokenStream, item: TokenStream) -> TokenStream {
 ///         _ => StatusCode::UNAUTHORIZED.into_response(),
 ///     }
 /// }
+/// # #[get("/admin")]
+/// # async fn admin() -> &'static str {
+/// #     "welcome"
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// #     let app = App::new().state(ApiKeys(vec!["k1"])).middleware(require_key).routes(routes![admin]);
+/// #     let client = velocy::test::TestClient::new(app);
+/// #     client.get("/admin").await.assert_status(401);
+/// #     client.get("/admin").header("x-api-key", "k2").await.assert_status(401);
+/// #     client.get("/admin").header("x-api-key", "k1").await.assert_status(200).assert_text("welcome");
+/// # }
 /// ```
 ///
 /// # Errors
@@ -233,8 +373,32 @@ pub fn middleware(args: TokenStream, item: TokenStream) -> TokenStream {
 /// the same route shape (lists of up to 64 entries) fail the build with a message naming both, such as
 /// ``"`a` and `b` in this routes![] both handle GET /x"``.
 ///
-/// ```ignore
+/// ```
+/// use velocy::prelude::*;
+/// # #[get("/")]
+/// # async fn index() -> &'static str {
+/// #     "index"
+/// # }
+/// # mod users {
+/// #     use velocy::prelude::*;
+/// #     #[get("/users/:id")]
+/// #     pub async fn show(id: u64) -> String {
+/// #         format!("user {id}")
+/// #     }
+/// #     #[post("/users")]
+/// #     pub async fn create(name: String) -> (StatusCode, String) {
+/// #         (StatusCode::CREATED, format!("created {name}"))
+/// #     }
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+///
 /// let app = App::new().routes(routes![index, users::show, users::create]);
+/// # let client = velocy::test::TestClient::new(app);
+/// # client.get("/").await.assert_text("index");
+/// # client.get("/users/7").await.assert_text("user 7");
+/// # client.post("/users").body("ada").await.assert_status(201).assert_text("created ada");
+/// # }
 /// ```
 #[proc_macro]
 pub fn routes(input: TokenStream) -> TokenStream {
@@ -255,7 +419,11 @@ pub fn routes(input: TokenStream) -> TokenStream {
 /// A missing value answers 400 (500 for a path parameter the route does not have), unless the field is an
 /// `Option<T>`, which is then `None`. A malformed value answers 400. The rejection type is `Response`.
 ///
-/// ```ignore
+/// ```
+/// use velocy::prelude::*;
+/// # #[derive(Clone, Default)]
+/// # struct Db;
+///
 /// #[derive(FromRequestParts)]
 /// struct Listing {
 ///     #[query] page: Option<u32>,
@@ -264,6 +432,24 @@ pub fn routes(input: TokenStream) -> TokenStream {
 ///     #[param("org")] organisation: String,
 ///     db: State<Db>,
 /// }
+/// # #[get("/orgs/:org/members")]
+/// # async fn members(listing: Listing, org: String) -> String {
+/// #     let Listing { page, limit, api_key, organisation, db: State(Db) } = listing;
+/// #     assert_eq!(organisation, org);
+/// #     format!("{organisation}: page {page:?}, {limit} per page, key {api_key}")
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// #     let client = velocy::test::TestClient::new(App::new().state(Db).routes(routes![members]));
+/// #     client
+/// #         .get("/orgs/acme/members?per_page=20")
+/// #         .header("x-api-key", "k1")
+/// #         .await
+/// #         .assert_status(200)
+/// #         .assert_text("acme: page None, 20 per page, key k1");
+/// #     client.get("/orgs/acme/members?per_page=20").await.assert_status(400);
+/// #     client.get("/orgs/acme/members").header("x-api-key", "k1").await.assert_status(400);
+/// # }
 /// ```
 #[proc_macro_derive(FromRequestParts, attributes(query, header, param, body))]
 pub fn derive_from_request_parts(input: TokenStream) -> TokenStream {
@@ -275,13 +461,37 @@ pub fn derive_from_request_parts(input: TokenStream) -> TokenStream {
 /// The head fields take the attributes of [`derive@FromRequestParts`] and are read first; the `#[body]`
 /// field's type must implement `FromRequest` and is read last. Exactly one field is `#[body]`.
 ///
-/// ```ignore
+/// ```
+/// use velocy::prelude::*;
+/// # #[derive(serde::Deserialize, serde::Serialize)]
+/// # struct NewUser { name: String }
+/// # #[derive(Clone, Default)]
+/// # struct Db;
+///
 /// #[derive(FromRequest)]
 /// struct CreateUser {
 ///     #[header("idempotency-key")] key: Option<String>,
 ///     db: State<Db>,
 ///     #[body] input: Json<NewUser>,
 /// }
+/// # #[post("/users")]
+/// # async fn create_user(request: CreateUser) -> String {
+/// #     let CreateUser { key, db: State(Db), input: Json(input) } = request;
+/// #     format!("{} (key {key:?})", input.name)
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// #     let client = velocy::test::TestClient::new(App::new().state(Db).routes(routes![create_user]));
+/// #     let ada = NewUser { name: "Ada".into() };
+/// #     client
+/// #         .post("/users")
+/// #         .header("idempotency-key", "k1")
+/// #         .json(&ada)
+/// #         .await
+/// #         .assert_text(r#"Ada (key Some("k1"))"#);
+/// #     client.post("/users").json(&ada).await.assert_text("Ada (key None)");
+/// #     client.post("/users").body("not json").await.assert_status(415);
+/// # }
 /// ```
 #[proc_macro_derive(FromRequest, attributes(query, header, param, body))]
 pub fn derive_from_request(input: TokenStream) -> TokenStream {
@@ -306,7 +516,10 @@ pub fn derive_from_request(input: TokenStream) -> TokenStream {
 /// Besides the impl, the derive adds one `Field` constant per field, named after it in upper case and as
 /// visible as the field: `User::EMAIL` for `email`, which queries take.
 ///
-/// ```ignore
+/// ```
+/// use serde::{Deserialize, Serialize};
+/// use velocy::store::{Order, Record, Store};
+///
 /// #[derive(Clone, Serialize, Deserialize, Record)]
 /// #[record(table = "users")]
 /// struct User {
@@ -315,8 +528,18 @@ pub fn derive_from_request(input: TokenStream) -> TokenStream {
 ///     #[index] age: u32,
 ///     name: String,
 /// }
+/// # fn main() -> Result<(), velocy::store::StoreError> {
+/// # let users = Store::memory().table::<User>()?;
+/// # for (email, age, name) in [("bo@x.io", 12, "Bo"), ("cy@x.io", 40, "Cy"), ("ada@x.io", 36, "Ada")] {
+/// #     users.insert(User { id: 0, email: email.into(), age, name: name.into() })?;
+/// # }
 ///
 /// let adults = users.query().range(User::AGE, 18..).order_by(User::NAME, Order::Asc).all();
+/// # let names: Vec<&str> = adults.iter().map(|user| user.name.as_str()).collect();
+/// # assert_eq!(names, ["Ada", "Cy"]);
+/// # assert_eq!(<User as Record>::TABLE, "users");
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// # Errors
@@ -336,10 +559,16 @@ pub fn derive_record(input: TokenStream) -> TokenStream {
 /// needs no `tokio` dependency of its own. The function keeps its return type, so `?` works in the body.
 /// It takes no arguments.
 ///
-/// ```ignore
+/// ```no_run
+/// use velocy::prelude::*;
+/// # #[get("/")]
+/// # async fn index() -> &'static str {
+/// #     "Hello"
+/// # }
+///
 /// #[velocy::main]
 /// async fn main() -> Result<(), velocy::Error> {
-///     App::new().routes(routes![index]).serve("127.0.0.1:3000").await
+///     App::new().routes(routes![index]).listen("127.0.0.1:3000").await
 /// }
 /// ```
 #[proc_macro_attribute]

@@ -111,9 +111,9 @@ mod tests {
     use tower_http::timeout::TimeoutLayer;
 
     use super::*;
-    use crate::Body;
     use crate::extract::Path;
     use crate::test::TestClient;
+    use crate::Body;
     use crate::{Route, Router};
 
     const LONG_TEXT: &str = "every response of this app is long enough to be compressed by the layer";
