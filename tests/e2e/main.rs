@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, missing_docs, unreachable_pub)]
 
+mod builtins;
 mod client;
 mod extractors;
 mod hardening;
