@@ -16,7 +16,7 @@
 #   WORKERS=1       server worker threads
 #   SERVER_CPU=0 CLIENT_CPU=1   cores for taskset
 #   NICE=19         niceness of server and wrk (0 on a quiet machine; CPU time per request is the robust metric)
-#   SERVERS="hyper velocy axum actix"   ENDPOINTS="plaintext json user echo pipelined"
+#   SERVERS="hyper velocy axum actix"   (also: velocy-full, Velocy with request id + log + metrics hooks)   ENDPOINTS="plaintext json user echo pipelined"
 #   PORT=18080      first port; every run uses the next one
 #   SKIP_BUILD=1    use the binaries already in benches/target/release
 #   RESULTS=benches/target/http-results.tsv   raw results, one line per measured run
@@ -194,7 +194,7 @@ summarize() {
         }
         BEGIN {
             ns = split(servers, server, " "); ne = split(endpoints, endpoint, " ")
-            name["hyper"] = "raw hyper 1"; name["velocy"] = "Velocy"; name["axum"] = "axum 0.8"; name["actix"] = "actix-web 4"
+            name["hyper"] = "raw hyper 1"; name["velocy"] = "Velocy"; name["velocy-full"] = "Velocy + default middleware"; name["axum"] = "axum 0.8"; name["actix"] = "actix-web 4"
             label_of["plaintext"] = "plaintext"; label_of["json"] = "json"; label_of["user"] = "`/users/:id`"
             label_of["echo"] = "POST echo JSON"; label_of["pipelined"] = "plaintext pipelined ×" pipeline
         }

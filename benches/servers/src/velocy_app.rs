@@ -28,3 +28,34 @@ async fn echo(Json(body): Json<serde_json::Value>) -> Json<serde_json::Value> {
 pub fn app() -> App {
     App::new().routes(routes![plaintext, json, user, echo])
 }
+
+/// The benchmark app with the middleware a user would keep on: a request id, an access-log hook (the line is
+/// formatted but not written, to measure Velocy rather than the terminal) and a metrics hook (atomic
+/// counters of requests and bytes).
+pub fn app_with_defaults() -> App {
+    use std::fmt::Write as _;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use velocy::lifecycle::Completion;
+    use velocy::middleware::RequestId;
+
+    static REQUESTS: AtomicU64 = AtomicU64::new(0);
+    static BYTES: AtomicU64 = AtomicU64::new(0);
+    thread_local! {
+        static LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    app()
+        .middleware(RequestId::new())
+        .post_response(|done: &Completion| {
+            LINE.with(|line| {
+                let mut line = line.borrow_mut();
+                line.clear();
+                let micros = done.duration.as_micros();
+                let _ = write!(line, "{} {} {} {}B {micros}us", done.method, done.uri, done.status, done.bytes_sent);
+            });
+        })
+        .post_response(|done: &Completion| {
+            REQUESTS.fetch_add(1, Ordering::Relaxed);
+            BYTES.fetch_add(done.bytes_sent, Ordering::Relaxed);
+        })
+}

@@ -41,7 +41,8 @@ pub struct RequestSummary {
     pub uri: Uri,
     /// The HTTP version.
     pub version: Version,
-    /// The request headers.
+    /// The request headers (empty when the app has no status interceptor and no after-response hook, the
+    /// only stages that read them: copying them costs an allocation per request).
     pub headers: HeaderMap,
     /// The pattern of the matched route, if one matched.
     pub route: Option<String>,

@@ -100,7 +100,8 @@ pub(crate) async fn run(
     let shared = Arc::clone(&app.shared);
     let lifecycle = &shared.lifecycle;
     let scoped = shared.table.has_scoped_interceptors();
-    let mut summary = lifecycle.needs_summary(scoped).then(|| summarize(&request));
+    let with_headers = scoped || !lifecycle.interceptors.is_empty() || !lifecycle.after_response.is_empty();
+    let mut summary = lifecycle.needs_summary(scoped).then(|| summarize(&request, with_headers));
 
     let mut outcome = Ok(request);
     for hook in &lifecycle.before_request {
@@ -162,13 +163,15 @@ pub(crate) async fn run(
     }
 }
 
-fn summarize(request: &Request) -> RequestSummary {
+/// A copy of the request head for the hooks. The headers are copied only when a hook can read them
+/// (interceptors and after-response hooks); post-response hooks and error sinks see method and target only.
+fn summarize(request: &Request, with_headers: bool) -> RequestSummary {
     let head = request.parts().head();
     RequestSummary {
         method: head.method.clone(),
         uri: head.uri.clone(),
         version: head.version,
-        headers: head.headers.clone(),
+        headers: if with_headers { head.headers.clone() } else { http::HeaderMap::new() },
         route: None,
     }
 }
