@@ -1,5 +1,5 @@
 //! Tower interop for the whole app: [`AppService`] is a [`tower_service::Service`], and [`App::layer`]
-//! wraps every request in a tower [`Layer`]. Requires the `tower` feature (on by default).
+//! wraps every request in a tower [`Layer`](tower_layer::Layer). Requires the `tower` feature (on by default).
 //!
 //! ```
 //! use tower::ServiceExt;
@@ -73,11 +73,11 @@ impl Future for ServiceFuture {
 }
 
 impl App {
-    /// Wraps every request in a tower [`Layer`] (such as tower-http's `CorsLayer`, `CompressionLayer` or
+    /// Wraps every request in a tower [`Layer`](tower_layer::Layer) (such as tower-http's `CorsLayer`, `CompressionLayer` or
     /// `TimeoutLayer`): it runs like a global middleware added at this point ([`App::middleware`]), so it
     /// sees every request — 404s, 405s and automatic `OPTIONS` answers included, which is where CORS
     /// preflights belong — after routing and outside every router and route layer. The layer wraps
-    /// [`NextService`], the rest of the chain; see [`from_layer`] for how it runs and what its errors
+    /// [`NextService`](crate::middleware::NextService), the rest of the chain; see [`from_layer`](crate::middleware::from_layer) for how it runs and what its errors
     /// become.
     ///
     /// Requires the `tower` feature (on by default).
