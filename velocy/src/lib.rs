@@ -43,8 +43,10 @@
 //! ## Feature overview
 //! | area | what exists |
 //! | --- | --- |
-//! | routing | static, `:param`, `:param(regex)`, `*catch_all`; precedence with backtracking; 404, 405 + `Allow`, automatic `HEAD` and `OPTIONS`; nesting and merging; route table printing |
-//! | macros | `#[get]`… `#[route]`, `routes![]`, `#[derive(FromRequestParts)]`, `#[derive(FromRequest)]`, `#[velocy::main]`, with compile errors at the exact token |
+//! | routing | static, `:param`, `:param(regex)`, `*catch_all`; precedence with backtracking; 404, 405 + `Allow`, automatic `HEAD` and `OPTIONS`; nesting and merging; virtual hosts; trailing-slash and case-insensitive options; route table printing |
+//! | macros | `#[get]`… `#[route]` (with `middleware`, `produces`, `consumes`), `routes![]`, `#[middleware]`, `#[derive(FromRequestParts)]`, `#[derive(FromRequest)]`, `#[derive(Record)]`, `#[velocy::main]`, with compile errors at the exact token |
+//! | lifecycle | global, group and route middleware; before-request hooks, status interceptors, after-response and post-response hooks; panics → 500; the current request from anywhere in its task ([`context`]); the order is in [`lifecycle`] |
+//! | hardening | request-target validation and normalization, `Host` rules, limits and timeouts with safe defaults ([`server::Limits`]), TLS (`tls` feature) |
 //! | extractors | `Path`, `Query`, `Json`, `Form`, `Bytes`, `String`, `Body`, headers, `State`, `Extension`, `Host`, `RemoteAddr`, `Option`/`Result` wrappers |
 //! | responses | strings, bytes, status, tuples with headers, `Json`, `Html`, `Redirect`, streams, `Result`, `Option`, RFC 9457 problems |
 //! | middleware | [`RequestId`](middleware::RequestId), [`Timeout`](middleware::Timeout), [`BodyLimit`](middleware::BodyLimit), [`SecurityHeaders`](middleware::SecurityHeaders); any tower `Layer` on the app, a router or a route, and the app as a tower `Service` (cargo feature `tower`, on by default) |
