@@ -4,7 +4,7 @@ use velocy::{middleware, Request, Response};
 
 #[middleware]
 async fn log(request: Request) -> Response {
-    todo!()
+    Response::new(velocy::Body::empty())
 }
 
 fn main() {}

@@ -5,7 +5,7 @@ use velocy::{middleware, Response};
 
 #[middleware]
 async fn log(next: Next) -> Response {
-    todo!()
+    Response::new(velocy::Body::empty())
 }
 
 fn main() {}

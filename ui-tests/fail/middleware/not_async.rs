@@ -5,7 +5,7 @@ use velocy::{middleware, Request, Response};
 
 #[middleware]
 fn log(request: Request, next: Next) -> Response {
-    todo!()
+    Response::new(velocy::Body::empty())
 }
 
 fn main() {}
