@@ -123,29 +123,33 @@ fn expand(derive: Derive, input: TokenStream) -> TokenStream {
     output
 }
 
+/// The named fields of the struct `input` derives on (a unit struct has none, when `unit_allowed`); for an
+/// enum, union, tuple struct or refused unit struct, an error saying `needs` with `help`.
+pub(crate) fn named_fields<'a>(
+    input: &'a DeriveInput,
+    needs: &str,
+    help: &str,
+    unit_allowed: bool,
+) -> syn::Result<Vec<&'a syn::Field>> {
+    let diagnostic = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(named) => return Ok(named.named.iter().collect()),
+            Fields::Unit if unit_allowed => return Ok(Vec::new()),
+            Fields::Unit => Diagnostic::new(input.ident.span(), needs),
+            Fields::Unnamed(unnamed) => Diagnostic::spanned(unnamed, needs),
+        },
+        Data::Enum(data) => Diagnostic::new(data.enum_token.span, needs),
+        Data::Union(data) => Diagnostic::new(data.union_token.span, needs),
+    };
+    Err(diagnostic.help(help).into())
+}
+
 /// Reads and checks the struct.
 fn parse(derive: Derive, input: &DeriveInput) -> syn::Result<Extractor> {
     let mut diagnostics = Diagnostics::default();
     let needs = format!("`#[derive({})]` needs a struct with named fields", derive.name());
     let help = "name the fields, like `struct Params { page: u32 }`";
-    let fields = match &input.data {
-        Data::Struct(data) => match &data.fields {
-            Fields::Named(named) => named.named.iter().collect(),
-            Fields::Unit => Vec::new(),
-            Fields::Unnamed(unnamed) => {
-                diagnostics.push(Diagnostic::spanned(unnamed, needs).help(help));
-                return diagnostics.fail();
-            }
-        },
-        Data::Enum(data) => {
-            diagnostics.push(Diagnostic::new(data.enum_token.span, needs).help(help));
-            return diagnostics.fail();
-        }
-        Data::Union(data) => {
-            diagnostics.push(Diagnostic::new(data.union_token.span, needs).help(help));
-            return diagnostics.fail();
-        }
-    };
+    let fields = named_fields(input, &needs, help, true)?;
     let mut checked = Vec::with_capacity(fields.len());
     let mut body: Option<Span> = None;
     for field in fields {

@@ -17,7 +17,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{Attribute, Data, DeriveInput, Fields, Ident, LitStr, Meta, Type, Visibility};
+use syn::{Attribute, DeriveInput, Ident, LitStr, Meta, Type, Visibility};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::{attr, debug, paths};
@@ -95,27 +95,7 @@ fn parse(input: &DeriveInput) -> syn::Result<RecordDef> {
     let mut diagnostics = Diagnostics::default();
     let needs = "`#[derive(Record)]` needs a struct with named fields";
     let help = "a record is a struct like `struct User { #[key] id: u64, name: String }`";
-    let fields = match &input.data {
-        Data::Struct(data) => match &data.fields {
-            Fields::Named(named) => named.named.iter().collect::<Vec<_>>(),
-            Fields::Unnamed(unnamed) => {
-                diagnostics.push(Diagnostic::spanned(unnamed, needs).help(help));
-                return diagnostics.fail();
-            }
-            Fields::Unit => {
-                diagnostics.push(Diagnostic::new(input.ident.span(), needs).help(help));
-                return diagnostics.fail();
-            }
-        },
-        Data::Enum(data) => {
-            diagnostics.push(Diagnostic::new(data.enum_token.span, needs).help(help));
-            return diagnostics.fail();
-        }
-        Data::Union(data) => {
-            diagnostics.push(Diagnostic::new(data.union_token.span, needs).help(help));
-            return diagnostics.fail();
-        }
-    };
+    let fields = super::named_fields(input, needs, help, false)?;
     if !input.generics.params.is_empty() {
         diagnostics.push(
             Diagnostic::spanned(&input.generics, "a record cannot be generic")

@@ -195,18 +195,8 @@ where
 /// let route = Route::new(Method::GET, "/", || async { "hi" }).middleware(from_layer(CorsLayer::permissive()));
 /// # let _ = route;
 /// ```
-pub fn from_layer<L, ResBody>(layer: L) -> impl Middleware
-where
-    L: Layer<NextService>,
-    L::Service:
-        Service<http::Request<Body>, Response = http::Response<ResBody>> + Clone + Send + Sync + 'static,
-    <L::Service as Service<http::Request<Body>>>::Error: Into<BoxError>,
-    <L::Service as Service<http::Request<Body>>>::Future: Send + 'static,
-    ResBody: http_body::Body + Send + 'static,
-    ResBody::Data: Into<Bytes>,
-    ResBody::Error: Into<BoxError>,
-{
-    LayerMiddleware { service: layer.layer(NextService::default()) }
+pub fn from_layer(layer: impl TowerLayer) -> Arc<dyn Middleware> {
+    layer.into_shared_middleware()
 }
 
 /// A tower [`Layer`] that can wrap Velocy routes: its service takes `http::Request<Body>` and answers with
@@ -229,7 +219,7 @@ where
     ResBody::Error: Into<BoxError>,
 {
     fn into_shared_middleware(self) -> Arc<dyn Middleware> {
-        Arc::new(from_layer(self))
+        Arc::new(LayerMiddleware { service: self.layer(NextService::default()) })
     }
 }
 
