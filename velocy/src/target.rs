@@ -262,6 +262,10 @@ fn nfc_matching_path(path: &str) -> Option<Box<str>> {
     use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
     let bytes = path.as_bytes();
+    // Most paths have no escape at all: one memchr and done.
+    if !bytes.contains(&b'%') {
+        return None;
+    }
     let has_non_ascii =
         bytes.windows(2).any(|pair| pair[0] == b'%' && matches!(pair[1], b'8'..=b'9' | b'A'..=b'F'));
     if !has_non_ascii {
