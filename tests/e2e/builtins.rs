@@ -7,8 +7,9 @@ use http::{Method, StatusCode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tower_http::cors::CorsLayer;
-use velocy::middleware::{RequestId, SecurityHeaders, Timeout};
+use velocy::middleware::{SecurityHeaders, Timeout};
 use velocy::prelude::*;
+use velocy::request_id::RequestId;
 use velocy::test::TestServer;
 
 use crate::client::{get, send};
@@ -31,7 +32,7 @@ fn app() -> App {
             Route::from_spec(<sleepy as velocy::__private::RouteDef>::SPEC)
                 .middleware(Timeout::new(Duration::from_millis(100))),
         )
-        .middleware(RequestId::new())
+        .request_id(RequestId::new())
         .middleware(SecurityHeaders::new())
         .layer(CorsLayer::permissive())
 }

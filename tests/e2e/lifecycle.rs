@@ -10,6 +10,7 @@ use http::{Method, StatusCode};
 use velocy::lifecycle::{Completion, Intercepted, ServeError};
 use velocy::middleware::{from_fn, Next};
 use velocy::prelude::*;
+use velocy::request_id::RequestId;
 use velocy::routing::TrailingSlash;
 use velocy::test::TestServer;
 
@@ -123,6 +124,42 @@ async fn interceptors_and_post_response_hooks_over_a_socket() {
     assert_eq!(completions.len(), 2);
     assert_eq!(completions[1].route.as_deref(), Some("/l/hello"));
     assert_eq!(completions[1].bytes_sent, 5);
+}
+
+#[tokio::test]
+async fn post_response_hooks_keep_content_length_and_see_the_request_id() {
+    // Post-response hooks and request ids run on the fast path: the report wraps the body, which must keep
+    // its length (no chunked encoding), and HEAD must still send no body.
+    let completions: Arc<Mutex<Vec<Completion>>> = Arc::default();
+    let sink = Arc::clone(&completions);
+    let app = App::new()
+        .routes(routes![hello])
+        .request_id(RequestId::new())
+        .post_response(move |completion: &Completion| sink.lock().unwrap().push(completion.clone()));
+    let server = TestServer::start(app).await.unwrap();
+    let request = b"GET /l/hello HTTP/1.1\r\nHost: x\r\nx-request-id: trace-7\r\nConnection: close\r\n\r\n";
+    let response = raw(server.address(), request).await;
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    let head = head.to_ascii_lowercase();
+    assert!(head.contains("content-length: 5"), "{head}");
+    assert!(!head.contains("transfer-encoding"), "{head}");
+    assert!(head.contains("x-request-id: trace-7"), "{head}");
+    assert_eq!(body, "hello");
+    let head_request = b"HEAD /l/hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let head_response = raw(server.address(), head_request).await;
+    assert!(head_response.to_ascii_lowercase().contains("content-length: 5"), "{head_response}");
+    assert!(head_response.ends_with("\r\n\r\n"), "{head_response}");
+    let missing = raw(server.address(), b"GET /l/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await;
+    assert!(missing.starts_with("HTTP/1.1 400"), "{missing}");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let completions = completions.lock().unwrap();
+    assert_eq!(completions.len(), 3);
+    assert_eq!(completions[0].request_id.as_ref().map(|id| id.as_str()), Some("trace-7"));
+    assert_eq!(completions[0].route.as_deref(), Some("/l/hello"));
+    assert_eq!((completions[0].status, completions[0].bytes_sent), (StatusCode::OK, 5));
+    assert_eq!((completions[1].method.clone(), completions[1].bytes_sent), (Method::HEAD, 0));
+    assert_eq!((completions[2].status, completions[2].route.as_deref()), (StatusCode::BAD_REQUEST, None));
+    assert_eq!(completions[2].request_id.as_ref().map(|id| id.as_str().len()), Some(32));
 }
 
 #[tokio::test]

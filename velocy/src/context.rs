@@ -8,7 +8,8 @@
 //! **Cost.** When enabled, each request pays one allocation for the shared context and a copy of its
 //! header map (header values are reference-counted, so the copy is cheap but not free); requests of an app
 //! that does not enable it pay nothing. The value is a snapshot taken after routing and before middleware
-//! runs: changes middleware makes to extensions later are not reflected.
+//! runs: changes middleware makes to extensions later are not reflected. The request id
+//! ([`App::request_id`](crate::App::request_id)) is decided before routing, so the snapshot holds it.
 //!
 //! ```
 //! use velocy::context;
@@ -29,6 +30,7 @@ use std::sync::Arc;
 use http::{Extensions, HeaderMap, Method, Uri, Version};
 
 use crate::request::Request;
+use crate::request_id::RequestIdValue;
 
 tokio::task_local! {
     static CURRENT: Arc<RequestContext>;
@@ -44,6 +46,7 @@ pub struct RequestContext {
     extensions: Extensions,
     route: Option<String>,
     remote_addr: Option<SocketAddr>,
+    request_id: Option<RequestIdValue>,
 }
 
 impl RequestContext {
@@ -58,7 +61,13 @@ impl RequestContext {
             extensions: parts.extensions().clone(),
             route: parts.matched_route().map(str::to_owned),
             remote_addr: parts.remote_addr(),
+            request_id: parts.request_id().cloned(),
         })
+    }
+
+    /// The request's id, when the app gives requests ids ([`App::request_id`](crate::App::request_id)).
+    pub fn request_id(&self) -> Option<&RequestIdValue> {
+        self.request_id.as_ref()
     }
 
     /// The method.

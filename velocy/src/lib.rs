@@ -49,7 +49,8 @@
 //! | hardening | request-target validation and normalization, `Host` rules, limits and timeouts with safe defaults ([`server::Limits`]), TLS (`tls` feature) |
 //! | extractors | `Path`, `Query`, `Json`, `Form`, `Bytes`, `String`, `Body`, headers, `State`, `Extension`, `Host`, `RemoteAddr`, `Option`/`Result` wrappers |
 //! | responses | strings, bytes, status, tuples with headers, `Json`, `Html`, `Redirect`, streams, `Result`, `Option`, RFC 9457 problems |
-//! | middleware | [`RequestId`](middleware::RequestId), [`Timeout`](middleware::Timeout), [`BodyLimit`](middleware::BodyLimit), [`SecurityHeaders`](middleware::SecurityHeaders); any tower `Layer` on the app, a router or a route, and the app as a tower `Service` (cargo feature `tower`, on by default) |
+//! | request ids | [`App::request_id`](App::request_id): propagated or generated before anything runs, in every response, the extractor [`RequestIdValue`](request_id::RequestIdValue), access logs ([`Completion::request_id`](lifecycle::Completion::request_id)) |
+//! | middleware | [`Timeout`](middleware::Timeout), [`BodyLimit`](middleware::BodyLimit), [`SecurityHeaders`](middleware::SecurityHeaders); any tower `Layer` on the app, a router or a route, and the app as a tower `Service` (cargo feature `tower`, on by default) |
 //! | negotiation | `Accept`, `Accept-Encoding` and `Accept-Language` with q-values: [`negotiation`] |
 //! | server | HTTP/1.1 (keep-alive, pipelining), HTTP/2 (h2c, and over TLS with the `tls` feature), graceful shutdown |
 //! | HTTP semantics | conditional requests ([`conditional`]: ETag, 304, 412), client IP behind trusted proxies ([`extract::ClientIp`]) |
@@ -77,6 +78,7 @@ pub mod lifecycle;
 pub mod middleware;
 pub mod negotiation;
 mod request;
+pub mod request_id;
 pub mod response;
 pub mod routing;
 pub mod server;

@@ -11,6 +11,7 @@ use http::{Extensions, HeaderMap, Method, Uri, Version};
 
 use crate::app::AppShared;
 use crate::body::Body;
+use crate::request_id::RequestIdValue;
 use crate::routing::ParamSpans;
 
 /// An incoming request: its [`RequestParts`] and its [`Body`].
@@ -91,6 +92,8 @@ pub struct RequestParts {
     pub(crate) body_limit: Option<usize>,
     /// The path routing matched when it differs from the target's (Unicode NFC); parameters index it.
     pub(crate) matching_path: Option<Box<str>>,
+    /// The request's id, when the app gives requests ids.
+    pub(crate) request_id: Option<RequestIdValue>,
 }
 
 impl RequestParts {
@@ -135,6 +138,12 @@ impl RequestParts {
         &self.head
     }
 
+    /// The request's id, when the app gives requests ids ([`App::request_id`](crate::App::request_id)); set
+    /// before any hook or middleware runs.
+    pub fn request_id(&self) -> Option<&RequestIdValue> {
+        self.request_id.as_ref()
+    }
+
     /// The address of the peer, when the request came from a socket (not from the in-process test client).
     pub fn remote_addr(&self) -> Option<SocketAddr> {
         self.remote_addr
@@ -143,6 +152,11 @@ impl RequestParts {
     /// The pattern of the matched route, such as `/users/:id`; `None` before routing or when nothing matched.
     pub fn matched_route(&self) -> Option<&str> {
         self.route.map(|index| self.app.table.endpoint(index).pattern())
+    }
+
+    /// The pattern of the matched route, shared (for hooks that keep it past the request).
+    pub(crate) fn matched_route_shared(&self) -> Option<&Arc<str>> {
+        self.route.map(|index| self.app.table.endpoint(index).shared_pattern())
     }
 
     /// The raw (still percent-encoded) value of the path parameter `name` of the matched route.

@@ -15,7 +15,8 @@
 //! `alloc-count --in-process` skips the socket measurement (for running under callgrind);
 //! `alloc-count --trace` instead prints a backtrace for every allocation of one `GET /plaintext` and one
 //! `GET /users/:id` through Velocy, in process and over the socket (build with `--profile profiling` for
-//! file and line numbers).
+//! file and line numbers); `alloc-count --trace defaults` does the same for the app with its default
+//! middleware on.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -164,8 +165,13 @@ where
     PerRequest { allocations: allocations as f64 / REQUESTS as f64, bytes: bytes as f64 / REQUESTS as f64 }
 }
 
-async fn velocy_in_process(method: &Method, path: &'static str, body: &'static str) -> PerRequest {
-    let service = match bench_servers::velocy_app::app().build() {
+async fn velocy_in_process(
+    app: fn() -> velocy::App,
+    method: &Method,
+    path: &'static str,
+    body: &'static str,
+) -> PerRequest {
+    let service = match app().build() {
         Ok(service) => service,
         Err(error) => panic!("the velocy app does not build: {error}"),
     };
@@ -225,10 +231,10 @@ fn spawn_server(
     receiver.recv().expect("the server thread died before binding")
 }
 
-fn velocy_server() -> SocketAddr {
-    spawn_server(|listener| {
+fn velocy_server(app: fn() -> velocy::App) -> SocketAddr {
+    spawn_server(move |listener| {
         Box::pin(async move {
-            let service = bench_servers::velocy_app::app().build().expect("the velocy app builds");
+            let service = app().build().expect("the velocy app builds");
             let _ = service.serve_with_shutdown(listener, std::future::pending()).await;
         })
     })
@@ -313,23 +319,30 @@ fn raw_request(method: &Method, path: &str, body: &str) -> Vec<u8> {
     request.into_bytes()
 }
 
-fn print_row(label: &str, velocy: PerRequest, hyper: PerRequest) {
+fn print_row(label: &str, velocy: PerRequest, defaults: PerRequest, hyper: PerRequest) {
     println!(
-        "| {label} | {:.2} | {:.2} | {:+.2} | {:.0} | {:.0} |",
+        "| {label} | {:.2} | {:.2} | {:.2} | {:+.2} | {:.0} | {:.0} | {:.0} |",
         velocy.allocations,
+        defaults.allocations,
         hyper.allocations,
         velocy.allocations - hyper.allocations,
         velocy.bytes,
+        defaults.bytes,
         hyper.bytes
     );
 }
 
-const HEADER: &str = "| request | Velocy allocs/req | raw hyper allocs/req | difference | Velocy bytes/req | raw hyper bytes/req |\n| --- | --- | --- | --- | --- | --- |";
+const HEADER: &str = "| request | Velocy allocs/req | Velocy + defaults allocs/req | raw hyper allocs/req | Velocy − hyper | Velocy bytes/req | Velocy + defaults bytes/req | raw hyper bytes/req |\n| --- | --- | --- | --- | --- | --- | --- | --- |";
 
 /// `--trace`: the backtrace of every allocation of one Velocy request per case, after a warm-up.
 fn trace_velocy(runtime: &tokio::runtime::Runtime) {
-    let service = bench_servers::velocy_app::app().build().expect("the velocy app builds");
-    let address = velocy_server();
+    let app = if std::env::args().nth(2).as_deref() == Some("defaults") {
+        bench_servers::velocy_app::app_with_defaults
+    } else {
+        bench_servers::velocy_app::app
+    };
+    let service = app().build().expect("the velocy app builds");
+    let address = velocy_server(app);
     for (label, method, path, body) in ENDPOINTS
         .iter()
         .filter(|endpoint| endpoint.3.is_empty() && endpoint.1 == Method::GET && endpoint.2 != "/json")
@@ -371,9 +384,11 @@ fn main() {
     println!("In process (app only: AppService::handle vs hyper service_fn), {REQUESTS} requests each:\n");
     println!("{HEADER}");
     for (label, method, path, body) in &ENDPOINTS {
-        let velocy = runtime.block_on(velocy_in_process(method, path, body));
+        let velocy = runtime.block_on(velocy_in_process(bench_servers::velocy_app::app, method, path, body));
+        let defaults = runtime
+            .block_on(velocy_in_process(bench_servers::velocy_app::app_with_defaults, method, path, body));
         let hyper = runtime.block_on(hyper_in_process(method, path, body));
-        print_row(label, velocy, hyper);
+        print_row(label, velocy, defaults, hyper);
     }
 
     if std::env::args().nth(1).as_deref() == Some("--in-process") {
@@ -381,10 +396,16 @@ fn main() {
     }
     println!("\nOver a keep-alive HTTP/1.1 connection (server on a current-thread runtime), {REQUESTS} requests each:\n");
     println!("{HEADER}");
-    let velocy = velocy_server();
+    let velocy = velocy_server(bench_servers::velocy_app::app);
+    let defaults = velocy_server(bench_servers::velocy_app::app_with_defaults);
     let hyper = hyper_server();
     for (label, method, path, body) in &ENDPOINTS {
         let request = raw_request(method, path, body);
-        print_row(label, over_socket(velocy, &request), over_socket(hyper, &request));
+        print_row(
+            label,
+            over_socket(velocy, &request),
+            over_socket(defaults, &request),
+            over_socket(hyper, &request),
+        );
     }
 }

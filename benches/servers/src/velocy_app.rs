@@ -37,7 +37,7 @@ pub fn app_with_defaults() -> App {
     use std::sync::atomic::{AtomicU64, Ordering};
 
     use velocy::lifecycle::Completion;
-    use velocy::middleware::RequestId;
+    use velocy::request_id::RequestId;
 
     static REQUESTS: AtomicU64 = AtomicU64::new(0);
     static BYTES: AtomicU64 = AtomicU64::new(0);
@@ -45,7 +45,7 @@ pub fn app_with_defaults() -> App {
         static LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
     app()
-        .middleware(RequestId::new())
+        .request_id(RequestId::new())
         .post_response(|done: &Completion| {
             LINE.with(|line| {
                 let mut line = line.borrow_mut();

@@ -12,10 +12,10 @@
 //! | `GET` | `/api/users` with `Accept: text/csv` | `200` the page as CSV (chosen by content negotiation) |
 //! | `GET` | `/api/audit` | `200` every change made through the API |
 //!
-//! Around the routes: a request id and security headers on every response (global middleware), an
-//! `x-api-version` header on the API (group middleware), an audit record for every write (route
-//! middleware), an HTML 404 page for browsers (a status interceptor), and an access log line per request
-//! (a post-response hook).
+//! Around the routes: a request id (an app setting) and security headers (global middleware) on every
+//! response, an `x-api-version` header on the API (group middleware), an audit record for every write
+//! (route middleware), an HTML 404 page for browsers (a status interceptor), and an access log line per
+//! request with its id (a post-response hook).
 
 pub mod audit;
 pub mod model;
@@ -25,7 +25,8 @@ pub mod users;
 use velocy::prelude::*;
 
 use velocy::lifecycle::{Completion, Intercepted};
-use velocy::middleware::{RequestId, SecurityHeaders};
+use velocy::middleware::SecurityHeaders;
+use velocy::request_id::RequestId;
 
 use crate::audit::AuditLog;
 use crate::store::UserStore;
@@ -44,7 +45,7 @@ pub fn app(store: UserStore) -> App {
         .state(AuditLog::default())
         .routes(routes![health])
         .nest("/api", users::router().routes(routes![audit::list_audit]).middleware(audit::api_version))
-        .middleware(RequestId::new())
+        .request_id(RequestId::new())
         .middleware(SecurityHeaders::new())
         .on_status(StatusCode::NOT_FOUND, not_found_page)
 }
@@ -53,7 +54,14 @@ pub fn app(store: UserStore) -> App {
 pub fn with_access_log(app: App) -> App {
     app.post_response(|done: &Completion| {
         let millis = done.duration.as_secs_f64() * 1000.0;
-        println!("{} {} {} {}B {millis:.2}ms", done.method, done.uri, done.status.as_u16(), done.bytes_sent);
+        let id = done.request_id.as_ref().map_or("-", |id| id.as_str());
+        println!(
+            "{} {} {} {}B {millis:.2}ms id={id}",
+            done.method,
+            done.uri,
+            done.status.as_u16(),
+            done.bytes_sent
+        );
     })
 }
 

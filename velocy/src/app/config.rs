@@ -17,6 +17,8 @@ pub(crate) struct Config {
     /// The proxies whose `Forwarded` / `X-Forwarded-For` headers [`ClientIp`](crate::extract::ClientIp)
     /// believes (default: none).
     pub(crate) trusted_proxies: crate::extract::TrustedProxies,
+    /// How requests get ids (default: they get none).
+    pub(crate) request_id: Option<crate::request_id::RequestId>,
 }
 
 impl Default for Config {
@@ -27,6 +29,7 @@ impl Default for Config {
             server_header: Some(http::HeaderValue::from_static("velocy")),
             limits: crate::server::Limits::default(),
             trusted_proxies: crate::extract::TrustedProxies::default(),
+            request_id: None,
         }
     }
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use http::StatusCode;
 
 use crate::error::{Error, Result};
+use crate::extract::Provided;
 use crate::lifecycle::{AfterResponse, BeforeRequest, ErrorSink, Lifecycle, PostResponse, StatusInterceptor};
 use crate::middleware::{IntoMiddleware, Middleware};
 use crate::routing::spec::RouteRegistration;
@@ -15,12 +16,14 @@ use crate::routing::{Endpoint, RoutingOptions, TrailingSlash};
 use crate::routing::{Route, Router};
 
 mod config;
+mod finishing;
 mod service;
 mod state_map;
 #[cfg(feature = "tower")]
 pub mod tower;
 
 pub(crate) use config::Config;
+pub(crate) use finishing::Finishing;
 pub use service::{AppService, ResponseFuture, RouteTableText};
 pub(crate) use service::{ConnectionService, Dispatched};
 pub(crate) use state_map::StateMap;
@@ -32,7 +35,8 @@ pub(crate) struct AppShared {
     pub(crate) config: Config,
     pub(crate) table: RouteTable,
     pub(crate) lifecycle: Arc<Lifecycle>,
-    /// No hook, global middleware or interceptor: requests take the fast path.
+    /// No before-request or after-response hook, global middleware, interceptor or request context:
+    /// requests take the fast path (post-response hooks and error sinks run there too).
     pub(crate) trivial: bool,
 }
 
@@ -164,6 +168,15 @@ impl App {
     /// body stream) and connection errors.
     pub fn on_error(mut self, sink: impl ErrorSink) -> Self {
         self.lifecycle.error_sinks.push(Arc::new(sink));
+        self
+    }
+
+    /// Gives every request an id, propagated from the client or generated (see [`crate::request_id`]),
+    /// decided before anything else runs and echoed in every response, the framework's own 400s and 404s
+    /// included. Handlers take it as a [`RequestIdValue`](crate::request_id::RequestIdValue) argument;
+    /// post-response hooks read [`Completion::request_id`](crate::lifecycle::Completion::request_id).
+    pub fn request_id(mut self, request_id: crate::request_id::RequestId) -> Self {
+        self.config.request_id = Some(request_id);
         self
     }
 
@@ -308,7 +321,8 @@ impl App {
         }
         let no_host = no_host.map(|route| Endpoint { chain: None, handler: route.handler });
         let proxy_problems = config.trusted_proxies.problems();
-        let table = RouteTable::build(routes, scopes, &state, routing, no_host);
+        let provided = Provided { state: &state, request_id: config.request_id.is_some() };
+        let table = RouteTable::build(routes, scopes, provided, routing, no_host);
         let table =
             table.and_then(|table| if proxy_problems.is_empty() { Ok(table) } else { Err(Vec::new()) });
         let table = table.map_err(|mut problems| {

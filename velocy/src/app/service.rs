@@ -9,9 +9,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use http::header::{HeaderValue, ALLOW, CONTENT_LENGTH, SERVER, VARY};
+use http::header::{HeaderValue, ALLOW, VARY};
 use http::{Method, StatusCode};
 
+use super::finishing::Finishing;
 use super::AppShared;
 use crate::body::Body;
 use crate::lifecycle::poll_catching;
@@ -38,15 +39,19 @@ pub(crate) enum Dispatched<'a> {
 
 impl AppService {
     /// Answers one request. `remote_addr` is the peer, when the request came over a socket.
+    ///
+    /// The request id (when the app gives ids) is decided first, so every answer carries it; then the
+    /// request target is checked (400/414 on failure). An app with no hook around the handler routes and
+    /// calls the handler right here; otherwise the lifecycle runs, in one boxed future.
     pub fn handle(&self, request: http::Request<Body>, remote_addr: Option<SocketAddr>) -> ResponseFuture {
         let (mut head, body) = request.into_parts();
-        let strip_body = head.method == Method::HEAD;
-        let unicode = self.shared.table.options().unicode_normalization;
-        let matching_path = match crate::target::check(&mut head, &self.shared.config.limits, unicode) {
+        let shared = &self.shared;
+        let request_id = shared.config.request_id.as_ref().map(|setting| setting.id_for(&head.headers));
+        let mut finishing = Finishing::new(shared, &head, request_id.as_ref());
+        let unicode = shared.table.options().unicode_normalization;
+        let matching_path = match crate::target::check(&mut head, &shared.config.limits, unicode) {
             Ok(matching_path) => matching_path,
             Err(response) => {
-                let server_header = self.shared.config.server_header.clone();
-                let finishing = Finishing { server_header, strip_body, vary_accept: false };
                 return ResponseFuture { inner: Inner::Ready(Some(response)), finishing: Some(finishing) };
             }
         };
@@ -55,27 +60,26 @@ impl AppService {
             params: ParamSpans::new(),
             route: None,
             routed: false,
-            app: Arc::clone(&self.shared),
+            app: Arc::clone(shared),
             remote_addr,
             body_limit: None,
             matching_path,
+            request_id,
         };
         let mut request = Request::from_parts(parts, body);
-        let server_header = self.shared.config.server_header.clone();
-        if !self.shared.trivial {
-            let finish = move |response: &mut Response, vary_accept: bool| {
-                finish_response(response, server_header, strip_body, vary_accept);
-            };
-            let future = crate::lifecycle::run(self.clone(), request, finish);
+        if !shared.trivial {
+            let future = crate::lifecycle::run(self.clone(), request, finishing);
             return ResponseFuture { inner: Inner::Handler(Box::pin(future)), finishing: None };
         }
-        let (inner, vary_accept) = match self.route(&mut request) {
+        let inner = match self.route(&mut request) {
             Dispatched::Endpoint { endpoint, vary_accept } => {
-                (Inner::Handler(endpoint.call(request)), vary_accept)
+                finishing.vary_accept = vary_accept;
+                finishing.set_route(request.parts().matched_route_shared());
+                Inner::Handler(endpoint.call(request))
             }
-            Dispatched::Ready(response) => (Inner::Ready(Some(response)), false),
+            Dispatched::Ready(response) => Inner::Ready(Some(response)),
         };
-        ResponseFuture { inner, finishing: Some(Finishing { server_header, strip_body, vary_accept }) }
+        ResponseFuture { inner, finishing: Some(finishing) }
     }
 
     /// Routes `request`: fills its route and parameters, and says what answers it.
@@ -202,17 +206,12 @@ impl fmt::Display for RouteTableText<'_> {
 }
 
 /// The future of one response: the handler's future plus the finishing touches every response gets
-/// (`Server` header, no body for `HEAD`). Panics in the handler become 500s here. No allocation beyond the
-/// handler's own future.
+/// (`Server` and request id headers, no body for `HEAD`, the post-response report). Panics in the handler
+/// become 500s here. No allocation beyond the handler's own future (and the report, when the app has
+/// post-response hooks).
 pub struct ResponseFuture {
     inner: Inner,
     finishing: Option<Finishing>,
-}
-
-struct Finishing {
-    server_header: Option<HeaderValue>,
-    strip_body: bool,
-    vary_accept: bool,
 }
 
 enum Inner {
@@ -224,7 +223,7 @@ impl Future for ResponseFuture {
     type Output = Response;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
-        let mut response = match &mut self.inner {
+        let response = match &mut self.inner {
             Inner::Handler(future) => match poll_catching(future.as_mut(), cx) {
                 Poll::Ready(response) => response,
                 Poll::Pending => return Poll::Pending,
@@ -235,15 +234,10 @@ impl Future for ResponseFuture {
                     .into_response(),
             },
         };
-        if let Some(finishing) = self.finishing.take() {
-            finish_response(
-                &mut response,
-                finishing.server_header,
-                finishing.strip_body,
-                finishing.vary_accept,
-            );
+        match self.finishing.take() {
+            Some(finishing) => Poll::Ready(finishing.apply(response)),
+            None => Poll::Ready(response),
         }
-        Poll::Ready(response)
     }
 }
 
@@ -251,35 +245,6 @@ impl fmt::Debug for ResponseFuture {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }
-}
-
-/// The touches every response gets last: `Server`, `Vary: accept` after negotiation, no body for `HEAD`.
-pub(crate) fn finish_response(
-    response: &mut Response,
-    server_header: Option<HeaderValue>,
-    strip: bool,
-    vary_accept: bool,
-) {
-    if let Some(server) = server_header {
-        response.headers_mut().entry(SERVER).or_insert(server);
-    }
-    if vary_accept {
-        response.headers_mut().append(VARY, HeaderValue::from_static("accept"));
-    }
-    if strip {
-        strip_body(response);
-    }
-}
-
-/// A `HEAD` response keeps the headers `GET` would send, `Content-Length` included, without the body
-/// (RFC 9110 §9.3.2).
-fn strip_body(response: &mut Response) {
-    if let Some(length) = http_body::Body::size_hint(response.body()).exact() {
-        if !response.headers().contains_key(CONTENT_LENGTH) {
-            response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(length));
-        }
-    }
-    *response.body_mut() = Body::empty();
 }
 
 /// Serves hyper connections: each request's peer is the connection's.

@@ -63,6 +63,7 @@ pub use from_param::FromParam;
 pub use head::{ContentType, Host, RemoteAddr, UserAgent};
 pub use path::Path;
 pub use query::Query;
+pub(crate) use requirements::Provided;
 pub use requirements::Requirements;
 pub use state::State;
 

@@ -101,6 +101,11 @@ macro_rules! composite_rejection {
 }
 
 define_rejection!(
+    /// A handler asked for the request id but the app gives requests none (500; building the app catches
+    /// this for routes).
+    MissingRequestId => INTERNAL_SERVER_ERROR
+);
+define_rejection!(
     /// A path parameter could not be decoded or parsed into the handler's type (400).
     InvalidPathParam => BAD_REQUEST
 );

@@ -2,12 +2,23 @@
 
 use std::any::TypeId;
 
-/// The application state types a route's extractors need. Building the app compares them with the state
-/// provided through [`App::state`](crate::App::state) and refuses to start if any is missing, naming the
-/// route and the type.
+use crate::app::StateMap;
+
+/// What an app provides to the extractors of its routes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Provided<'a> {
+    pub(crate) state: &'a StateMap,
+    pub(crate) request_id: bool,
+}
+
+/// What a route's extractors need from the application: state types, and request ids. Building the app
+/// compares them with what it provides ([`App::state`](crate::App::state),
+/// [`App::request_id`](crate::App::request_id)) and refuses to start if anything is missing, naming the
+/// route and what it lacks.
 #[derive(Debug, Default, Clone)]
 pub struct Requirements {
     pub(crate) states: Vec<(TypeId, &'static str)>,
+    pub(crate) request_id: bool,
 }
 
 impl Requirements {
@@ -17,5 +28,33 @@ impl Requirements {
         if !self.states.iter().any(|(existing, _)| *existing == id) {
             self.states.push((id, std::any::type_name::<T>()));
         }
+    }
+
+    /// What `provided` lacks, one sentence each (naming the fix), in declaration order.
+    pub(crate) fn unmet(&self, provided: Provided<'_>) -> Vec<String> {
+        let mut unmet: Vec<String> = self
+            .states
+            .iter()
+            .filter(|(id, _)| !provided.state.contains(*id))
+            .map(|(_, type_name)| {
+                format!(
+                    "uses `State<{type_name}>` but the app provides no state of that type; add `.state(value)` \
+                     to the App"
+                )
+            })
+            .collect();
+        if self.request_id && !provided.request_id {
+            unmet.push(
+                "uses `RequestIdValue` but the app gives requests no id; add `.request_id(RequestId::new())` \
+                 to the App"
+                    .to_owned(),
+            );
+        }
+        unmet
+    }
+
+    /// Records that the app must give requests ids ([`App::request_id`](crate::App::request_id)).
+    pub fn request_id(&mut self) {
+        self.request_id = true;
     }
 }

@@ -10,11 +10,15 @@ use bytes::Bytes;
 use http_body::{Body as _, Frame, SizeHint};
 
 use super::hooks::{Completion, ServeError};
-use super::Lifecycle;
+use super::{Lifecycle, PanicMessage};
 use crate::body::Body;
 use crate::error::BoxError;
+use crate::response::Response;
 
 /// Wraps a response body; reports the [`Completion`] when the body ends, fails or is dropped unfinished.
+///
+/// Made (boxed, the request's one allocation for hooks) when the request arrives, filled in as it is
+/// handled — route, status, panic — and finally given the response body: see [`CompletionBody::attach`].
 pub(crate) struct CompletionBody {
     inner: Body,
     report: Option<Report>,
@@ -27,13 +31,27 @@ struct Report {
 }
 
 impl CompletionBody {
-    pub(crate) fn new(
-        inner: Body,
-        lifecycle: Arc<Lifecycle>,
-        completion: Completion,
-        started: Instant,
-    ) -> Self {
-        Self { inner, report: Some(Report { lifecycle, completion, started }) }
+    /// A report waiting for its response; `completion` has the request's side filled in.
+    pub(crate) fn pending(lifecycle: Arc<Lifecycle>, completion: Completion, started: Instant) -> Box<Self> {
+        Box::new(Self { inner: Body::empty(), report: Some(Report { lifecycle, completion, started }) })
+    }
+
+    /// Records the route that matched.
+    pub(crate) fn set_route(&mut self, route: Option<Arc<str>>) {
+        if let Some(report) = &mut self.report {
+            report.completion.route = route;
+        }
+    }
+
+    /// Takes `response`'s status and panic message and wraps its body, which reports when it ends.
+    pub(crate) fn attach(mut self: Box<Self>, response: Response) -> Response {
+        let (parts, body) = response.into_parts();
+        if let Some(report) = &mut self.report {
+            report.completion.status = parts.status;
+            report.completion.panic = parts.extensions.get::<PanicMessage>().map(|panic| panic.0.clone());
+        }
+        self.inner = body;
+        Response::from_parts(parts, Body::reporting(self))
     }
 
     fn finish(&mut self, error: Option<String>) {

@@ -1,11 +1,13 @@
 //! The hook traits: before-request hooks, status interceptors, after-response hooks and post-response hooks.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::{HeaderMap, Method, StatusCode, Uri, Version};
 
 use crate::request::Request;
+use crate::request_id::RequestIdValue;
 use crate::response::{IntoResponse, Response};
 use crate::routing::spec::BoxFuture;
 
@@ -41,11 +43,12 @@ pub struct RequestSummary {
     pub uri: Uri,
     /// The HTTP version.
     pub version: Version,
-    /// The request headers (empty when the app has no status interceptor and no after-response hook, the
-    /// only stages that read them: copying them costs an allocation per request).
+    /// The request headers.
     pub headers: HeaderMap,
     /// The pattern of the matched route, if one matched.
-    pub route: Option<String>,
+    pub route: Option<Arc<str>>,
+    /// The request's id, when the app gives requests ids ([`App::request_id`](crate::App::request_id)).
+    pub request_id: Option<RequestIdValue>,
 }
 
 /// A response handed to a status interceptor, with the request it answers.
@@ -106,7 +109,9 @@ pub struct Completion {
     /// The request target.
     pub uri: Uri,
     /// The pattern of the matched route, if one matched.
-    pub route: Option<String>,
+    pub route: Option<Arc<str>>,
+    /// The request's id, when the app gives requests ids ([`App::request_id`](crate::App::request_id)).
+    pub request_id: Option<RequestIdValue>,
     /// The response status.
     pub status: StatusCode,
     /// Body bytes handed to the connection.

@@ -3,10 +3,10 @@
 #![doc = include_str!("../docs/lifecycle.md")]
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use http::StatusCode;
 
+use crate::app::Finishing;
 use crate::middleware::{Middleware, Next, Terminal};
 use crate::request::Request;
 use crate::response::Response;
@@ -52,25 +52,20 @@ impl Default for Lifecycle {
 }
 
 impl Lifecycle {
-    /// Whether a request needs nothing but routing and its route's own chain: then the fast path runs.
+    /// Whether a request needs nothing around its route's own chain but the finishing touches (which
+    /// include the post-response report): then the fast path runs, without the lifecycle's boxed future.
     pub(crate) fn is_trivial(&self, has_scoped_interceptors: bool) -> bool {
         self.before_request.is_empty()
             && self.middleware.is_empty()
             && self.interceptors.is_empty()
             && self.after_response.is_empty()
-            && self.post_response.is_empty()
-            && self.error_sinks.is_empty()
             && !self.request_context
             && !has_scoped_interceptors
     }
 
-    /// Whether hooks need a copy of the request head.
+    /// Whether hooks need a copy of the request head: interceptors and after-response hooks read it.
     fn needs_summary(&self, has_scoped_interceptors: bool) -> bool {
-        !self.interceptors.is_empty()
-            || has_scoped_interceptors
-            || !self.after_response.is_empty()
-            || !self.post_response.is_empty()
-            || !self.error_sinks.is_empty()
+        !self.interceptors.is_empty() || has_scoped_interceptors || !self.after_response.is_empty()
     }
 }
 
@@ -88,20 +83,13 @@ impl std::fmt::Debug for Lifecycle {
     }
 }
 
-/// Runs one request through the whole lifecycle (the slow path, taken when any hook or global middleware
-/// exists). `finish` applies the response's final headers and `HEAD` handling before the body is wrapped
-/// for post-response hooks.
-pub(crate) async fn run(
-    app: crate::app::AppService,
-    request: Request,
-    finish: impl FnOnce(&mut Response, bool),
-) -> Response {
-    let started = Instant::now();
+/// Runs one request through the whole lifecycle (the slow path, taken when a hook around the handler,
+/// global middleware, an interceptor or the request context exists), then applies `finishing`.
+pub(crate) async fn run(app: crate::app::AppService, request: Request, mut finishing: Finishing) -> Response {
     let shared = Arc::clone(&app.shared);
     let lifecycle = &shared.lifecycle;
-    let scoped = shared.table.has_scoped_interceptors();
-    let with_headers = scoped || !lifecycle.interceptors.is_empty() || !lifecycle.after_response.is_empty();
-    let mut summary = lifecycle.needs_summary(scoped).then(|| summarize(&request, with_headers));
+    let mut summary =
+        lifecycle.needs_summary(shared.table.has_scoped_interceptors()).then(|| summarize(&request));
 
     let mut outcome = Ok(request);
     for hook in &lifecycle.before_request {
@@ -109,18 +97,19 @@ pub(crate) async fn run(
         outcome = hook.call(request).await;
     }
 
-    let mut vary_accept = false;
     let (mut response, interceptors) = match outcome {
         Err(response) => (response, None),
         Ok(mut request) => {
             let dispatched = app.route(&mut request);
             let interceptors = shared.table.interceptors_for(request.parts());
+            let route = request.parts().matched_route_shared();
             if let Some(summary) = summary.as_mut() {
-                summary.route = request.parts().matched_route().map(str::to_owned);
+                summary.route = route.cloned();
             }
+            finishing.set_route(route);
             let terminal = match dispatched {
-                crate::app::Dispatched::Endpoint { endpoint, vary_accept: negotiated } => {
-                    vary_accept = negotiated;
+                crate::app::Dispatched::Endpoint { endpoint, vary_accept } => {
+                    finishing.vary_accept = vary_accept;
                     Terminal::Endpoint(endpoint.clone())
                 }
                 crate::app::Dispatched::Ready(response) => Terminal::Response(response),
@@ -142,37 +131,20 @@ pub(crate) async fn run(
             hook.call(summary, &mut response);
         }
     }
-    finish(&mut response, vary_accept);
-    match summary {
-        Some(summary) if !lifecycle.post_response.is_empty() || !lifecycle.error_sinks.is_empty() => {
-            let completion = Completion {
-                method: summary.method,
-                uri: summary.uri,
-                route: summary.route,
-                status: response.status(),
-                bytes_sent: 0,
-                duration: started.elapsed(),
-                error: None,
-                panic: response.extensions().get::<PanicMessage>().map(|panic| panic.0.clone()),
-            };
-            let (parts, body) = response.into_parts();
-            let body = CompletionBody::new(body, Arc::clone(&shared.lifecycle), completion, started);
-            Response::from_parts(parts, crate::body::Body::new(body))
-        }
-        _ => response,
-    }
+    finishing.apply(response)
 }
 
-/// A copy of the request head for the hooks. The headers are copied only when a hook can read them
-/// (interceptors and after-response hooks); post-response hooks and error sinks see method and target only.
-fn summarize(request: &Request, with_headers: bool) -> RequestSummary {
-    let head = request.parts().head();
+/// A copy of the request head for the hooks.
+fn summarize(request: &Request) -> RequestSummary {
+    let parts = request.parts();
+    let head = parts.head();
     RequestSummary {
         method: head.method.clone(),
         uri: head.uri.clone(),
         version: head.version,
-        headers: if with_headers { head.headers.clone() } else { http::HeaderMap::new() },
+        headers: head.headers.clone(),
         route: None,
+        request_id: parts.request_id().cloned(),
     }
 }
 

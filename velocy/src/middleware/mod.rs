@@ -41,7 +41,6 @@ use crate::routing::spec::BoxFuture;
 use crate::routing::Endpoint;
 
 mod body_limit;
-mod request_id;
 mod security_headers;
 mod timeout;
 
@@ -49,7 +48,6 @@ mod timeout;
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub use crate::routing::tower::{from_layer, NextFuture, NextService, TowerLayer};
 pub use body_limit::BodyLimit;
-pub use request_id::{RequestId, RequestIdValue, MAX_REQUEST_ID_LEN, X_REQUEST_ID};
 pub use security_headers::{SecurityHeaders, CROSS_ORIGIN_OPENER_POLICY};
 pub use timeout::Timeout;
 

@@ -14,7 +14,7 @@ use super::pattern;
 use super::route::{Endpoint, Route, RouteInfo};
 use super::router::Scope;
 use super::{ParamSpans, Trie};
-use crate::app::StateMap;
+use crate::extract::Provided;
 use crate::lifecycle::Interceptors;
 use crate::negotiation::{accept_ranges, quality_of};
 use crate::request::RequestParts;
@@ -22,6 +22,8 @@ use crate::request::RequestParts;
 /// A route in the compiled table.
 pub(crate) struct CompiledRoute {
     pub(crate) info: RouteInfo,
+    /// The pattern again, shared: hooks get it per request without copying the text.
+    pub(crate) shared_pattern: Arc<str>,
     pub(crate) param_names: Box<[Box<str>]>,
     pub(crate) endpoint: Endpoint,
     pub(crate) interceptors: Option<Interceptors>,
@@ -76,7 +78,7 @@ impl RouteTable {
     pub(crate) fn build(
         routes: Vec<Route>,
         scopes: Vec<Scope>,
-        state: &StateMap,
+        provided: Provided<'_>,
         options: RoutingOptions,
         no_host: Option<Endpoint>,
     ) -> Result<Self, Vec<String>> {
@@ -91,7 +93,7 @@ impl RouteTable {
         };
         let mut problems = Vec::new();
         for route in routes {
-            if let Err(mut found) = table.add(route, state) {
+            if let Err(mut found) = table.add(route, provided) {
                 problems.append(&mut found);
             }
         }
@@ -108,18 +110,11 @@ impl RouteTable {
         Ok(table)
     }
 
-    fn add(&mut self, route: Route, state: &StateMap) -> Result<(), Vec<String>> {
+    fn add(&mut self, route: Route, provided: Provided<'_>) -> Result<(), Vec<String>> {
         let Route { info, handler, requirements, middleware, interceptors } = route;
         let mut problems: Vec<String> =
             info.problems.iter().map(|problem| format!("{info}: {problem}")).collect();
-        for (id, type_name) in &requirements.states {
-            if !state.contains(*id) {
-                problems.push(format!(
-                    "{info}: uses `State<{type_name}>` but the app provides no state of that type; add \
-                     `.state(value)` to the App"
-                ));
-            }
-        }
+        problems.extend(requirements.unmet(provided).into_iter().map(|unmet| format!("{info}: {unmet}")));
         if info.methods.is_empty() {
             problems.push(format!("{info}: the route has no method"));
         }
@@ -208,6 +203,7 @@ impl RouteTable {
         let chain = (!middleware.is_empty()).then(|| Arc::from(middleware));
         let interceptors = (!interceptors.is_empty()).then(|| Arc::from(interceptors));
         self.routes.push(CompiledRoute {
+            shared_pattern: Arc::from(info.pattern.as_str()),
             info,
             param_names,
             endpoint: Endpoint { chain, handler },
@@ -423,6 +419,11 @@ impl CompiledRoute {
     /// The route's pattern.
     pub(crate) fn pattern(&self) -> &str {
         &self.info.pattern
+    }
+
+    /// The route's pattern, shared.
+    pub(crate) fn shared_pattern(&self) -> &Arc<str> {
+        &self.shared_pattern
     }
 
     /// The route's parameter names in pattern order.

@@ -16,6 +16,11 @@ use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::BodyExt;
 
 use crate::error::BoxError;
+use crate::lifecycle::CompletionBody;
+
+mod adapters;
+
+use adapters::{BytesBody, StreamBody};
 
 /// The body of a [`Request`](crate::Request) or [`Response`](crate::Response).
 ///
@@ -36,6 +41,8 @@ enum Kind {
     Incoming(hyper::body::Incoming),
     /// Anything else.
     Boxed(UnsyncBoxBody<Bytes, BoxError>),
+    /// A response body that reports to post-response hooks when it ends.
+    Reporting(Box<CompletionBody>),
 }
 
 impl Body {
@@ -44,15 +51,20 @@ impl Body {
         Self { kind: Kind::Full(Bytes::new()) }
     }
 
-    /// Wraps any [`http_body::Body`] whose chunks convert into [`Bytes`].
+    /// Wraps any [`http_body::Body`] whose chunks convert into [`Bytes`]. Its size hint and end-of-stream
+    /// signal are kept, so a body of known length is still sent with `Content-Length`.
     pub fn new<B>(body: B) -> Self
     where
         B: http_body::Body + Send + 'static,
         B::Data: Into<Bytes>,
         B::Error: Into<BoxError>,
     {
-        let boxed = body.map_frame(|frame| frame.map_data(Into::into)).map_err(Into::into);
-        Self { kind: Kind::Boxed(UnsyncBoxBody::new(boxed)) }
+        Self { kind: Kind::Boxed(UnsyncBoxBody::new(BytesBody::new(body))) }
+    }
+
+    /// A response body that reports to the post-response hooks when it ends.
+    pub(crate) fn reporting(body: Box<CompletionBody>) -> Self {
+        Self { kind: Kind::Reporting(body) }
     }
 
     /// A streaming body from a [`Stream`] of byte chunks. An `Err` item aborts the body: on HTTP/1.1 the
@@ -71,7 +83,7 @@ impl Body {
         T: Into<Bytes>,
         E: Into<BoxError>,
     {
-        Self { kind: Kind::Boxed(UnsyncBoxBody::new(StreamBody { stream })) }
+        Self { kind: Kind::Boxed(UnsyncBoxBody::new(StreamBody::new(stream))) }
     }
 
     /// Reads the whole body into memory, refusing more than `limit` bytes.
@@ -140,6 +152,7 @@ impl fmt::Debug for Body {
             Kind::Full(bytes) => f.debug_tuple("Body::Full").field(&bytes.len()).finish(),
             Kind::Incoming(_) => f.write_str("Body::Incoming"),
             Kind::Boxed(_) => f.write_str("Body::Boxed"),
+            Kind::Reporting(_) => f.write_str("Body::Reporting"),
         }
     }
 }
@@ -204,6 +217,7 @@ impl http_body::Body for Body {
             }
             Kind::Incoming(incoming) => Pin::new(incoming).poll_frame(cx).map_err(Into::into),
             Kind::Boxed(boxed) => Pin::new(boxed).poll_frame(cx),
+            Kind::Reporting(reporting) => Pin::new(&mut **reporting).poll_frame(cx),
         }
     }
 
@@ -212,6 +226,7 @@ impl http_body::Body for Body {
             Kind::Full(bytes) => bytes.is_empty(),
             Kind::Incoming(incoming) => incoming.is_end_stream(),
             Kind::Boxed(boxed) => boxed.is_end_stream(),
+            Kind::Reporting(reporting) => reporting.is_end_stream(),
         }
     }
 
@@ -220,36 +235,7 @@ impl http_body::Body for Body {
             Kind::Full(bytes) => SizeHint::with_exact(bytes.len() as u64),
             Kind::Incoming(incoming) => incoming.size_hint(),
             Kind::Boxed(boxed) => boxed.size_hint(),
-        }
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// Adapts a `Stream` of byte chunks into an `http_body::Body`.
-    struct StreamBody<S> {
-        #[pin]
-        stream: S,
-    }
-}
-
-impl<S, T, E> http_body::Body for StreamBody<S>
-where
-    S: Stream<Item = Result<T, E>>,
-    T: Into<Bytes>,
-    E: Into<BoxError>,
-{
-    type Data = Bytes;
-    type Error = BoxError;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        match self.project().stream.poll_next(cx) {
-            Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(Frame::data(chunk.into())))),
-            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error.into()))),
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
+            Kind::Reporting(reporting) => reporting.size_hint(),
         }
     }
 }
@@ -329,6 +315,16 @@ mod tests {
         let chunks = vec![Ok::<_, std::io::Error>("abc"), Ok("def")];
         let body = Body::from_stream(iter_stream(chunks));
         assert_eq!(body.collect_limited(6).await.unwrap(), "abcdef");
+    }
+
+    #[test]
+    fn wrapped_bodies_keep_their_size_hint_and_end() {
+        let body = Body::new(http_body_util::Full::new(Bytes::from_static(b"hello")));
+        assert_eq!(http_body::Body::size_hint(&body).exact(), Some(5));
+        assert!(!http_body::Body::is_end_stream(&body));
+        let empty = Body::new(http_body_util::Empty::<Bytes>::new());
+        assert_eq!(http_body::Body::size_hint(&empty).exact(), Some(0));
+        assert!(http_body::Body::is_end_stream(&empty));
     }
 
     #[tokio::test]

@@ -1,0 +1,104 @@
+//! [`Finishing`]: the touches every response gets last, whichever path answered the request.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, SERVER, VARY};
+use http::{Method, StatusCode};
+
+use super::AppShared;
+use crate::body::Body;
+use crate::lifecycle::{Completion, CompletionBody};
+use crate::request_id::RequestIdValue;
+use crate::response::Response;
+
+/// What is left to do to a response once the handler (or the framework) made it, in this order: the
+/// `Server` header, the request id header (neither overwrites a header the handler set), `Vary: accept`
+/// when content negotiation chose the route, no body for `HEAD`, and last the body is wrapped so the
+/// post-response hooks learn when it ends.
+pub(crate) struct Finishing {
+    server_header: Option<HeaderValue>,
+    request_id: Option<(HeaderName, RequestIdValue)>,
+    strip_body: bool,
+    /// Set by routing when negotiation chose the endpoint.
+    pub(crate) vary_accept: bool,
+    /// The pending post-response report, when the app has post-response hooks or error sinks.
+    report: Option<Box<CompletionBody>>,
+}
+
+impl Finishing {
+    /// The finishing of a request with this head. Allocates only when the app has post-response hooks or
+    /// error sinks (the report, one box).
+    pub(crate) fn new(
+        shared: &Arc<AppShared>,
+        head: &http::request::Parts,
+        id: Option<&RequestIdValue>,
+    ) -> Self {
+        let lifecycle = &shared.lifecycle;
+        let report = (!lifecycle.post_response.is_empty() || !lifecycle.error_sinks.is_empty()).then(|| {
+            let completion = Completion {
+                method: head.method.clone(),
+                uri: head.uri.clone(),
+                route: None,
+                request_id: id.cloned(),
+                status: StatusCode::OK,
+                bytes_sent: 0,
+                duration: Duration::ZERO,
+                error: None,
+                panic: None,
+            };
+            CompletionBody::pending(Arc::clone(lifecycle), completion, Instant::now())
+        });
+        let request_id = shared
+            .config
+            .request_id
+            .as_ref()
+            .zip(id)
+            .map(|(setting, id)| (setting.header_name().clone(), id.clone()));
+        Self {
+            server_header: shared.config.server_header.clone(),
+            request_id,
+            strip_body: head.method == Method::HEAD,
+            vary_accept: false,
+            report,
+        }
+    }
+
+    /// Records the matched route for the post-response hooks.
+    pub(crate) fn set_route(&mut self, route: Option<&Arc<str>>) {
+        if let Some(report) = &mut self.report {
+            report.set_route(route.cloned());
+        }
+    }
+
+    /// Applies the finishing touches to `response`.
+    pub(crate) fn apply(self, mut response: Response) -> Response {
+        if let Some(server) = self.server_header {
+            response.headers_mut().entry(SERVER).or_insert(server);
+        }
+        if let Some((header, id)) = self.request_id {
+            response.headers_mut().entry(header).or_insert_with(|| id.to_header_value());
+        }
+        if self.vary_accept {
+            response.headers_mut().append(VARY, HeaderValue::from_static("accept"));
+        }
+        if self.strip_body {
+            strip_body(&mut response);
+        }
+        match self.report {
+            Some(report) => report.attach(response),
+            None => response,
+        }
+    }
+}
+
+/// A `HEAD` response keeps the headers `GET` would send, `Content-Length` included, without the body
+/// (RFC 9110 §9.3.2).
+fn strip_body(response: &mut Response) {
+    if let Some(length) = http_body::Body::size_hint(response.body()).exact() {
+        if !response.headers().contains_key(CONTENT_LENGTH) {
+            response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(length));
+        }
+    }
+    *response.body_mut() = Body::empty();
+}

@@ -1,0 +1,316 @@
+//! Request ids: every request gets one, propagated from the client or generated, before anything else runs.
+//!
+//! Turn them on with [`App::request_id`](crate::App::request_id). The id is decided as the request arrives —
+//! before the request target is checked, before-request hooks and routing — so every response carries it,
+//! including the framework's own 400, 404 and 500 answers, and every stage can read it: handlers take
+//! [`RequestIdValue`] as an extractor, middleware and hooks read [`RequestParts::request_id`], post-response
+//! hooks see [`Completion::request_id`](crate::lifecycle::Completion::request_id), and the snapshot behind
+//! [`context::current`](crate::context::current) holds it.
+
+use std::fmt;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+use http::header::{HeaderName, HeaderValue};
+use http::HeaderMap;
+
+use crate::extract::rejection::MissingRequestId;
+use crate::extract::{FromRequestParts, Requirements};
+use crate::request::RequestParts;
+
+/// The header [`RequestId`] reads and writes unless told otherwise: `x-request-id`.
+pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The longest incoming id, in bytes, that [`RequestId`] propagates.
+pub const MAX_REQUEST_ID_LEN: usize = 128;
+
+/// Length of a generated id: 128 bits as lowercase hex digits.
+const GENERATED_LEN: usize = 32;
+
+/// How an app gives every request an id: the client's (or a proxy's) `x-request-id` when it is valid,
+/// otherwise a new random one. Pass it to [`App::request_id`](crate::App::request_id). The id is sent back in
+/// the same response header (unless the handler set that header itself).
+///
+/// An incoming id is valid when it is 1 to [`MAX_REQUEST_ID_LEN`] (128) bytes of visible ASCII (`!` to `~`);
+/// anything else — empty, too long, spaces, control or non-ASCII bytes — is replaced by a generated id, so a
+/// client cannot inject arbitrary text into logs. Generated ids are 128 bits written as 32 lowercase hex
+/// digits, unique within the process and unpredictable without its random keys. Making one costs no
+/// allocation; sending it costs one (the response header's bytes).
+///
+/// ```
+/// use velocy::request_id::{RequestId, RequestIdValue};
+/// use velocy::{App, Router};
+///
+/// let app = App::new()
+///     .request_id(RequestId::new())
+///     .merge(Router::new().get("/", |id: RequestIdValue| async move { format!("request {id}") }));
+/// # let _ = app;
+/// ```
+#[derive(Debug, Clone)]
+pub struct RequestId {
+    header: HeaderName,
+    propagate: bool,
+}
+
+impl Default for RequestId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RequestId {
+    /// Reads and writes `x-request-id`, propagating valid incoming ids.
+    pub fn new() -> Self {
+        Self { header: X_REQUEST_ID, propagate: true }
+    }
+
+    /// Uses `header` (such as `x-correlation-id`) instead of `x-request-id`, for both the incoming id and
+    /// the response.
+    #[must_use]
+    pub fn header(mut self, header: HeaderName) -> Self {
+        self.header = header;
+        self
+    }
+
+    /// Whether a valid incoming id is kept (`true`, the default) or always replaced by a generated one
+    /// (`false`: for servers that face clients directly and do not trust their ids).
+    #[must_use]
+    pub fn propagate(mut self, propagate: bool) -> Self {
+        self.propagate = propagate;
+        self
+    }
+
+    /// The header the id is read from and written to.
+    pub fn header_name(&self) -> &HeaderName {
+        &self.header
+    }
+
+    /// The id of a request with these headers: its valid incoming id, or a new one.
+    pub(crate) fn id_for(&self, headers: &HeaderMap) -> RequestIdValue {
+        if self.propagate {
+            let incoming = headers.get(&self.header).filter(|value| is_valid_id(value.as_bytes()));
+            if let Some(value) = incoming {
+                return RequestIdValue(Repr::Propagated(value.clone()));
+            }
+        }
+        RequestIdValue(Repr::Generated(generate()))
+    }
+}
+
+/// The id of the current request (see [`RequestId`]): visible ASCII, at most 128 bytes. Cheap to clone
+/// (no allocation).
+///
+/// Also an extractor: a handler argument of this type gets the id. Building the app fails, naming the
+/// route, when a route takes it but the app has no [`App::request_id`](crate::App::request_id); outside a
+/// route (a custom extractor called by hand) a missing id is a 500 ([`MissingRequestId`]).
+#[derive(Clone)]
+pub struct RequestIdValue(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    /// 32 lowercase hex digits.
+    Generated([u8; GENERATED_LEN]),
+    /// A valid incoming id, as received.
+    Propagated(HeaderValue),
+}
+
+impl RequestIdValue {
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // Hex digits and validated incoming ids are ASCII, so neither conversion fails.
+            Repr::Generated(digits) => std::str::from_utf8(digits).unwrap_or_default(),
+            Repr::Propagated(value) => value.to_str().unwrap_or_default(),
+        }
+    }
+
+    /// The id as a header value, for the response.
+    pub fn to_header_value(&self) -> HeaderValue {
+        match &self.0 {
+            Repr::Generated(digits) => HeaderValue::from_bytes(digits)
+                .unwrap_or_else(|_| HeaderValue::from_static("invalid-request-id")),
+            Repr::Propagated(value) => value.clone(),
+        }
+    }
+}
+
+impl PartialEq for RequestIdValue {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for RequestIdValue {}
+
+impl Hash for RequestIdValue {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Display for RequestIdValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for RequestIdValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RequestIdValue").field(&self.as_str()).finish()
+    }
+}
+
+impl AsRef<str> for RequestIdValue {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl FromRequestParts for RequestIdValue {
+    type Rejection = MissingRequestId;
+
+    async fn from_request_parts(parts: &mut RequestParts) -> Result<Self, Self::Rejection> {
+        parts.request_id().cloned().ok_or_else(|| {
+            MissingRequestId::new(
+                "the app gives requests no id; add `.request_id(RequestId::new())` to the App",
+            )
+        })
+    }
+
+    fn requirements(requirements: &mut Requirements) {
+        requirements.request_id();
+    }
+}
+
+/// Whether `bytes` is an acceptable incoming id: 1 to 128 bytes of visible ASCII.
+fn is_valid_id(bytes: &[u8]) -> bool {
+    (1..=MAX_REQUEST_ID_LEN).contains(&bytes.len()) && bytes.iter().all(|byte| (b'!'..=b'~').contains(byte))
+}
+
+/// A new 128-bit id as 32 lowercase hex digits: SipHash of a process-wide counter under random keys drawn
+/// once from the OS (std's `RandomState`), twice with different domain bytes.
+fn generate() -> [u8; GENERATED_LEN] {
+    static KEYS: OnceLock<std::collections::hash_map::RandomState> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let keys = KEYS.get_or_init(std::collections::hash_map::RandomState::new);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let half = |domain: u8| {
+        let mut hasher = keys.build_hasher();
+        hasher.write_u8(domain);
+        hasher.write_u64(count);
+        hasher.finish()
+    };
+    let value = u128::from(half(0)) << 64 | u128::from(half(1));
+    let mut digits = [0; GENERATED_LEN];
+    for (index, digit) in digits.iter_mut().enumerate() {
+        let shift = 4 * (GENERATED_LEN - 1 - index);
+        *digit = HEX[(value >> shift) as usize & 0xf];
+    }
+    digits
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::test::TestClient;
+    use crate::{App, Router};
+
+    fn app(request_id: RequestId) -> TestClient {
+        let router = Router::new()
+            .get("/", |id: RequestIdValue| async move { id.to_string() })
+            .get("/own", || async { ([("x-request-id", "handler-made")], "own") });
+        TestClient::new(App::new().request_id(request_id).merge(router))
+    }
+
+    fn assert_generated(id: &str) {
+        assert_eq!(id.len(), 32, "{id}");
+        assert!(id.bytes().all(|byte| byte.is_ascii_hexdigit() && !byte.is_ascii_uppercase()), "{id}");
+    }
+
+    #[tokio::test]
+    async fn generates_an_id_for_the_handler_and_the_response() {
+        let client = app(RequestId::new());
+        let response = client.get("/").await.assert_status(200);
+        let id = response.header("x-request-id").unwrap().to_owned();
+        assert_generated(&id);
+        assert_eq!(response.text(), id);
+        let other = client.get("/").await;
+        assert_ne!(other.header("x-request-id"), Some(id.as_str()));
+    }
+
+    #[tokio::test]
+    async fn propagates_a_valid_incoming_id() {
+        let response = app(RequestId::new()).get("/").header("x-request-id", "abc-123_XYZ").await;
+        response.assert_header("x-request-id", "abc-123_XYZ").assert_text("abc-123_XYZ");
+    }
+
+    #[tokio::test]
+    async fn replaces_invalid_incoming_ids() {
+        let client = app(RequestId::new());
+        let too_long = "a".repeat(MAX_REQUEST_ID_LEN + 1);
+        let longest = "b".repeat(MAX_REQUEST_ID_LEN);
+        for bad in ["", "has space", "tab\there", too_long.as_str()] {
+            let response = client.get("/").header("x-request-id", bad).await;
+            assert_generated(response.header("x-request-id").unwrap());
+        }
+        let response =
+            client.get("/").header("x-request-id", HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap()).await;
+        assert_generated(response.header("x-request-id").unwrap());
+        client.get("/").header("x-request-id", longest.as_str()).await.assert_text(&longest);
+    }
+
+    #[tokio::test]
+    async fn can_ignore_incoming_ids_and_use_another_header() {
+        let request_id =
+            RequestId::new().propagate(false).header(HeaderName::from_static("x-correlation-id"));
+        let response = app(request_id).get("/").header("x-correlation-id", "client-chosen").await;
+        let id = response.header("x-correlation-id").unwrap();
+        assert_generated(id);
+        assert_eq!(response.text(), id);
+        assert!(response.header("x-request-id").is_none());
+    }
+
+    #[tokio::test]
+    async fn keeps_a_header_the_handler_set_and_ids_framework_answers() {
+        let client = app(RequestId::new());
+        client.get("/own").await.assert_header("x-request-id", "handler-made");
+        let missing = client.get("/nowhere").header("x-request-id", "lost-1").await.assert_status(404);
+        missing.assert_header("x-request-id", "lost-1");
+        let invalid_target =
+            client.get("/a/../../b").header("x-request-id", "bad-2").await.assert_status(400);
+        invalid_target.assert_header("x-request-id", "bad-2");
+        assert_generated(client.get("/%zz").await.assert_status(400).header("x-request-id").unwrap());
+    }
+
+    #[test]
+    fn a_route_taking_the_id_needs_the_app_to_give_one() {
+        let router = Router::new().get("/", |id: RequestIdValue| async move { id.to_string() });
+        let error = App::new().merge(router).build().unwrap_err();
+        assert!(error.is_build());
+        assert!(error.to_string().contains("RequestIdValue"), "{error}");
+        assert!(error.to_string().contains(".request_id(RequestId::new())"), "{error}");
+    }
+
+    #[test]
+    fn generated_ids_are_unique_hex() {
+        let ids: std::collections::HashSet<String> =
+            (0..10_000).map(|_| RequestId::new().id_for(&HeaderMap::new()).to_string()).collect();
+        assert_eq!(ids.len(), 10_000);
+        ids.iter().for_each(|id| assert_generated(id));
+    }
+
+    #[test]
+    fn equal_text_means_equal_ids() {
+        let generated = RequestId::new().id_for(&HeaderMap::new());
+        let mut headers = HeaderMap::new();
+        headers.insert(X_REQUEST_ID, generated.to_header_value());
+        let propagated = RequestId::new().id_for(&headers);
+        assert!(matches!(propagated.0, Repr::Propagated(_)));
+        assert_eq!(generated, propagated);
+        assert_eq!(format!("{generated:?}"), format!("RequestIdValue({:?})", generated.as_str()));
+    }
+}
