@@ -89,8 +89,10 @@ async fn http2_with_prior_knowledge() {
 }
 
 #[tokio::test]
-async fn responses_carry_date_and_server() {
+async fn responses_carry_date_and_the_server_header_when_asked() {
     let server = TestServer::start(app()).await.unwrap();
+    assert_eq!(get(&server.url("/s/ping")).await.header("server"), None);
+    let server = TestServer::start(app().server_header(Some("velocy"))).await.unwrap();
     let reply = get(&server.url("/s/ping")).await;
     assert_eq!(reply.header("server"), Some("velocy"));
     let date = reply.header("date").unwrap();

@@ -96,7 +96,7 @@ fn generate(func: ItemFn) -> TokenStream {
     let call_site = Span::call_site();
     let std = paths::std(call_site);
     let tokio = paths::tokio(call_site);
-    let ItemFn { attrs, vis, mut sig, block } = func;
+    let ItemFn { attrs, vis, modifiers: _, mut sig, block } = func;
     sig.asyncness = None;
     let output: Type = match &sig.output {
         ReturnType::Default => syn::parse_quote!(()),

@@ -50,7 +50,7 @@ pub(crate) fn check(diagnostics: &mut Diagnostics, sig: &Signature, role: Role) 
         diagnostics
             .push(Diagnostic::new(token.span, format!("{noun} cannot be `const`")).help("remove `const`"));
     }
-    if let Some(token) = &sig.unsafety {
+    if let syn::Safety::Unsafe(token) = &sig.safety {
         diagnostics.push(
             Diagnostic::new(token.span, format!("{noun} cannot be `unsafe`"))
                 .help("make the function safe and call the unsafe code inside an `unsafe` block"),

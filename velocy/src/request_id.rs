@@ -35,8 +35,9 @@ const GENERATED_LEN: usize = 32;
 /// An incoming id is valid when it is 1 to [`MAX_REQUEST_ID_LEN`] (128) bytes of visible ASCII (`!` to `~`);
 /// anything else — empty, too long, spaces, control or non-ASCII bytes — is replaced by a generated id, so a
 /// client cannot inject arbitrary text into logs. Generated ids are 128 bits written as 32 lowercase hex
-/// digits, unique within the process and unpredictable without its random keys. Making one costs no
-/// allocation; sending it costs one (the response header's bytes).
+/// digits: unique within the process (a counter) and unguessable without a random key (a keyed hash of
+/// that counter). Making one costs no allocation and one hash; sending it costs one allocation (the
+/// response header's bytes).
 ///
 /// ```
 /// use velocy::request_id::{RequestId, RequestIdValue};
@@ -188,27 +189,34 @@ fn is_valid_id(bytes: &[u8]) -> bool {
     (1..=MAX_REQUEST_ID_LEN).contains(&bytes.len()) && bytes.iter().all(|byte| (b'!'..=b'~').contains(byte))
 }
 
-/// A new 128-bit id as 32 lowercase hex digits: SipHash of a process-wide counter under random keys drawn
-/// once from the OS (std's `RandomState`), twice with different domain bytes.
+/// A new 128-bit id as 32 lowercase hex digits: 64 bits of SipHash of a process-wide counter under a random
+/// key, then the counter itself offset by a random start. The second half makes ids unique within the
+/// process (for 2^64 requests); the first makes them unguessable without the key, which is drawn once from
+/// the OS (std's `RandomState`). One hash per id.
 fn generate() -> [u8; GENERATED_LEN] {
-    static KEYS: OnceLock<std::collections::hash_map::RandomState> = OnceLock::new();
+    static KEYS: OnceLock<(std::collections::hash_map::RandomState, u64)> = OnceLock::new();
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let keys = KEYS.get_or_init(std::collections::hash_map::RandomState::new);
+    let (hash_key, start) = KEYS.get_or_init(|| {
+        let hash_key = std::collections::hash_map::RandomState::new();
+        let start = hash_key.hash_one("velocy request id start");
+        (hash_key, start)
+    });
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let half = |domain: u8| {
-        let mut hasher = keys.build_hasher();
-        hasher.write_u8(domain);
-        hasher.write_u64(count);
-        hasher.finish()
-    };
-    let value = u128::from(half(0)) << 64 | u128::from(half(1));
     let mut digits = [0; GENERATED_LEN];
-    for (index, digit) in digits.iter_mut().enumerate() {
-        let shift = 4 * (GENERATED_LEN - 1 - index);
-        *digit = HEX[(value >> shift) as usize & 0xf];
-    }
+    let (hashed, counted) = digits.split_at_mut(GENERATED_LEN / 2);
+    write_hex(hash_key.hash_one(count), hashed);
+    write_hex(count.wrapping_add(*start), counted);
     digits
+}
+
+/// Writes `value` as 16 lowercase hex digits, most significant first.
+fn write_hex(value: u64, digits: &mut [u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (index, pair) in digits.chunks_exact_mut(2).enumerate() {
+        let byte = (value >> (56 - 8 * index)) as u8;
+        pair[0] = HEX[usize::from(byte >> 4)];
+        pair[1] = HEX[usize::from(byte & 0xf)];
+    }
 }
 
 #[cfg(test)]
@@ -301,6 +309,15 @@ mod tests {
             (0..10_000).map(|_| RequestId::new().id_for(&HeaderMap::new()).to_string()).collect();
         assert_eq!(ids.len(), 10_000);
         ids.iter().for_each(|id| assert_generated(id));
+    }
+
+    #[test]
+    fn hex_digits_are_most_significant_first() {
+        let mut digits = [0; 16];
+        write_hex(0x0123_4567_89ab_cdef, &mut digits);
+        assert_eq!(&digits, b"0123456789abcdef");
+        write_hex(u64::MAX, &mut digits);
+        assert_eq!(&digits, b"ffffffffffffffff");
     }
 
     #[test]

@@ -89,7 +89,8 @@ fn head_query(parts: &http::uri::Parts) -> Option<&str> {
 }
 
 fn check_host(head: &mut http::request::Parts) -> Result<(), Response> {
-    let count = head.headers.get_all(HOST).iter().count();
+    let mut hosts = head.headers.get_all(HOST).iter();
+    let count = usize::from(hosts.next().is_some()) + usize::from(hosts.next().is_some());
     if count > 1 {
         return Err(close(problem(StatusCode::BAD_REQUEST, "the request has more than one `Host` header")));
     }
@@ -119,8 +120,24 @@ fn close(mut response: Response) -> Response {
 }
 
 /// Whether `byte` may appear literally in a path: RFC 3986 `pchar` (unreserved, sub-delims, `:`, `@`) or
-/// `/`. `%` is handled separately.
-const fn is_path_byte(byte: u8) -> bool {
+/// `/`. `%` is handled separately. One table load per byte (paths are scanned on every request).
+fn is_path_byte(byte: u8) -> bool {
+    PATH_BYTES[usize::from(byte)]
+}
+
+/// [`is_path_byte`] for every byte value, computed at compile time from [`path_byte_rule`].
+static PATH_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = path_byte_rule(byte as u8);
+        byte += 1;
+    }
+    table
+};
+
+/// The rule behind [`PATH_BYTES`], as RFC 3986 §3.3 states it.
+const fn path_byte_rule(byte: u8) -> bool {
     byte.is_ascii_alphanumeric()
         || matches!(
             byte,
@@ -314,6 +331,15 @@ fn nfc_matching_path(path: &str) -> Option<Box<str>> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn the_path_byte_table_follows_the_rule() {
+        for byte in 0..=u8::MAX {
+            assert_eq!(is_path_byte(byte), path_byte_rule(byte), "byte {byte:#04x}");
+        }
+        assert!(is_path_byte(b'a') && is_path_byte(b'/') && is_path_byte(b'@'));
+        assert!(!is_path_byte(b'%') && !is_path_byte(b' ') && !is_path_byte(b'?') && !is_path_byte(0x80));
+    }
 
     fn normalized(path: &str) -> String {
         normalize_path(path).unwrap().into_owned()

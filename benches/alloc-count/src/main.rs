@@ -13,6 +13,9 @@
 //! `cargo run --release -p alloc-count` from `benches/`.
 //!
 //! `alloc-count --in-process` skips the socket measurement (for running under callgrind);
+//! `alloc-count --loop APP ENDPOINT N` only sends N in-process requests (APP: `velocy`, `defaults` or
+//! `hyper`; ENDPOINT: `plaintext`, `json`, `user` or `echo`), for counting instructions per request with
+//! callgrind: see `instructions.sh`;
 //! `alloc-count --trace` instead prints a backtrace for every allocation of one `GET /plaintext` and one
 //! `GET /users/:id` through Velocy, in process and over the socket (build with `--profile profiling` for
 //! file and line numbers); `alloc-count --trace defaults` does the same for the app with its default
@@ -374,7 +377,47 @@ fn trace_velocy(runtime: &tokio::runtime::Runtime) {
     }
 }
 
+/// `--loop APP ENDPOINT N`: N requests in process and nothing else.
+fn request_loop(runtime: &tokio::runtime::Runtime, arguments: &[String]) {
+    let [app, endpoint, count] = arguments else {
+        panic!("usage: alloc-count --loop velocy|defaults|hyper plaintext|json|user|echo N");
+    };
+    let count: u64 = count.parse().expect("N is a number");
+    let (_, method, path, body) = ENDPOINTS
+        .iter()
+        .find(|(label, ..)| label.contains(&format!("/{endpoint}")))
+        .unwrap_or_else(|| panic!("no endpoint {endpoint}"));
+    runtime.block_on(async {
+        match app.as_str() {
+            "hyper" => {
+                let service = service_fn(bench_servers::hyper_app::handle::<Full<Bytes>>);
+                for _ in 0..count {
+                    let request = request(method, path, Full::new(Bytes::from_static(body.as_bytes())));
+                    let Ok(response) = service.call(request).await;
+                    black_box(collect(response.into_body()).await);
+                }
+            }
+            "velocy" | "defaults" => {
+                let app =
+                    if app == "velocy" { bench_servers::velocy_app::app() } else { bench_servers::velocy_app::app_with_defaults() };
+                let service = app.build().expect("the velocy app builds");
+                for _ in 0..count {
+                    let response = service.handle(request(method, path, velocy::Body::from(*body)), None).await;
+                    black_box(collect(response.into_body()).await);
+                }
+            }
+            other => panic!("no app {other}"),
+        }
+    });
+}
+
 fn main() {
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    if arguments.first().map(String::as_str) == Some("--loop") {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        request_loop(&runtime, &arguments[1..]);
+        return;
+    }
     if std::env::args().nth(1).as_deref() == Some("--trace") {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         trace_velocy(&runtime);

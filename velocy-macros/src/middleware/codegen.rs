@@ -29,6 +29,7 @@ pub(super) fn generate(middleware: &Middleware, func: &ItemFn) -> TokenStream {
     let inner = ItemFn {
         attrs: inner_attrs,
         vis: Visibility::Inherited,
+        modifiers: func.modifiers.clone(),
         sig: func.sig.clone(),
         block: func.block.clone(),
     };

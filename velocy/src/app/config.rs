@@ -10,7 +10,7 @@ pub(crate) struct Config {
     pub(crate) body_limit: usize,
     /// How long graceful shutdown waits for in-flight requests before closing connections (default 30 s).
     pub(crate) shutdown_timeout: Duration,
-    /// The `Server` header sent with every response (default `velocy`); `None` sends none.
+    /// The `Server` header sent with every response (default: none).
     pub(crate) server_header: Option<http::HeaderValue>,
     /// Server and parsing limits.
     pub(crate) limits: crate::server::Limits,
@@ -26,7 +26,7 @@ impl Default for Config {
         Self {
             body_limit: 2 * 1024 * 1024,
             shutdown_timeout: Duration::from_secs(30),
-            server_header: Some(http::HeaderValue::from_static("velocy")),
+            server_header: None,
             limits: crate::server::Limits::default(),
             trusted_proxies: crate::extract::TrustedProxies::default(),
             request_id: None,

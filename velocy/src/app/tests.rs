@@ -47,12 +47,17 @@ async fn options_answers_allow() {
 }
 
 #[tokio::test]
-async fn responses_carry_the_server_header() {
-    let client = client(Router::new().get("/", || async { "root" }));
-    client.get("/").send().await.assert_header("server", "velocy").assert_text("root");
-    let quiet =
-        TestClient::new(App::new().server_header(None).route(Route::new(Method::GET, "/", || async {})));
-    assert!(quiet.get("/").send().await.header("server").is_none());
+async fn responses_carry_a_server_header_only_when_asked() {
+    let quiet = client(Router::new().get("/", || async { "root" }));
+    assert!(quiet.get("/").send().await.assert_text("root").header("server").is_none());
+    let named =
+        App::new().server_header(Some("velocy")).route(Route::new(Method::GET, "/", || async { "root" }));
+    TestClient::new(named).get("/").send().await.assert_header("server", "velocy");
+    let handler_set =
+        App::new()
+            .server_header(Some("velocy"))
+            .route(Route::new(Method::GET, "/", || async { ([("server", "custom")], "root") }));
+    TestClient::new(handler_set).get("/").send().await.assert_header("server", "custom");
 }
 
 #[tokio::test]

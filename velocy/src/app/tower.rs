@@ -167,7 +167,7 @@ mod tests {
         let router = Router::new()
             .get("/hello/:name", |Path(name): Path<String>| async move { format!("hello {name}") })
             .route(Route::new(Method::POST, "/echo", |body: String| async move { body }));
-        let service = App::new().merge(router).build().unwrap();
+        let service = App::new().server_header(Some("velocy")).merge(router).build().unwrap();
 
         let request =
             http::Request::get("/hello/tower").header("host", "localhost").body(Body::empty()).unwrap();
