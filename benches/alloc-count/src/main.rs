@@ -398,11 +398,15 @@ fn request_loop(runtime: &tokio::runtime::Runtime, arguments: &[String]) {
                 }
             }
             "velocy" | "defaults" => {
-                let app =
-                    if app == "velocy" { bench_servers::velocy_app::app() } else { bench_servers::velocy_app::app_with_defaults() };
+                let app = if app == "velocy" {
+                    bench_servers::velocy_app::app()
+                } else {
+                    bench_servers::velocy_app::app_with_defaults()
+                };
                 let service = app.build().expect("the velocy app builds");
                 for _ in 0..count {
-                    let response = service.handle(request(method, path, velocy::Body::from(*body)), None).await;
+                    let response =
+                        service.handle(request(method, path, velocy::Body::from(*body)), None).await;
                     black_box(collect(response.into_body()).await);
                 }
             }
@@ -428,8 +432,12 @@ fn main() {
     println!("{HEADER}");
     for (label, method, path, body) in &ENDPOINTS {
         let velocy = runtime.block_on(velocy_in_process(bench_servers::velocy_app::app, method, path, body));
-        let defaults = runtime
-            .block_on(velocy_in_process(bench_servers::velocy_app::app_with_defaults, method, path, body));
+        let defaults = runtime.block_on(velocy_in_process(
+            bench_servers::velocy_app::app_with_defaults,
+            method,
+            path,
+            body,
+        ));
         let hyper = runtime.block_on(hyper_in_process(method, path, body));
         print_row(label, velocy, defaults, hyper);
     }

@@ -51,7 +51,11 @@ pub fn app_with_defaults() -> App {
                 let mut line = line.borrow_mut();
                 line.clear();
                 let micros = done.duration.as_micros();
-                let _ = write!(line, "{} {} {} {}B {micros}us", done.method, done.uri, done.status, done.bytes_sent);
+                let _ = write!(
+                    line,
+                    "{} {} {} {}B {micros}us",
+                    done.method, done.uri, done.status, done.bytes_sent
+                );
             });
         })
         .post_response(|done: &Completion| {
