@@ -7,21 +7,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-5000}
-command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
+source ./callgrind.sh
 cargo build --release -p alloc-count >&2
 binary=target/release/alloc-count
-total() {
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$binary" --loop "$1" "$2" "$3" 2>&1 \
-    | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
-}
 echo "| endpoint | Velocy instructions/req | Velocy + defaults | raw hyper | Velocy / hyper | defaults / hyper |"
 echo "| --- | --- | --- | --- | --- | --- |"
 for endpoint in plaintext json user echo; do
   declare -A per
   for app in velocy defaults hyper; do
-    one=$(total "$app" "$endpoint" "$N")
-    two=$(total "$app" "$endpoint" $((2 * N)))
-    per[$app]=$(( (two - one) / N ))
+    per[$app]=$(instructions_per_pass "$N" "$binary" --loop "$app" "$endpoint")
   done
   awk -v e="$endpoint" -v v="${per[velocy]}" -v d="${per[defaults]}" -v h="${per[hyper]}" \
     'BEGIN { printf "| %s | %d | %d | %d | %.2f | %.2f |\n", e, v, d, h, v / h, d / h }'

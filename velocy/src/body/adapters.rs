@@ -38,12 +38,9 @@ where
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        match self.project().inner.poll_frame(cx) {
-            Poll::Ready(Some(Ok(frame))) => Poll::Ready(Some(Ok(frame.map_data(Into::into)))),
-            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error.into()))),
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
-        }
+        let polled = self.project().inner.poll_frame(cx);
+        polled
+            .map(|frame| frame.map(|frame| frame.map(|frame| frame.map_data(Into::into)).map_err(Into::into)))
     }
 
     fn is_end_stream(&self) -> bool {
@@ -82,11 +79,8 @@ where
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        match self.project().stream.poll_next(cx) {
-            Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(Frame::data(chunk.into())))),
-            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error.into()))),
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
-        }
+        let polled = self.project().stream.poll_next(cx);
+        polled
+            .map(|chunk| chunk.map(|chunk| chunk.map(|chunk| Frame::data(chunk.into())).map_err(Into::into)))
     }
 }
