@@ -22,6 +22,9 @@ use crate::response::Response;
 pub(crate) struct CompletionBody {
     inner: Body,
     report: Option<Report>,
+    /// Whether the response exists: a report dropped before (the request abandoned while it was being
+    /// handled) says nothing, as it has no status to give.
+    attached: bool,
 }
 
 struct Report {
@@ -33,7 +36,8 @@ struct Report {
 impl CompletionBody {
     /// A report waiting for its response; `completion` has the request's side filled in.
     pub(crate) fn pending(lifecycle: Arc<Lifecycle>, completion: Completion, started: Instant) -> Box<Self> {
-        Box::new(Self { inner: Body::empty(), report: Some(Report { lifecycle, completion, started }) })
+        let report = Some(Report { lifecycle, completion, started });
+        Box::new(Self { inner: Body::empty(), report, attached: false })
     }
 
     /// Records the route that matched.
@@ -51,6 +55,7 @@ impl CompletionBody {
             report.completion.panic = parts.extensions.get::<PanicMessage>().map(|panic| panic.0.clone());
         }
         self.inner = body;
+        self.attached = true;
         Response::from_parts(parts, Body::reporting(self))
     }
 
@@ -118,7 +123,7 @@ impl http_body::Body for CompletionBody {
 
 impl Drop for CompletionBody {
     fn drop(&mut self) {
-        if self.report.is_some() {
+        if self.attached && self.report.is_some() {
             if self.inner.is_end_stream() {
                 self.finish(None);
             } else {

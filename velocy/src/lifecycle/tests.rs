@@ -242,6 +242,39 @@ async fn post_response_hooks_see_status_bytes_and_route() {
 }
 
 #[tokio::test]
+async fn a_request_abandoned_before_its_response_is_not_reported() {
+    // The client went away while the handler ran: there is no status to report, so post-response hooks
+    // hear nothing (rather than a made-up 200); a response dropped unsent is reported with its error.
+    let completions: Arc<Mutex<Vec<Completion>>> = Arc::default();
+    let sink = Arc::clone(&completions);
+    let service = App::new()
+        .route(Route::new(Method::GET, "/slow", || async {
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            "late"
+        }))
+        .route(Route::new(Method::GET, "/fast", || async { "fast" }))
+        .post_response(move |completion: &Completion| sink.lock().unwrap().push(completion.clone()))
+        .build()
+        .unwrap();
+    let request = || http::Request::get("/slow").header("host", "x").body(crate::Body::empty()).unwrap();
+    let mut pending = Box::pin(service.handle(request(), None));
+    let first_poll =
+        std::future::poll_fn(|cx| std::task::Poll::Ready(std::future::Future::poll(pending.as_mut(), cx)))
+            .await;
+    assert!(first_poll.is_pending());
+    drop(pending);
+    drop(service.handle(request(), None));
+    assert!(completions.lock().unwrap().is_empty());
+
+    let fast = http::Request::get("/fast").header("host", "x").body(crate::Body::empty()).unwrap();
+    drop(service.handle(fast, None).await);
+    let completions = completions.lock().unwrap();
+    assert_eq!(completions.len(), 1);
+    assert_eq!(completions[0].status, StatusCode::OK);
+    assert!(completions[0].error.as_deref().is_some_and(|error| error.contains("before the body")));
+}
+
+#[tokio::test]
 async fn a_body_that_fails_midway_is_reported_to_the_error_sink() {
     let errors: Arc<Mutex<Vec<ServeError>>> = Arc::default();
     let sink = Arc::clone(&errors);
