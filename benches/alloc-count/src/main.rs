@@ -13,8 +13,8 @@
 //! `cargo run --release -p alloc-count` from `benches/`.
 //!
 //! `alloc-count --in-process` skips the socket measurement (for running under callgrind);
-//! `alloc-count --loop APP ENDPOINT N` only sends N in-process requests (APP: `velocy`, `defaults` or
-//! `hyper`; ENDPOINT: `plaintext`, `json`, `user` or `echo`), for counting instructions per request with
+//! `alloc-count --loop APP ENDPOINT N` only sends N in-process requests (APP: `velocy`, `defaults`,
+//! `hyper` or `axum` — axum's `Router` called as a tower `Service`; ENDPOINT: `plaintext`, `json`, `user` or `echo`), for counting instructions per request with
 //! callgrind: see `instructions.sh`;
 //! `alloc-count --trace` instead prints a backtrace for every allocation of one `GET /plaintext` and one
 //! `GET /users/:id` through Velocy, in process and over the socket (build with `--profile profiling` for
@@ -380,7 +380,7 @@ fn trace_velocy(runtime: &tokio::runtime::Runtime) {
 /// `--loop APP ENDPOINT N`: N requests in process and nothing else.
 fn request_loop(runtime: &tokio::runtime::Runtime, arguments: &[String]) {
     let [app, endpoint, count] = arguments else {
-        panic!("usage: alloc-count --loop velocy|defaults|hyper plaintext|json|user|echo N");
+        panic!("usage: alloc-count --loop velocy|defaults|hyper|axum plaintext|json|user|echo N");
     };
     let count: u64 = count.parse().expect("N is a number");
     let (_, method, path, body) = ENDPOINTS
@@ -407,6 +407,14 @@ fn request_loop(runtime: &tokio::runtime::Runtime, arguments: &[String]) {
                 for _ in 0..count {
                     let response =
                         service.handle(request(method, path, velocy::Body::from(*body)), None).await;
+                    black_box(collect(response.into_body()).await);
+                }
+            }
+            "axum" => {
+                let mut router = bench_servers::axum_app::app();
+                for _ in 0..count {
+                    let request = request(method, path, axum::body::Body::from(*body));
+                    let Ok(response) = tower::Service::call(&mut router, request).await;
                     black_box(collect(response.into_body()).await);
                 }
             }
