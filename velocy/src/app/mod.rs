@@ -295,7 +295,10 @@ impl App {
     /// # Panics
     /// Never: a value that is not a valid header value disables the header instead.
     pub fn server_header(mut self, value: Option<&'static str>) -> Self {
-        self.config.server_header = value.and_then(|value| http::HeaderValue::from_str(value).ok());
+        // Validated, then made with `from_static`: cloning a static value per response costs no reference count.
+        self.config.server_header = value
+            .filter(|value| http::HeaderValue::from_str(value).is_ok())
+            .map(http::HeaderValue::from_static);
         self
     }
 

@@ -58,6 +58,9 @@ async fn responses_carry_a_server_header_only_when_asked() {
             .server_header(Some("velocy"))
             .route(Route::new(Method::GET, "/", || async { ([("server", "custom")], "root") }));
     TestClient::new(handler_set).get("/").send().await.assert_header("server", "custom");
+    let invalid =
+        App::new().server_header(Some("bad\nvalue")).route(Route::new(Method::GET, "/", || async { "root" }));
+    assert!(TestClient::new(invalid).get("/").send().await.assert_status(200).header("server").is_none());
 }
 
 #[tokio::test]
