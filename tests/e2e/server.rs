@@ -89,6 +89,29 @@ async fn http2_with_prior_knowledge() {
 }
 
 #[tokio::test]
+async fn http2_responses_carry_the_request_id_and_reach_post_response_hooks() {
+    // The report wraps the body in its own `Body` variant; over HTTP/2 it must keep the length (sent as
+    // `content-length`) and report once the DATA frames are sent.
+    let completions: std::sync::Arc<std::sync::Mutex<Vec<(u16, u64)>>> = Default::default();
+    let sink = std::sync::Arc::clone(&completions);
+    let app = app().request_id(velocy::request_id::RequestId::new()).post_response(
+        move |done: &velocy::lifecycle::Completion| {
+            sink.lock().unwrap().push((done.status.as_u16(), done.bytes_sent));
+        },
+    );
+    let server = TestServer::start(app).await.unwrap();
+    let client = Client::builder(TokioExecutor::new()).http2_only(true).build_http::<Full<Bytes>>();
+    let response = client.get(server.url("/s/ping").parse().unwrap()).await.unwrap();
+    let reply = read(response).await;
+    assert_eq!(reply.version, Version::HTTP_2);
+    assert_eq!(reply.text(), "pong");
+    assert_eq!(reply.header("content-length"), Some("4"));
+    assert_eq!(reply.header("x-request-id").map(str::len), Some(32));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(*completions.lock().unwrap(), [(200, 4)]);
+}
+
+#[tokio::test]
 async fn responses_carry_date_and_the_server_header_when_asked() {
     let server = TestServer::start(app()).await.unwrap();
     assert_eq!(get(&server.url("/s/ping")).await.header("server"), None);
