@@ -126,7 +126,8 @@ impl RequestIdValue {
         }
     }
 
-    /// The id as a header value, for the response.
+    /// The id as a header value, for the response: a generated id is copied into a new value (one
+    /// allocation of 32 bytes), a propagated one is the incoming value again (a reference count).
     pub fn to_header_value(&self) -> HeaderValue {
         match &self.0 {
             Repr::Generated(digits) => HeaderValue::from_bytes(digits)
