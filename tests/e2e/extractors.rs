@@ -48,11 +48,11 @@ async fn shout(text: String) -> String {
 }
 
 #[post("/x/stream")]
-async fn stream_count(body: Body) -> Result<String, Error> {
+async fn stream_count(body: Body) -> Result<String, HttpError> {
     let mut stream = body.into_data_stream();
     let mut total = 0;
     while let Some(chunk) = stream.next_chunk().await {
-        total += chunk.map_err(Error::internal)?.len();
+        total += chunk.map_err(HttpError::internal)?.len();
     }
     Ok(format!("{total} bytes"))
 }

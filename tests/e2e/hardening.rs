@@ -232,3 +232,69 @@ async fn http_1_0_and_connection_close_rules() {
     .await;
     assert_eq!(response.matches("HTTP/1.1 200").count(), 1, "{response}");
 }
+
+#[tokio::test]
+async fn invalid_host_value_is_400_10() {
+    // RFC 9112 §3.2: a `Host` that is not `uri-host [ ":" port ]` is a 400, although this app has no
+    // virtual hosts (it used to be routed, and answered 404 or 200).
+    let server = server().await;
+    let cases = [
+        ("a b/../c", "contains characters a host may not have"),
+        ("a/b", "contains characters a host may not have"),
+        ("user@x", "contains characters a host may not have"),
+        ("x%zz", "invalid percent-encoding"),
+        ("x:http", "is not a number from 0 to 65535"),
+        ("[::1", "unclosed `[`"),
+        ("[nope]", "is not a valid IPv6 literal"),
+        ("", "the host is empty"),
+    ];
+    for (host, reason) in cases {
+        let request = format!("GET /h/users HTTP/1.1\r\nHost: {host}\r\n\r\n");
+        let response = raw(server.address(), request.as_bytes()).await;
+        assert!(response.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{host:?}: {response}");
+        assert!(
+            response.contains("invalid `Host` header: "),
+            "{host:?}: the body says what is wrong: {response}"
+        );
+        assert!(response.contains(reason), "{host:?}: {response}");
+    }
+    // Valid hosts still reach the route: a name, a name with a port or an empty port, IP addresses.
+    for host in ["x", "Example.COM:8080", "example.com:", "127.0.0.1:80", "[::1]:3000", "a-b.c_d~"] {
+        let request = format!("GET /h/users HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        let response = raw(server.address(), request.as_bytes()).await;
+        assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{host:?}: {response}");
+    }
+}
+
+#[tokio::test]
+async fn chunked_twice_is_400_and_closes_10() {
+    // RFC 9112 §6.1: chunked may be applied only once. hyper accepts it twice (it looks only at the last
+    // coding) and would reuse the connection; the target check answers 400 and closes it, so the request
+    // pipelined after it is never read.
+    let server = server().await;
+    for codings in
+        ["Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked", "Transfer-Encoding: chunked, chunked"]
+    {
+        let request = format!(
+            "POST /h/upload HTTP/1.1\r\nHost: x\r\n{codings}\r\n\r\n4\r\nabcd\r\n0\r\n\r\n\
+             GET /h/users HTTP/1.1\r\nHost: x\r\n\r\n"
+        );
+        let mut stream = TcpStream::connect(server.address()).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut received = Vec::new();
+        tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut received))
+            .await
+            .expect("the server closes the connection: a read returns EOF")
+            .unwrap();
+        let response = String::from_utf8_lossy(&received);
+        assert!(response.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{codings}: {response}");
+        assert!(response.contains("connection: close\r\n"), "{codings}: {response}");
+        assert!(response.contains("`chunked` more than once"), "{codings}: the body says why: {response}");
+        assert_eq!(
+            response.matches("HTTP/1.1 ").count(),
+            1,
+            "{codings}: nothing else is answered: {response}"
+        );
+        assert_eq!(stream.read(&mut [0; 16]).await.unwrap(), 0, "{codings}: the connection stays at EOF");
+    }
+}

@@ -42,7 +42,7 @@ async fn maybe(found: bool) -> Option<&'static str> {
 }
 
 #[get("/r/fail")]
-async fn fail() -> Result<String, Error> {
+async fn fail() -> Result<String, HttpError> {
     Err(std::io::Error::other("the disk is on fire"))?
 }
 

@@ -23,9 +23,6 @@ mod diag;
 mod main_attr;
 mod middleware;
 mod paths;
-#[path = "../../velocy/src/routing/pattern.rs"]
-#[allow(dead_code)]
-mod pattern;
 mod route;
 mod routes_list;
 mod signature;
@@ -52,16 +49,16 @@ use route::Methods;
 /// # #[derive(Clone, Default)]
 /// # struct Db;
 /// # impl Db {
-/// #     async fn user(&self, id: u64) -> Result<User, Error> {
+/// #     async fn user(&self, id: u64) -> Result<User, HttpError> {
 /// #         match id {
 /// #             1 => Ok(User { id, name: "Ada".into() }),
-/// #             _ => Err(Error::not_found(format!("no user with id {id}"))),
+/// #             _ => Err(HttpError::not_found(format!("no user with id {id}"))),
 /// #         }
 /// #     }
 /// # }
 ///
 /// #[get("/users/:id")]
-/// async fn show_user(id: u64, State(db): State<Db>) -> Result<Json<User>, Error> {
+/// async fn show_user(id: u64, State(db): State<Db>) -> Result<Json<User>, HttpError> {
 ///     db.user(id).await.map(Json)
 /// }
 /// # #[tokio::main(flavor = "current_thread")]

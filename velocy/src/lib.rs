@@ -15,11 +15,11 @@
 //! struct NewUser { name: String }
 //!
 //! #[get("/api/users/:id")]
-//! async fn get_user(id: u64) -> Result<Json<User>, Error> {
+//! async fn get_user(id: u64) -> Result<Json<User>, HttpError> {
 //!     if id == 1 {
 //!         Ok(Json(User { id, name: "Ada".into() }))
 //!     } else {
-//!         Err(Error::not_found(format!("no user with id {id}")))
+//!         Err(HttpError::not_found(format!("no user with id {id}")))
 //!     }
 //! }
 //!
@@ -50,12 +50,30 @@
 //! | extractors | `Path`, `Query`, `Json`, `Form`, `Bytes`, `String`, `Body`, headers, `State`, `Extension`, `Host`, `RemoteAddr`, `Option`/`Result` wrappers |
 //! | responses | strings, bytes, status, tuples with headers, `Json`, `Html`, `Redirect`, streams, `Result`, `Option`, RFC 9457 problems |
 //! | request ids | [`App::request_id`](App::request_id): propagated or generated before anything runs, in every response, the extractor [`RequestIdValue`](request_id::RequestIdValue), access logs ([`Completion::request_id`](lifecycle::Completion::request_id)) |
-//! | middleware | [`Timeout`](middleware::Timeout), [`BodyLimit`](middleware::BodyLimit), [`SecurityHeaders`](middleware::SecurityHeaders); any tower `Layer` on the app, a router or a route, and the app as a tower `Service` (cargo feature `tower`, on by default) |
+//! | middleware | [`Timeout`](middleware::Timeout), [`BodyLimit`](middleware::BodyLimit), [`SecurityHeaders`](middleware::SecurityHeaders); any tower `Layer` on the app, a router or a route, and the app as a tower `Service` (cargo feature `tower`) |
 //! | negotiation | `Accept`, `Accept-Encoding` and `Accept-Language` with q-values: [`negotiation`] |
 //! | server | HTTP/1.1 (keep-alive, pipelining), HTTP/2 (h2c, and over TLS with the `tls` feature), graceful shutdown |
 //! | HTTP semantics | conditional requests ([`conditional`]: ETag, 304, 412), client IP behind trusted proxies ([`extract::ClientIp`]) |
 //! | testing | in-process [`test::TestClient`], real-socket [`test::TestServer`] |
-//! | store | [`store`]: an embedded database (cargo feature `store`, on by default): typed tables with `#[derive(Record)]`, primary keys and secondary indexes, queries with cursors, transactions, key-value with TTL, durable log with group commit, snapshots and crash recovery |
+//! | store | [`store`]: an embedded database (cargo feature `store`): typed tables with `#[derive(Record)]`, primary keys and secondary indexes, queries with cursors, transactions, key-value with TTL, durable log with group commit, snapshots and crash recovery |
+//!
+//! ## Cargo features
+//! Every battery is a cargo feature and off unless enabled, so an app compiles only what it uses; a
+//! feature that is off adds no code to the request path and no dependency. Items that need a feature say
+//! so in these docs.
+//!
+//! | feature | default | what it adds |
+//! | --- | --- | --- |
+//! | `tower` | on | tower interop: [`AppService`] is a `tower::Service`; `App::layer`, `Router::layer`, `Route::layer` and [`middleware::from_layer`] take any tower `Layer` |
+//! | `store` | off | [`store`]: the embedded data store and `#[derive(Record)]` |
+//! | `tls` | off | HTTPS with rustls: `server::TlsConfig`, `App::listen_tls`, certificate reload |
+//!
+//! ## How the crate is layered
+//! Lower layers never import higher ones:
+//! the foundation ([`body`], [`error`], [`response`], the request types, [`extract`], handlers,
+//! [`negotiation`], [`conditional`]) → [`routing`] and [`middleware`] with the [`lifecycle`] hooks → the
+//! request [`pipeline`] → the [`server`] → the [`app`] builder. Each battery (the [`store`] today) depends
+//! only on the foundation and public traits.
 
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -70,13 +88,17 @@ pub mod app;
 pub mod body;
 pub mod conditional;
 pub mod context;
-mod error;
+pub mod error;
 pub mod extract;
+mod future;
 mod handler;
 mod json;
 pub mod lifecycle;
+mod limits;
+mod location;
 pub mod middleware;
 pub mod negotiation;
+pub mod pipeline;
 mod request;
 pub mod request_id;
 pub mod response;
@@ -90,7 +112,7 @@ pub mod test;
 
 pub use app::{App, AppService};
 pub use body::Body;
-pub use error::{BoxError, Error, ErrorSource, Result};
+pub use error::{BoxError, BuildError, BuildProblem, Error, ErrorSource, HttpError, Result};
 pub use extract::{Extension, Form, FromRequest, FromRequestParts, Path, Query, State};
 pub use handler::Handler;
 pub use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
@@ -112,8 +134,8 @@ pub mod prelude {
     pub use crate::extract::{Extension, Form, FromRequest, FromRequestParts, Path, Query, State};
     pub use crate::middleware::Next;
     pub use crate::{
-        delete, get, head, options, patch, post, put, route, routes, App, Body, Error, Html, IntoResponse,
-        Json, Redirect, Request, RequestParts, Response, Route, Router, StatusCode,
+        delete, get, head, options, patch, post, put, route, routes, App, Body, Error, Html, HttpError,
+        IntoResponse, Json, Redirect, Request, RequestParts, Response, Route, Router, StatusCode,
     };
     pub use velocy_macros::{middleware, FromRequest, FromRequestParts};
 }
@@ -127,12 +149,12 @@ pub mod __private {
         path_param_by_name, query_value, respond, Extract, ViaParts, ViaRequest,
     };
     pub use crate::extract::{FromParam, FromRequest, FromRequestParts, Requirements};
+    pub use crate::future::BoxFuture;
+    pub use crate::handler::HandlerFn;
     pub use crate::middleware::{IntoMiddleware, Middleware, Next};
     pub use crate::request::{Request, RequestParts};
     pub use crate::response::{IntoResponse, Response};
-    pub use crate::routing::spec::{
-        routes_overlap, BoxFuture, HandlerFn, RouteDef, RouteRegistration, RouteSpec,
-    };
+    pub use crate::routing::spec::{routes_overlap, RouteDef, RouteRegistration, RouteSpec};
     pub use crate::routing::Route;
     #[cfg(feature = "store")]
     pub use crate::store::__derive as store;
@@ -185,10 +207,20 @@ pub mod __fuzz {
     }
 
     /// The query-string pairs as the macros' query parameters read them (`+` is a space, decoded once).
+    ///
+    /// Bytes that are not UTF-8 are replaced by U+FFFD here, as `serde_urlencoded` does, so that the two
+    /// can be compared on any input; the macros' query parameters answer 400 for them instead (a pair's
+    /// text is exactly this whenever `decode_form_component` accepts it).
     pub fn query_pairs(query: &str) -> Vec<(String, String)> {
-        crate::extract::private::form_urlencoded_pairs(query)
-            .map(|(name, value)| (name.into_owned(), value.into_owned()))
-            .collect()
+        use crate::extract::private::{decode_form_bytes, decode_form_component, form_urlencoded_pairs};
+        let read = |raw: &str| {
+            let lossy = String::from_utf8_lossy(&decode_form_bytes(raw)).into_owned();
+            if let Some(strict) = decode_form_component(raw) {
+                assert_eq!(strict, lossy, "strict and lossy decoding of {raw:?} disagree");
+            }
+            lossy
+        };
+        form_urlencoded_pairs(query).map(|(name, value)| (read(name), read(value))).collect()
     }
 }
 

@@ -15,10 +15,6 @@ use std::sync::OnceLock;
 use http::header::{HeaderName, HeaderValue};
 use http::HeaderMap;
 
-use crate::extract::rejection::MissingRequestId;
-use crate::extract::{FromRequestParts, Requirements};
-use crate::request::RequestParts;
-
 /// The header [`RequestId`] reads and writes unless told otherwise: `x-request-id`.
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -166,22 +162,6 @@ impl fmt::Debug for RequestIdValue {
 impl AsRef<str> for RequestIdValue {
     fn as_ref(&self) -> &str {
         self.as_str()
-    }
-}
-
-impl FromRequestParts for RequestIdValue {
-    type Rejection = MissingRequestId;
-
-    async fn from_request_parts(parts: &mut RequestParts) -> Result<Self, Self::Rejection> {
-        parts.request_id().cloned().ok_or_else(|| {
-            MissingRequestId::new(
-                "the app gives requests no id; add `.request_id(RequestId::new())` to the App",
-            )
-        })
-    }
-
-    fn requirements(requirements: &mut Requirements) {
-        requirements.request_id();
     }
 }
 

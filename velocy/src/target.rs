@@ -24,14 +24,20 @@
 //!
 //! The request target itself: asterisk-form (`*`) only with `OPTIONS` (RFC 9112 §3.2.4), an absolute-form
 //! target's authority replaces `Host` (§3.2.2), and an HTTP/1.1 request needs exactly one `Host` (§3.2).
+//! Whatever names the host must be a valid `uri-host [ ":" port ]` (RFC 3986 §3.2.2), whether or not the
+//! app has virtual hosts (RFC 9112 §3.2: 400 for an invalid `Host`).
+//!
+//! The framing hyper leaves to us: a body chunked more than once (`Transfer-Encoding: chunked` on two field
+//! lines, or `chunked, chunked`) is a 400 that closes the connection (RFC 9112 §6.1, §6.3); hyper frames
+//! such a body by its last coding and would keep the connection.
 
 use std::borrow::Cow;
 
-use http::header::{HeaderValue, CONNECTION, HOST};
+use http::header::{HeaderValue, CONNECTION, HOST, TRANSFER_ENCODING};
 use http::{StatusCode, Uri, Version};
 
+use crate::limits::Limits;
 use crate::response::{IntoResponse, Problem, Response};
-use crate::server::Limits;
 
 /// Validates and normalizes the request head in place; returns the path to match when Unicode
 /// normalization changes it.
@@ -43,6 +49,7 @@ pub(crate) fn check(
     limits: &Limits,
     unicode: bool,
 ) -> Result<Option<Box<str>>, Response> {
+    check_transfer_encoding(head)?;
     check_target(head, limits)?;
     Ok(if unicode { nfc_matching_path(head.uri.path()) } else { None })
 }
@@ -88,14 +95,45 @@ fn head_query(parts: &http::uri::Parts) -> Option<&str> {
     parts.path_and_query.as_ref().and_then(|target| target.query())
 }
 
+/// Refuses a body chunked more than once (RFC 9112 §6.1: "A sender MUST NOT apply the chunked transfer
+/// coding more than once to a message body"), counting the codings of every `Transfer-Encoding` field line.
+fn check_transfer_encoding(head: &http::request::Parts) -> Result<(), Response> {
+    let chunked = head
+        .headers
+        .get_all(TRANSFER_ENCODING)
+        .iter()
+        .flat_map(|value| value.as_bytes().split(|&byte| byte == b','))
+        .filter(|coding| {
+            let name = coding.split(|&byte| byte == b';').next().unwrap_or_default();
+            name.trim_ascii().eq_ignore_ascii_case(b"chunked")
+        })
+        .count();
+    if chunked > 1 {
+        return Err(close(problem(
+            StatusCode::BAD_REQUEST,
+            "`Transfer-Encoding` applies `chunked` more than once (RFC 9112 §6.1)",
+        )));
+    }
+    Ok(())
+}
+
 fn check_host(head: &mut http::request::Parts) -> Result<(), Response> {
     let mut hosts = head.headers.get_all(HOST).iter();
-    let count = usize::from(hosts.next().is_some()) + usize::from(hosts.next().is_some());
-    if count > 1 {
+    let host = hosts.next();
+    if hosts.next().is_some() {
         return Err(close(problem(StatusCode::BAD_REQUEST, "the request has more than one `Host` header")));
     }
     if let Some(authority) = head.uri.authority() {
-        // RFC 9112 §3.2.2: the authority of an absolute-form target replaces `Host`.
+        // RFC 9112 §3.2.2: the authority of an absolute-form target replaces `Host`. Routing ignores a
+        // userinfo before `@`; the host after it must be valid.
+        let text = authority.as_str();
+        let text = text.rsplit_once('@').map_or(text, |(_, host)| host);
+        check_request_host(text).map_err(|reason| {
+            close(problem(
+                StatusCode::BAD_REQUEST,
+                format!("invalid host in the target's authority: {reason}"),
+            ))
+        })?;
         if head.version <= Version::HTTP_11 {
             let value = HeaderValue::from_str(authority.as_str()).map_err(|_| {
                 problem(StatusCode::BAD_REQUEST, "the target's authority is not a valid host")
@@ -104,10 +142,95 @@ fn check_host(head: &mut http::request::Parts) -> Result<(), Response> {
         }
         return Ok(());
     }
-    if count == 0 && head.version == Version::HTTP_11 {
-        return Err(close(problem(StatusCode::BAD_REQUEST, "an HTTP/1.1 request needs a `Host` header")));
-    }
+    let Some(host) = host else {
+        if head.version == Version::HTTP_11 {
+            return Err(close(problem(StatusCode::BAD_REQUEST, "an HTTP/1.1 request needs a `Host` header")));
+        }
+        return Ok(());
+    };
+    let invalid =
+        |reason: String| close(problem(StatusCode::BAD_REQUEST, format!("invalid `Host` header: {reason}")));
+    let text = host.to_str().map_err(|_| invalid("it is not visible ASCII".to_owned()))?;
+    check_request_host(text).map_err(invalid)?;
     Ok(())
+}
+
+/// Splits `host[:port]` (also `[ip-literal][:port]`) at the port's `:`, if any.
+///
+/// # Errors
+/// An unclosed `[`, or text after `]` that is not `:port`.
+pub(crate) fn split_port(text: &str) -> Result<(&str, Option<&str>), String> {
+    if let Some(rest) = text.strip_prefix('[') {
+        let Some(end) = rest.find(']') else { return Err("unclosed `[` in an IP literal".to_owned()) };
+        let host = &text[..end + 2];
+        return match &rest[end + 1..] {
+            "" => Ok((host, None)),
+            after => match after.strip_prefix(':') {
+                Some(port) => Ok((host, Some(port))),
+                None => Err("unexpected text after an IP literal".to_owned()),
+            },
+        };
+    }
+    match text.rsplit_once(':') {
+        Some((host, port)) => Ok((host, Some(port))),
+        None => Ok((text, None)),
+    }
+}
+
+/// A port from its decimal digits.
+///
+/// # Errors
+/// Anything but 1 to 5 digits of a number up to 65535.
+pub(crate) fn parse_port(digits: &str) -> Result<u16, String> {
+    if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Err(format!("port {digits:?} is not a number from 0 to 65535"));
+    }
+    digits.parse().map_err(|_| format!("port {digits:?} is not a number from 0 to 65535"))
+}
+
+/// Parses the host a request addressed (`uri-host [ ":" port ]`, RFC 9110 §7.2, RFC 3986 §3.2.2) strictly:
+/// a non-empty reg-name of unreserved, sub-delim and percent-encoded characters, an IPv4 address, or a
+/// bracketed IPv6 literal; an optional decimal port up to 65535. Returns the lowercased host and the port
+/// (`None` when absent or empty).
+///
+/// # Errors
+/// A message saying what is malformed.
+pub(crate) fn parse_request_host(text: &str) -> Result<(String, Option<u16>), String> {
+    let (host, port) = check_request_host(text)?;
+    Ok((host.to_ascii_lowercase(), port))
+}
+
+/// [`parse_request_host`] without lowercasing: the host as written, and the port. Allocates nothing unless
+/// `text` is invalid, so every request can afford it.
+///
+/// # Errors
+/// A message saying what is malformed.
+fn check_request_host(text: &str) -> Result<(&str, Option<u16>), String> {
+    let (host, port) = split_port(text)?;
+    if host.is_empty() {
+        return Err("the host is empty".to_owned());
+    }
+    // RFC 3986 §3.2.3: the port may be empty, which means the scheme's default (RFC 9110 §4.2.1).
+    let port = port.filter(|digits| !digits.is_empty()).map(parse_port).transpose()?;
+    if let Some(literal) = host.strip_prefix('[') {
+        let inner = literal.trim_end_matches(']');
+        if inner.parse::<std::net::Ipv6Addr>().is_err() {
+            return Err(format!("{host:?} is not a valid IPv6 literal"));
+        }
+        return Ok((host, port));
+    }
+    let valid = host.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=%".contains(&byte));
+    if !valid {
+        return Err(format!("{host:?} contains characters a host may not have"));
+    }
+    let bytes = host.as_bytes();
+    for (index, _) in host.match_indices('%') {
+        let hex = |at: usize| bytes.get(at).copied().and_then(hex_value).is_some();
+        if !(hex(index + 1) && hex(index + 2)) {
+            return Err(format!("{host:?} has an invalid percent-encoding at byte {index}"));
+        }
+    }
+    Ok((host, port))
 }
 
 fn problem(status: StatusCode, detail: impl Into<Cow<'static, str>>) -> Response {
@@ -388,5 +511,101 @@ mod tests {
         assert!(normalize_path("/%ff").unwrap_err().contains("UTF-8"));
         assert!(normalize_path("/a\\b").unwrap_err().contains("not allowed"));
         assert!(normalize_path("/a{b}").unwrap_err().contains("not allowed"));
+    }
+
+    /// The answer of [`check`] for `request`, or `None` when it passes.
+    fn refusal(request: http::request::Builder) -> Option<(StatusCode, bool, String)> {
+        let mut head = request.body(()).unwrap().into_parts().0;
+        let response = check(&mut head, &Limits::default(), true).err()?;
+        let closes = response.headers().get(CONNECTION).is_some_and(|value| value == "close");
+        let detail = response.extensions().get::<Problem>().unwrap().detail().to_owned();
+        Some((response.status(), closes, detail))
+    }
+
+    #[test]
+    fn invalid_hosts_are_400_and_close() {
+        for (host, reason) in [
+            ("a b/../c", "contains characters a host may not have"),
+            ("user@x", "contains characters a host may not have"),
+            ("x%zz", "invalid percent-encoding"),
+            ("x:99999", "not a number from 0 to 65535"),
+            ("", "the host is empty"),
+        ] {
+            let (status, closes, detail) = refusal(http::Request::get("/").header(HOST, host)).unwrap();
+            assert_eq!((status, closes), (StatusCode::BAD_REQUEST, true), "{host:?}");
+            assert!(
+                detail.starts_with("invalid `Host` header: ") && detail.contains(reason),
+                "{host:?}: {detail}"
+            );
+        }
+        let not_ascii = HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap();
+        let (_, _, detail) = refusal(http::Request::get("/").header(HOST, not_ascii)).unwrap();
+        assert!(detail.contains("not visible ASCII"), "{detail}");
+        let (status, closes, detail) =
+            refusal(http::Request::get("/").header(HOST, "a").header(HOST, "b")).unwrap();
+        assert_eq!((status, closes), (StatusCode::BAD_REQUEST, true));
+        assert!(detail.contains("more than one `Host`"), "{detail}");
+        let (_, closes, detail) = refusal(http::Request::get("/")).unwrap();
+        assert!(closes && detail.contains("needs a `Host`"), "{detail}");
+        // HTTP/1.0 may leave `Host` out; valid hosts pass.
+        assert_eq!(refusal(http::Request::get("/").version(Version::HTTP_10)), None);
+        for host in ["x", "Example.com:8080", "example.com:", "10.0.0.1", "[::1]:80"] {
+            assert_eq!(refusal(http::Request::get("/").header(HOST, host)), None, "{host:?}");
+        }
+    }
+
+    #[test]
+    fn an_absolute_form_authority_must_be_a_valid_host() {
+        let absolute = |uri: &str| http::Request::get(uri).header(HOST, "ignored");
+        assert_eq!(refusal(absolute("http://example.org/a")), None);
+        assert_eq!(refusal(absolute("http://user@example.org/a")), None, "routing ignores the userinfo");
+        for (uri, reason) in [
+            ("http://:80/", "the host is empty"),
+            ("http://x:http/", "not a number from 0 to 65535"),
+            ("http://[nope]/", "not a valid IPv6 literal"),
+        ] {
+            let (status, closes, detail) = refusal(absolute(uri)).unwrap();
+            assert_eq!((status, closes), (StatusCode::BAD_REQUEST, true), "{uri}");
+            assert!(detail.starts_with("invalid host in the target's authority: "), "{uri}: {detail}");
+            assert!(detail.contains(reason), "{uri}: {detail}");
+        }
+    }
+
+    #[test]
+    fn chunked_twice_is_400_and_closes() {
+        let upload = || http::Request::post("/").header(HOST, "x");
+        for request in [
+            upload().header(TRANSFER_ENCODING, "chunked").header(TRANSFER_ENCODING, "chunked"),
+            upload().header(TRANSFER_ENCODING, "chunked, chunked"),
+            upload().header(TRANSFER_ENCODING, "Chunked ,gzip, CHUNKED"),
+            upload().header(TRANSFER_ENCODING, "chunked").header(TRANSFER_ENCODING, "gzip, chunked"),
+        ] {
+            let (status, closes, detail) = refusal(request).unwrap();
+            assert_eq!((status, closes), (StatusCode::BAD_REQUEST, true));
+            assert!(detail.contains("`chunked` more than once"), "{detail}");
+        }
+        assert_eq!(refusal(upload().header(TRANSFER_ENCODING, "chunked")), None);
+        assert_eq!(refusal(upload().header(TRANSFER_ENCODING, "gzip, chunked")), None);
+    }
+
+    #[test]
+    fn request_hosts_parse_strictly() {
+        assert_eq!(parse_request_host("Example.COM:8080").unwrap(), ("example.com".to_owned(), Some(8080)));
+        assert_eq!(parse_request_host("example.com").unwrap(), ("example.com".to_owned(), None));
+        assert_eq!(parse_request_host("[::1]:3000").unwrap(), ("[::1]".to_owned(), Some(3000)));
+        assert!(parse_request_host("exa mple.com").is_err());
+        assert_eq!(parse_request_host("example.com:").unwrap(), ("example.com".to_owned(), None));
+        assert_eq!(parse_request_host("127.0.0.1").unwrap(), ("127.0.0.1".to_owned(), None));
+        assert_eq!(parse_request_host("a%C3%A9").unwrap(), ("a%c3%a9".to_owned(), None));
+        assert!(parse_request_host("a%zz").unwrap_err().contains("percent-encoding"));
+        assert!(parse_request_host("a%2").unwrap_err().contains("percent-encoding"));
+        assert!(parse_request_host("user@example.com").is_err());
+        assert!(parse_request_host("example.com:http").is_err());
+        assert!(parse_request_host("[::1").unwrap_err().contains("unclosed"));
+        assert!(parse_request_host("[::1]x").is_err());
+        assert!(parse_request_host("example.com:99999").is_err());
+        assert!(parse_request_host("[nope]").is_err());
+        assert!(parse_request_host("a/b").is_err());
+        assert!(parse_request_host("").is_err());
     }
 }

@@ -4,11 +4,9 @@
 use demo::store::UserStore;
 
 #[velocy::main]
-async fn main() -> velocy::Result<()> {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port: u16 = match std::env::var("PORT") {
-        Ok(text) => text
-            .parse()
-            .map_err(|_| velocy::Error::bad_request(format!("PORT {text:?} is not a port number")))?,
+        Ok(text) => text.parse().map_err(|_| format!("PORT {text:?} is not a port number"))?,
         Err(_) => 3000,
     };
     // Users are kept in `./data` and survive a restart; `--memory` keeps them in RAM only.
@@ -22,5 +20,6 @@ async fn main() -> velocy::Result<()> {
         "velocy demo listening on http://127.0.0.1:{port} (users kept {kept})\n\n{}",
         service.route_table()
     );
-    service.listen(("127.0.0.1", port)).await
+    service.listen(("127.0.0.1", port)).await?;
+    Ok(())
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use velocy::store::Record;
-use velocy::Error;
+use velocy::HttpError;
 
 /// A stored user: a record of the `users` table of the demo's store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Record)]
@@ -41,10 +41,10 @@ pub struct UserPatch {
 ///
 /// # Errors
 /// 422 saying what is wrong.
-pub fn validate_name(name: &str) -> Result<(), Error> {
+pub fn validate_name(name: &str) -> Result<(), HttpError> {
     let length = name.trim().chars().count();
     if length == 0 || length > 100 {
-        return Err(Error::unprocessable("`name` must be 1 to 100 characters"));
+        return Err(HttpError::unprocessable("`name` must be 1 to 100 characters"));
     }
     Ok(())
 }
@@ -53,7 +53,7 @@ pub fn validate_name(name: &str) -> Result<(), Error> {
 ///
 /// # Errors
 /// 422 saying what is wrong.
-pub fn validate_email(email: &str) -> Result<(), Error> {
+pub fn validate_email(email: &str) -> Result<(), HttpError> {
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()
@@ -67,7 +67,7 @@ pub fn validate_email(email: &str) -> Result<(), Error> {
     if valid && email.len() <= 254 {
         Ok(())
     } else {
-        Err(Error::unprocessable(format!("`email` {email:?} is not a valid email address")))
+        Err(HttpError::unprocessable(format!("`email` {email:?} is not a valid email address")))
     }
 }
 
@@ -76,7 +76,7 @@ impl NewUser {
     ///
     /// # Errors
     /// 422 naming the first invalid field.
-    pub fn validate(&self) -> Result<(), Error> {
+    pub fn validate(&self) -> Result<(), HttpError> {
         validate_name(&self.name)?;
         validate_email(&self.email)
     }
@@ -87,7 +87,7 @@ impl UserPatch {
     ///
     /// # Errors
     /// 422 naming the first invalid field.
-    pub fn validate(&self) -> Result<(), Error> {
+    pub fn validate(&self) -> Result<(), HttpError> {
         if let Some(name) = &self.name {
             validate_name(name)?;
         }

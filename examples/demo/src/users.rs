@@ -31,8 +31,8 @@ pub struct UserPage {
     pub total: usize,
 }
 
-fn not_found(id: u64) -> Error {
-    Error::not_found(format!("no user with id {id}"))
+fn not_found(id: u64) -> HttpError {
+    HttpError::not_found(format!("no user with id {id}"))
 }
 
 impl Paging {
@@ -40,14 +40,14 @@ impl Paging {
     ///
     /// # Errors
     /// 400 naming the invalid parameter.
-    pub fn resolve(&self) -> Result<(u32, u32), Error> {
+    pub fn resolve(&self) -> Result<(u32, u32), HttpError> {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(20);
         if page == 0 {
-            return Err(Error::bad_request("`page` starts at 1"));
+            return Err(HttpError::bad_request("`page` starts at 1"));
         }
         if !(1..=100).contains(&per_page) {
-            return Err(Error::bad_request("`per_page` must be between 1 and 100"));
+            return Err(HttpError::bad_request("`per_page` must be between 1 and 100"));
         }
         Ok((page, per_page))
     }
@@ -60,7 +60,7 @@ impl Paging {
 
 /// `GET /api/users` as JSON: a page of users ordered by id.
 #[get("/users", produces = "application/json")]
-pub async fn list_users(paging: Paging, State(store): State<UserStore>) -> Result<Json<UserPage>, Error> {
+pub async fn list_users(paging: Paging, State(store): State<UserStore>) -> Result<Json<UserPage>, HttpError> {
     let (page, per_page) = paging.resolve()?;
     let users = store.list(Paging::offset(page, per_page), per_page as usize);
     Ok(Json(UserPage { users, page, per_page, total: store.count() }))
@@ -68,7 +68,7 @@ pub async fn list_users(paging: Paging, State(store): State<UserStore>) -> Resul
 
 /// `GET /api/users` as CSV (`Accept: text/csv`): the same page, one user per line after a header line.
 #[get("/users", produces = "text/csv")]
-pub async fn list_users_csv(paging: Paging, State(store): State<UserStore>) -> Result<Response, Error> {
+pub async fn list_users_csv(paging: Paging, State(store): State<UserStore>) -> Result<Response, HttpError> {
     let (page, per_page) = paging.resolve()?;
     let mut csv = String::from("id,name,email\n");
     for user in store.list(Paging::offset(page, per_page), per_page as usize) {
@@ -91,7 +91,7 @@ fn csv_field(text: &str) -> String {
 pub async fn create_user(
     State(store): State<UserStore>,
     Json(new): Json<NewUser>,
-) -> Result<(StatusCode, [(&'static str, String); 1], Json<User>), Error> {
+) -> Result<(StatusCode, [(&'static str, String); 1], Json<User>), HttpError> {
     new.validate()?;
     let user = store.create(new)?;
     let location = format!("/api/users/{}", user.id);
@@ -100,7 +100,7 @@ pub async fn create_user(
 
 /// `GET /api/users/:id`.
 #[get("/users/:id")]
-pub async fn get_user(id: u64, State(store): State<UserStore>) -> Result<Json<User>, Error> {
+pub async fn get_user(id: u64, State(store): State<UserStore>) -> Result<Json<User>, HttpError> {
     store.get(id).map(Json).ok_or_else(|| not_found(id))
 }
 
@@ -110,7 +110,7 @@ pub async fn replace_user(
     id: u64,
     State(store): State<UserStore>,
     Json(new): Json<NewUser>,
-) -> Result<Json<User>, Error> {
+) -> Result<Json<User>, HttpError> {
     new.validate()?;
     store.replace(id, new)?.map(Json).ok_or_else(|| not_found(id))
 }
@@ -121,14 +121,14 @@ pub async fn patch_user(
     id: u64,
     State(store): State<UserStore>,
     Json(patch): Json<UserPatch>,
-) -> Result<Json<User>, Error> {
+) -> Result<Json<User>, HttpError> {
     patch.validate()?;
     store.patch(id, patch)?.map(Json).ok_or_else(|| not_found(id))
 }
 
 /// `DELETE /api/users/:id`: `204 No Content`.
 #[delete("/users/:id", middleware = [audit])]
-pub async fn delete_user(id: u64, State(store): State<UserStore>) -> Result<StatusCode, Error> {
+pub async fn delete_user(id: u64, State(store): State<UserStore>) -> Result<StatusCode, HttpError> {
     if store.delete(id)? {
         Ok(StatusCode::NO_CONTENT)
     } else {

@@ -7,9 +7,27 @@
 use proc_macro2::{Span, TokenStream};
 use syn::{Expr, Ident, LitStr};
 
-use super::parse::Methods;
 use crate::attr::{self, Arg, Args, Value};
 use crate::diag::{Diagnostic, Diagnostics};
+
+/// Which methods the entry macro fixes.
+#[derive(Clone, Copy)]
+pub(crate) enum Methods {
+    /// `#[get]` and friends: one method, named by the macro.
+    Fixed(&'static str),
+    /// `#[route]`: the methods come from its `method = ...` argument.
+    Listed,
+}
+
+impl Methods {
+    /// The attribute's name, for messages.
+    pub(crate) fn attribute(self) -> String {
+        match self {
+            Methods::Fixed(method) => method.to_ascii_lowercase(),
+            Methods::Listed => "route".to_owned(),
+        }
+    }
+}
 
 /// The attribute's arguments, checked.
 pub(super) struct RouteAttr {

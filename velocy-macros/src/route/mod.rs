@@ -1,7 +1,9 @@
 //! The route attributes: `#[get]`, `#[post]`, ..., and `#[route]`.
 //!
-//! [`parse`] reads the attribute and the function into a checked [`parse::Route`], reporting every error at
-//! its token; [`codegen`] turns a route into code and cannot fail. On errors, the function is emitted
+//! [`parse`] reads the attribute (its arguments through [`attribute`], the route through the shared grammar
+//! of `velocy-pattern`) and the function into a checked [`parse::Route`], reporting every error at its
+//! token; [`codegen`] turns a route into code and cannot fail. Imports run one way: `codegen` and `parse`
+//! use what is below them, never the reverse. On errors, the function is emitted
 //! unchanged next to the errors (and a placeholder route type), so the rest of the crate still type-checks
 //! and editors keep working.
 
@@ -15,7 +17,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::ItemFn;
 
-pub(crate) use parse::Methods;
+pub(crate) use attribute::Methods;
 
 use crate::{debug, diag::Diagnostic};
 

@@ -8,29 +8,11 @@ use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::{FnArg, ItemFn, LitStr, Pat, Type};
 
-use super::attribute::read_attr;
+use velocy_pattern::{self as pattern, Pattern, SegmentKind};
+
+use super::attribute::{read_attr, Methods};
 use crate::diag::{self, Diagnostic, Diagnostics};
-use crate::pattern::{self, Pattern, SegmentKind};
 use crate::signature::{self, is_body_extractor, last_segment, type_name, unwrap_type};
-
-/// Which methods the entry macro fixes.
-#[derive(Clone, Copy)]
-pub(crate) enum Methods {
-    /// `#[get]` and friends: one method, named by the macro.
-    Fixed(&'static str),
-    /// `#[route]`: the methods come from its `method = ...` argument.
-    Listed,
-}
-
-impl Methods {
-    /// The attribute's name, for messages.
-    pub(crate) fn attribute(self) -> String {
-        match self {
-            Methods::Fixed(method) => method.to_ascii_lowercase(),
-            Methods::Listed => "route".to_owned(),
-        }
-    }
-}
 
 /// A checked route: everything code generation needs besides the function itself.
 pub(crate) struct Route {

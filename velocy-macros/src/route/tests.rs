@@ -5,7 +5,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::parse::{parse, ArgKind, Methods, Route};
+use super::attribute::Methods;
+use super::parse::{parse, ArgKind, Route};
 
 /// Parses `#[get(args)] item`.
 fn get(args: TokenStream, item: TokenStream) -> syn::Result<Route> {

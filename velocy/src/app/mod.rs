@@ -6,39 +6,21 @@ use std::time::Duration;
 
 use http::StatusCode;
 
-use crate::error::{Error, Result};
+use crate::error::{BuildProblem, Error, Result};
 use crate::extract::Provided;
 use crate::lifecycle::{AfterResponse, BeforeRequest, ErrorSink, Lifecycle, PostResponse, StatusInterceptor};
-use crate::middleware::{IntoMiddleware, Middleware};
+use crate::middleware::{Endpoint, IntoMiddleware, Middleware};
+use crate::pipeline::{AppShared, Config};
+use crate::request::{AppData, StateMap};
 use crate::routing::spec::RouteRegistration;
 use crate::routing::table::RouteTable;
-use crate::routing::{Endpoint, RoutingOptions, TrailingSlash};
 use crate::routing::{Route, Router};
+use crate::routing::{RoutingOptions, TrailingSlash};
 
-mod config;
-mod finishing;
-mod service;
-mod state_map;
 #[cfg(feature = "tower")]
 pub mod tower;
 
-pub(crate) use config::Config;
-pub(crate) use finishing::Finishing;
-pub use service::{AppService, ResponseFuture, RouteTableText};
-pub(crate) use service::{ConnectionService, Dispatched};
-pub(crate) use state_map::StateMap;
-
-/// What every request of a built app shares: state, settings, the route table and the lifecycle.
-#[derive(Debug)]
-pub(crate) struct AppShared {
-    pub(crate) state: StateMap,
-    pub(crate) config: Config,
-    pub(crate) table: RouteTable,
-    pub(crate) lifecycle: Arc<Lifecycle>,
-    /// No before-request or after-response hook, global middleware, interceptor or request context:
-    /// requests take the fast path (post-response hooks and error sinks run there too).
-    pub(crate) trivial: bool,
-}
+pub use crate::pipeline::{AppService, ResponseFuture, RouteTableText};
 
 /// The application builder.
 ///
@@ -244,7 +226,7 @@ impl App {
 
     /// Sets the server and parsing limits (connections, head size, target length, timeouts, HTTP/2
     /// streams); see [`Limits`](crate::server::Limits) for each default.
-    pub fn limits(mut self, limits: crate::server::Limits) -> Self {
+    pub fn limits(mut self, limits: crate::limits::Limits) -> Self {
         self.config.limits = limits;
         self
     }
@@ -309,7 +291,7 @@ impl App {
     /// conflict (both declarations named with `file:line`), and `State<T>` used by a route but never
     /// provided.
     pub fn build(self) -> Result<AppService> {
-        let Self { router, state, config, discover, mut lifecycle, middleware, routing, no_host } = self;
+        let Self { router, state, mut config, discover, mut lifecycle, middleware, routing, no_host } = self;
         let (mut routes, scopes) = router.into_parts();
         if discover {
             let before = routes.len();
@@ -331,19 +313,21 @@ impl App {
         let table =
             table.and_then(|table| if proxy_problems.is_empty() { Ok(table) } else { Err(Vec::new()) });
         let table = table.map_err(|mut problems| {
-            problems.extend(proxy_problems);
-            let mut message =
-                format!("the app cannot start: {} problem(s) in its configuration", problems.len());
-            for problem in problems {
-                message.push_str("\n  - ");
-                message.push_str(&problem);
-            }
-            Error::build(message)
+            problems.extend(proxy_problems.into_iter().map(BuildProblem::new));
+            Error::build(problems)
         })?;
         lifecycle.middleware = Arc::from(middleware);
         let trivial = lifecycle.is_trivial(table.has_scoped_interceptors());
         let lifecycle = Arc::new(lifecycle);
-        let shared = AppShared { state, config, table, lifecycle, trivial };
+        let data = Arc::new(AppData {
+            state,
+            body_limit: config.body_limit,
+            body_read_timeout: config.limits.body_read_timeout,
+            max_query_pairs: config.limits.max_query_pairs,
+            trusted_proxies: std::mem::take(&mut config.trusted_proxies),
+            routes: table.route_data(),
+        });
+        let shared = AppShared { data, config, table, lifecycle, trivial };
         Ok(AppService { shared: Arc::new(shared) })
     }
 

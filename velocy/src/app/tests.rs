@@ -215,8 +215,8 @@ fn different_methods_share_one_path() {
 
 #[tokio::test]
 async fn handler_errors_render_as_problems() {
-    let router =
-        Router::new().get("/fail", || async { Err::<String, _>(crate::Error::conflict("already exists")) });
+    let router = Router::new()
+        .get("/fail", || async { Err::<String, _>(crate::HttpError::conflict("already exists")) });
     let body = client(router).get("/fail").send().await.assert_status(409).json::<serde_json::Value>();
     assert_eq!(
         body,

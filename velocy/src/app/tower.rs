@@ -26,9 +26,9 @@ use tower_service::Service;
 use super::{App, AppService, ResponseFuture};
 
 use crate::error::BoxError;
+use crate::middleware::tower::into_body;
 use crate::middleware::TowerLayer;
 use crate::response::Response;
-use crate::routing::tower::into_body;
 
 /// An app answers any `http::Request` whose body yields [`Bytes`], like a hyper connection or a tower
 /// stack would hand it: the request is answered exactly as [`AppService::handle`] answers it (with no peer

@@ -16,7 +16,6 @@ use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::BodyExt;
 
 use crate::error::BoxError;
-use crate::lifecycle::CompletionBody;
 
 mod adapters;
 
@@ -41,8 +40,9 @@ enum Kind {
     Incoming(hyper::body::Incoming),
     /// Anything else.
     Boxed(UnsyncBoxBody<Bytes, BoxError>),
-    /// A response body that reports to post-response hooks when it ends.
-    Reporting(Box<CompletionBody>),
+    /// A boxed body that already yields [`Bytes`] and [`BoxError`], kept as is (no second box around it):
+    /// the lifecycle's reporting body, for one.
+    Dyn(Pin<Box<dyn http_body::Body<Data = Bytes, Error = BoxError> + Send>>),
 }
 
 impl Body {
@@ -62,9 +62,11 @@ impl Body {
         Self { kind: Kind::Boxed(UnsyncBoxBody::new(BytesBody::new(body))) }
     }
 
-    /// A response body that reports to the post-response hooks when it ends.
-    pub(crate) fn reporting(body: Box<CompletionBody>) -> Self {
-        Self { kind: Kind::Reporting(body) }
+    /// A body already boxed with the right data and error types, wrapped without another allocation.
+    pub(crate) fn from_dyn(
+        body: Pin<Box<dyn http_body::Body<Data = Bytes, Error = BoxError> + Send>>,
+    ) -> Self {
+        Self { kind: Kind::Dyn(body) }
     }
 
     /// A streaming body from a [`Stream`] of byte chunks. An `Err` item aborts the body: on HTTP/1.1 the
@@ -152,7 +154,7 @@ impl fmt::Debug for Body {
             Kind::Full(bytes) => f.debug_tuple("Body::Full").field(&bytes.len()).finish(),
             Kind::Incoming(_) => f.write_str("Body::Incoming"),
             Kind::Boxed(_) => f.write_str("Body::Boxed"),
-            Kind::Reporting(_) => f.write_str("Body::Reporting"),
+            Kind::Dyn(_) => f.write_str("Body::Dyn"),
         }
     }
 }
@@ -217,7 +219,7 @@ impl http_body::Body for Body {
             }
             Kind::Incoming(incoming) => Pin::new(incoming).poll_frame(cx).map_err(Into::into),
             Kind::Boxed(boxed) => Pin::new(boxed).poll_frame(cx),
-            Kind::Reporting(reporting) => Pin::new(&mut **reporting).poll_frame(cx),
+            Kind::Dyn(body) => body.as_mut().poll_frame(cx),
         }
     }
 
@@ -226,7 +228,7 @@ impl http_body::Body for Body {
             Kind::Full(bytes) => bytes.is_empty(),
             Kind::Incoming(incoming) => incoming.is_end_stream(),
             Kind::Boxed(boxed) => boxed.is_end_stream(),
-            Kind::Reporting(reporting) => reporting.is_end_stream(),
+            Kind::Dyn(body) => body.is_end_stream(),
         }
     }
 
@@ -235,7 +237,7 @@ impl http_body::Body for Body {
             Kind::Full(bytes) => SizeHint::with_exact(bytes.len() as u64),
             Kind::Incoming(incoming) => incoming.size_hint(),
             Kind::Boxed(boxed) => boxed.size_hint(),
-            Kind::Reporting(reporting) => reporting.size_hint(),
+            Kind::Dyn(body) => body.size_hint(),
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::request::RequestParts;
 /// before reading when `Content-Length` already says so, so `Expect: 100-continue` clients never send it),
 /// within the body read timeout (408).
 pub(crate) async fn read_body(parts: &RequestParts, body: Body) -> Result<Bytes, BodyRejection> {
-    let timeout = parts.app.config.limits.body_read_timeout;
+    let timeout = parts.app.body_read_timeout;
     match tokio::time::timeout(timeout, body.collect_limited(parts.body_limit())).await {
         Ok(result) => Ok(result?),
         Err(_) => Err(BodyTimeout::new(format!(

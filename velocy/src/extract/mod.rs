@@ -53,6 +53,7 @@ mod path;
 pub(crate) mod private;
 mod query;
 pub mod rejection;
+mod request_id;
 mod requirements;
 mod state;
 

@@ -10,7 +10,7 @@ use super::rejection::{BodyAlreadyTaken, InvalidHeader, InvalidPathParam, Missin
 use super::{FromParam, FromRequest, FromRequestParts, Requirements};
 use crate::body::Body;
 use crate::request::RequestParts;
-use crate::response::{render_for, IntoResponse, Response};
+use crate::response::{IntoResponse, Response};
 
 /// Marks extractors that read only the head.
 #[derive(Debug)]
@@ -82,9 +82,11 @@ pub fn declare<M, T: Extract<M>>(requirements: &mut Requirements) {
     T::declare(requirements);
 }
 
-/// Converts a handler's return value into the response, rendering problem bodies for the request's `Accept`.
+/// Converts a handler's return value into the response. Problem bodies are rendered for the request's
+/// `Accept` later, once, by the pipeline's finishing step.
 pub fn respond<R: IntoResponse>(parts: &RequestParts, value: R) -> Response {
-    render_for(parts.headers(), value.into_response())
+    let _ = parts;
+    value.into_response()
 }
 
 /// Percent-decodes a raw value once; `None` when the decoded bytes are not UTF-8.
@@ -139,36 +141,62 @@ pub fn path_param_by_name<T: FromParam>(
 
 /// The first query value for `key`, decoded (`+` is a space) and parsed; `Ok(None)` when absent.
 ///
+/// The pairs are read in order up to the first one named `key`; the ones after it are not looked at.
+///
 /// # Errors
-/// A rendered 400 when the value does not parse.
+/// A rendered 400 ([`InvalidQuery`](super::rejection::InvalidQuery), as `Query<T>` answers) when the value
+/// does not parse, or when it, or a name read before it, is not UTF-8 after percent-decoding.
 pub fn query_value<T: FromParam>(parts: &RequestParts, key: &'static str) -> Result<Option<T>, Response> {
     let Some(query) = parts.uri().query() else {
         return Ok(None);
     };
-    for (name, value) in form_urlencoded_pairs(query) {
-        if name == key {
-            return T::from_param(&value).map(Some).map_err(|error| {
-                let detail = format!("invalid value {:?} for query parameter `{key}`: {error}", &*value);
-                respond(parts, super::rejection::InvalidQuery::new(detail))
-            });
+    let invalid = |detail: String| respond(parts, super::rejection::InvalidQuery::new(detail));
+    for (raw_name, raw_value) in form_urlencoded_pairs(query) {
+        let Some(name) = decode_form_component(raw_name) else {
+            // The raw name is what the client sent (a URI query is ASCII), so it is safe to quote.
+            let detail =
+                format!("query parameter name `{raw_name}` is not valid UTF-8 after percent-decoding");
+            return Err(invalid(detail));
+        };
+        if name != key {
+            continue;
         }
+        let Some(value) = decode_form_component(raw_value) else {
+            let detail = format!("query parameter `{key}` is not valid UTF-8 after percent-decoding");
+            return Err(invalid(detail));
+        };
+        return T::from_param(&value).map(Some).map_err(|error| {
+            invalid(format!("invalid value {:?} for query parameter `{key}`: {error}", &*value))
+        });
     }
     Ok(None)
 }
 
-pub(crate) fn form_urlencoded_pairs(query: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
-    query.split('&').filter(|pair| !pair.is_empty()).map(|pair| {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (decode_form_component(name), decode_form_component(value))
-    })
+/// The `name=value` pairs of a query string (`application/x-www-form-urlencoded`), still encoded: split on
+/// `&`, empty pairs skipped, a pair without `=` has an empty value. Decode each part with
+/// [`decode_form_component`].
+pub(crate) fn form_urlencoded_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
+    query.split('&').filter(|pair| !pair.is_empty()).map(|pair| pair.split_once('=').unwrap_or((pair, "")))
 }
 
-fn decode_form_component(text: &str) -> Cow<'_, str> {
+/// One name or value of a query string decoded: `+` is a space, then percent-decoded once; `None` when the
+/// decoded bytes are not UTF-8.
+pub(crate) fn decode_form_component(text: &str) -> Option<Cow<'_, str>> {
+    match decode_form_bytes(text) {
+        // Borrowed only when nothing was decoded: the bytes are `text`'s own.
+        Cow::Borrowed(_) => Some(Cow::Borrowed(text)),
+        Cow::Owned(bytes) => String::from_utf8(bytes).ok().map(Cow::Owned),
+    }
+}
+
+/// The bytes one name or value of a query string decodes to (`+` is a space, then percent-decoded once),
+/// which may not be UTF-8; borrowed from `text` when it has nothing to decode.
+pub(crate) fn decode_form_bytes(text: &str) -> Cow<'_, [u8]> {
     if !text.contains(['+', '%']) {
-        return Cow::Borrowed(text);
+        return Cow::Borrowed(text.as_bytes());
     }
     let spaced = text.replace('+', " ");
-    Cow::Owned(percent_encoding::percent_decode_str(&spaced).decode_utf8_lossy().into_owned())
+    Cow::Owned(percent_encoding::percent_decode_str(&spaced).collect())
 }
 
 /// The header `name` parsed; `Ok(None)` when absent.
@@ -210,8 +238,44 @@ mod tests {
     #[test]
     fn form_components_decode_plus_and_percent() {
         let pairs: Vec<_> = form_urlencoded_pairs("a=1&b=x+y&c=%C3%A9&&d").collect();
-        assert_eq!(pairs[1], (Cow::Borrowed("b"), Cow::Owned::<str>("x y".into())));
-        assert_eq!(pairs[2].1, "é");
-        assert_eq!(pairs[3], (Cow::Borrowed("d"), Cow::Borrowed("")));
+        assert_eq!(pairs, [("a", "1"), ("b", "x+y"), ("c", "%C3%A9"), ("d", "")]);
+        assert!(matches!(decode_form_component("b"), Some(Cow::Borrowed("b"))));
+        assert_eq!(decode_form_component("x+y").as_deref(), Some("x y"));
+        assert_eq!(decode_form_component("%C3%A9").as_deref(), Some("é"));
+        // Decoded once: `%2541` is `%41`, not `A`.
+        assert_eq!(decode_form_component("%2541").as_deref(), Some("%41"));
+        assert_eq!(decode_form_component("%FF"), None);
+        assert_eq!(decode_form_component("%C3"), None);
+        assert_eq!(decode_form_bytes("a%FF+"), &b"a\xFF "[..]);
+    }
+
+    /// A `#[query]` field of a derived extractor answers 400 naming the parameter when its value (or a name
+    /// read before it) is not UTF-8 after percent-decoding, rather than reading it with U+FFFD in it.
+    #[tokio::test]
+    async fn query_field_invalid_utf8_is_400_10() {
+        #[derive(crate::FromRequestParts)]
+        struct Search {
+            #[query]
+            q: String,
+            #[query("tag")]
+            tag: Option<String>,
+        }
+        let router = crate::Router::new().get("/", |search: Search| async move {
+            format!("{}|{}", search.q, search.tag.unwrap_or_default())
+        });
+        let client = crate::test::TestClient::new(crate::App::new().merge(router));
+        client.get("/?q=caf%C3%A9+au+lait&tag=%E2%9C%93").send().await.assert_text("café au lait|✓");
+        let cases = [
+            ("/?q=%FF", "query parameter `q` is not valid UTF-8 after percent-decoding"),
+            ("/?q=ok&tag=caf%C3", "query parameter `tag` is not valid UTF-8 after percent-decoding"),
+            ("/?%FF%FE=1&q=ok", "query parameter name `%FF%FE` is not valid UTF-8 after percent-decoding"),
+        ];
+        for (target, detail) in cases {
+            let response = client.get(target).send().await.assert_status(400);
+            let problem: serde_json::Value = response.json();
+            assert_eq!(problem["detail"], detail, "{target}");
+        }
+        // Other parameters' values are not this field's business.
+        client.get("/?other=%FF&q=ok").send().await.assert_text("ok|");
     }
 }

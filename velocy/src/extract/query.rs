@@ -32,7 +32,7 @@ impl<T: DeserializeOwned + Send> FromRequestParts for Query<T> {
 
     async fn from_request_parts(parts: &mut RequestParts) -> Result<Self, Self::Rejection> {
         let query = parts.uri().query().unwrap_or_default();
-        let limit = parts.app.config.limits.max_query_pairs;
+        let limit = parts.app.max_query_pairs;
         if query.split('&').filter(|pair| !pair.is_empty()).nth(limit).is_some() {
             return Err(InvalidQuery::new(format!("the query string has more than {limit} parameters")));
         }

@@ -55,6 +55,8 @@ macro_rules! define_rejection {
     };
 }
 
+pub(crate) use define_rejection;
+
 macro_rules! composite_rejection {
     ($(#[$doc:meta])* $name:ident { $($(#[$variant_doc:meta])* $variant:ident),+ $(,)? }) => {
         $(#[$doc])*

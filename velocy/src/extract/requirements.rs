@@ -2,7 +2,7 @@
 
 use std::any::TypeId;
 
-use crate::app::StateMap;
+use crate::request::StateMap;
 
 /// What an app provides to the extractors of its routes.
 #[derive(Debug, Clone, Copy)]

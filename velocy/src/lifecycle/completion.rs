@@ -56,7 +56,7 @@ impl CompletionBody {
         }
         self.inner = body;
         self.attached = true;
-        Response::from_parts(parts, Body::reporting(self))
+        Response::from_parts(parts, Body::from_dyn(Box::into_pin(self)))
     }
 
     fn finish(&mut self, error: Option<String>) {

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use http::{HeaderMap, Method, StatusCode, Uri, Version};
 
+use crate::future::BoxFuture;
 use crate::request::Request;
 use crate::request_id::RequestIdValue;
 use crate::response::{IntoResponse, Response};
-use crate::routing::spec::BoxFuture;
 
 /// Runs before routing. Return `Ok(request)` to continue (possibly changed: the head is still writable
 /// here), or `Err(response)` to answer at once; the first hook that answers ends the request.

@@ -159,13 +159,12 @@ async fn before_request_hooks_may_rewrite_the_target_and_later_stages_cannot() {
 
 #[tokio::test]
 async fn interceptors_replace_framework_and_handler_responses_innermost_first() {
-    let api = Router::new().get("/missing", || async { crate::Error::not_found("no such item") }).on_status(
-        StatusCode::NOT_FOUND,
-        |intercepted: Intercepted| async move {
+    let api = Router::new()
+        .get("/missing", || async { crate::HttpError::not_found("no such item") })
+        .on_status(StatusCode::NOT_FOUND, |intercepted: Intercepted| async move {
             let detail = intercepted.response.status();
             format!("api 404 ({detail}) for {}", intercepted.request.uri.path())
-        },
-    );
+        });
     let app = App::new()
         .nest("/api", api)
         .route(Route::new(Method::GET, "/boom", || async { StatusCode::INTERNAL_SERVER_ERROR }))

@@ -4,9 +4,9 @@ use http::header::CONTENT_LENGTH;
 
 use super::{Middleware, Next};
 use crate::extract::rejection::PayloadTooLarge;
+use crate::future::BoxFuture;
 use crate::request::Request;
-use crate::response::{render_for, IntoResponse, Response};
-use crate::routing::spec::BoxFuture;
+use crate::response::{IntoResponse, Response};
 
 /// Overrides the app's [`App::body_limit`](crate::App::body_limit) for the routes it is attached to: the
 /// buffering extractors (`Json`, `Form`, `Bytes`, `String`, `Vec<u8>`) then accept at most `bytes` bytes,
@@ -57,7 +57,7 @@ impl Middleware for BodyLimit {
         if declared.is_some_and(|length| length > limit as u64) {
             let rejection =
                 PayloadTooLarge::new(format!("request body is larger than the limit of {limit} bytes"));
-            let response = render_for(request.headers(), rejection.into_response());
+            let response = rejection.into_response();
             return Box::pin(std::future::ready(response));
         }
         request.parts_mut().body_limit = Some(limit);

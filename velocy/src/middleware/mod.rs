@@ -35,21 +35,24 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use crate::future::BoxFuture;
+use crate::handler::RouteHandler;
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
-use crate::routing::spec::BoxFuture;
-use crate::routing::Endpoint;
 
 mod body_limit;
 mod security_headers;
 mod timeout;
 
 #[cfg(feature = "tower")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
-pub use crate::routing::tower::{from_layer, NextFuture, NextService, TowerLayer};
+pub(crate) mod tower;
+
 pub use body_limit::BodyLimit;
 pub use security_headers::{SecurityHeaders, CROSS_ORIGIN_OPENER_POLICY};
 pub use timeout::Timeout;
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub use tower::{from_layer, NextFuture, NextService, TowerLayer};
 
 /// Code that runs around a handler; see the [module docs](self).
 #[diagnostic::on_unimplemented(
@@ -138,6 +141,28 @@ where
 impl<F> std::fmt::Debug for FromFn<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FromFn").finish_non_exhaustive()
+    }
+}
+
+/// A route's handler with its middleware chain, as the route table stores it; cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Endpoint {
+    /// Group and route middleware, outermost first; `None` when there is none.
+    pub(crate) chain: Option<Arc<[Arc<dyn Middleware>]>>,
+    /// The handler.
+    pub(crate) handler: RouteHandler,
+}
+
+impl Endpoint {
+    /// Runs the chain (if any) and the handler.
+    pub(crate) fn call(&self, request: Request) -> BoxFuture<'static, Response> {
+        match &self.chain {
+            None => self.handler.call(request),
+            Some(chain) => {
+                let handler = Endpoint { chain: None, handler: self.handler.clone() };
+                Next::new(Arc::clone(chain), Terminal::Endpoint(handler)).run(request)
+            }
+        }
     }
 }
 

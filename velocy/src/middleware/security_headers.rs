@@ -9,9 +9,9 @@ use http::header::{
 };
 
 use super::{Middleware, Next};
+use crate::future::BoxFuture;
 use crate::request::Request;
 use crate::response::Response;
-use crate::routing::spec::BoxFuture;
 
 /// `Cross-Origin-Opener-Policy` (HTML Living Standard §7.1.3); the `http` crate has no constant for it.
 pub const CROSS_ORIGIN_OPENER_POLICY: HeaderName = HeaderName::from_static("cross-origin-opener-policy");

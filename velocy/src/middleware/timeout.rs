@@ -2,12 +2,12 @@
 
 use std::time::Duration;
 
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 
 use super::{Middleware, Next};
+use crate::future::BoxFuture;
 use crate::request::Request;
-use crate::response::{render_for, IntoResponse, Problem, Response};
-use crate::routing::spec::BoxFuture;
+use crate::response::{IntoResponse, Problem, Response};
 
 /// Limits how long the rest of the chain (later middleware and the handler) may take to produce a
 /// response. Past the limit the handler's future is dropped — it stops at its next `.await`, so work it
@@ -57,18 +57,12 @@ impl Timeout {
 impl Middleware for Timeout {
     fn call(&self, request: Request, next: Next) -> BoxFuture<'static, Response> {
         let Self { limit, status } = *self;
-        // Only `Accept` is needed to render the problem; keep it rather than a copy of every header.
-        let accept = request.headers().get(http::header::ACCEPT).cloned();
         Box::pin(async move {
             match tokio::time::timeout(limit, next.run(request)).await {
                 Ok(response) => response,
                 Err(_elapsed) => {
                     let detail = format!("the request was not answered within the time limit of {limit:?}");
-                    let mut headers = HeaderMap::new();
-                    if let Some(accept) = accept {
-                        headers.insert(http::header::ACCEPT, accept);
-                    }
-                    render_for(&headers, Problem::new(status, detail).into_response())
+                    Problem::new(status, detail).into_response()
                 }
             }
         })

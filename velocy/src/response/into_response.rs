@@ -7,7 +7,7 @@ use bytes::Bytes;
 use http::header::{HeaderValue, CONTENT_TYPE};
 use http::StatusCode;
 
-use super::{Problem, Response};
+use super::Response;
 use crate::body::Body;
 
 /// Converts a value into a [`Response`]. Handlers return anything that implements it.
@@ -30,7 +30,7 @@ use crate::body::Body;
     message = "`{Self}` cannot be returned from a handler",
     label = "does not implement `IntoResponse`",
     note = "handlers return a type implementing `velocy::IntoResponse`: (), &str, String, Bytes, StatusCode, \
-            Json<T>, Html<T>, Redirect, Body, (StatusCode, R), Result<T, E>, Option<T>, velocy::Error …"
+            Json<T>, Html<T>, Redirect, Body, (StatusCode, R), Result<T, E>, Option<T>, velocy::HttpError …"
 )]
 pub trait IntoResponse {
     /// Builds the response.
@@ -123,18 +123,6 @@ impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
         match self {
             Ok(value) => value.into_response(),
             Err(error) => error.into_response(),
-        }
-    }
-}
-
-/// `None` answers `404 Not Found`.
-impl<T: IntoResponse> IntoResponse for Option<T> {
-    fn into_response(self) -> Response {
-        match self {
-            Some(value) => value.into_response(),
-            None => {
-                Problem::new(StatusCode::NOT_FOUND, "the requested resource does not exist").into_response()
-            }
         }
     }
 }

@@ -16,7 +16,7 @@
 //! | `(StatusCode, parts…, R)` / `(parts…, R)` | `R` with headers from each [`IntoResponseParts`] |
 //! | `Result<T, E>` | either side's response |
 //! | `Option<T>` | `T`, or `404 Not Found` for `None` |
-//! | [`Error`](crate::Error), [`Problem`] | an RFC 9457 problem document |
+//! | [`HttpError`](crate::HttpError), [`Problem`] | an RFC 9457 problem document |
 
 mod html;
 mod into_response;

@@ -18,7 +18,7 @@ const PROBLEM_JSON: HeaderValue = HeaderValue::from_static("application/problem+
 /// Rendered as `application/problem+json`:
 /// `{"type":"about:blank","title":"Not Found","status":404,"detail":"no user with id 7"}`. When the request's
 /// `Accept` prefers `text/plain` over JSON, Velocy re-renders it as plain text (the `detail` and a newline).
-/// Every framework rejection and every [`Error`](crate::Error) renders through this type.
+/// Every framework rejection and every [`HttpError`](crate::HttpError) renders through this type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     status: StatusCode,
@@ -80,15 +80,19 @@ impl IntoResponse for Problem {
     }
 }
 
-/// Re-renders a problem response as plain text when the request's `Accept` prefers `text/plain` to JSON.
-/// Responses that are not problems pass through untouched (one lookup in an empty extension map).
-pub(crate) fn render_for(request_headers: &HeaderMap, mut response: Response) -> Response {
+/// Re-renders a problem response as plain text when the request's `Accept` (`accept`, all its field lines
+/// in one value) prefers `text/plain` to JSON. Responses that are not problems pass through untouched (one
+/// lookup in an empty extension map). The pipeline calls it once per response, while finishing.
+pub(crate) fn render_for(accept: Option<&HeaderValue>, mut response: Response) -> Response {
+    let Some(accept) = accept else {
+        return response;
+    };
     let Some(problem) = response.extensions().get::<Problem>() else {
         return response;
     };
-    if request_headers.get(http::header::ACCEPT).is_none() {
-        return response;
-    }
+    let mut request_headers = HeaderMap::with_capacity(1);
+    request_headers.insert(http::header::ACCEPT, accept.clone());
+    let request_headers = &request_headers;
     let ranges = accept_ranges(request_headers);
     let json = quality_of(&ranges, "application/problem+json").max(quality_of(&ranges, "application/json"));
     let text = quality_of(&ranges, "text/plain");
@@ -99,6 +103,18 @@ pub(crate) fn render_for(request_headers: &HeaderMap, mut response: Response) ->
         *response.body_mut() = body;
     }
     response
+}
+
+/// `None` answers `404 Not Found` with a problem body.
+impl<T: IntoResponse> IntoResponse for Option<T> {
+    fn into_response(self) -> Response {
+        match self {
+            Some(value) => value.into_response(),
+            None => {
+                Problem::new(StatusCode::NOT_FOUND, "the requested resource does not exist").into_response()
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -124,7 +140,10 @@ mod tests {
     async fn renders_text_when_the_client_prefers_it() {
         let mut headers = HeaderMap::new();
         headers.insert(http::header::ACCEPT, HeaderValue::from_static("text/plain, application/json;q=0.5"));
-        let response = render_for(&headers, Problem::new(StatusCode::BAD_REQUEST, "bad id").into_response());
+        let response = render_for(
+            headers.get(http::header::ACCEPT),
+            Problem::new(StatusCode::BAD_REQUEST, "bad id").into_response(),
+        );
         assert_eq!(response.headers()[CONTENT_TYPE], "text/plain; charset=utf-8");
         assert_eq!(body_text(response).await, "bad id\n");
     }

@@ -1,7 +1,13 @@
-//! Virtual hosting: host patterns (`api.example.com`, `*.example.com`, `example.com:*`) and strict parsing of
-//! the host a request addressed (RFC 9110 §7.2, RFC 3986 §3.2.2).
+//! Virtual hosting: host patterns (`api.example.com`, `*.example.com`, `example.com:*`), matched against the
+//! host a request addressed, which [`target`](crate::target) parses strictly (RFC 9110 §7.2, RFC 3986
+//! §3.2.2) for every request.
 
 use std::fmt;
+
+/// The host a request addressed, as [`target::check`](crate::target::check) validates it and routing reads
+/// it.
+pub(crate) use crate::target::parse_request_host;
+use crate::target::{parse_port, split_port};
 
 /// A host pattern: labels (each exact or `*`, matching exactly one label) and a port (exact, any `*`, or —
 /// when omitted — the default port).
@@ -105,57 +111,6 @@ impl fmt::Display for HostPattern {
     }
 }
 
-fn split_port(text: &str) -> Result<(&str, Option<&str>), String> {
-    if let Some(rest) = text.strip_prefix('[') {
-        let Some(end) = rest.find(']') else { return Err("unclosed `[` in an IP literal".to_owned()) };
-        let host = &text[..end + 2];
-        return match &rest[end + 1..] {
-            "" => Ok((host, None)),
-            after => match after.strip_prefix(':') {
-                Some(port) => Ok((host, Some(port))),
-                None => Err("unexpected text after an IP literal".to_owned()),
-            },
-        };
-    }
-    match text.rsplit_once(':') {
-        Some((host, port)) => Ok((host, Some(port))),
-        None => Ok((text, None)),
-    }
-}
-
-fn parse_port(digits: &str) -> Result<u16, String> {
-    if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
-        return Err(format!("port {digits:?} is not a number from 0 to 65535"));
-    }
-    digits.parse().map_err(|_| format!("port {digits:?} is not a number from 0 to 65535"))
-}
-
-/// Parses the host a request addressed (`uri-host [ ":" port ]`, RFC 9110 §7.2) strictly: a reg-name of
-/// unreserved, sub-delim and percent-encoded characters, an IPv4 address, or a bracketed IP literal; an
-/// optional decimal port. Returns the lowercased host and the port (`None` when absent).
-///
-/// # Errors
-/// A message saying what is malformed.
-pub(crate) fn parse_request_host(text: &str) -> Result<(String, Option<u16>), String> {
-    let (host, port) = split_port(text)?;
-    if host.is_empty() {
-        return Err("the host is empty".to_owned());
-    }
-    let port = port.map(parse_port).transpose()?;
-    if let Some(literal) = host.strip_prefix('[') {
-        let inner = literal.trim_end_matches(']');
-        if inner.parse::<std::net::Ipv6Addr>().is_err() {
-            return Err(format!("{host:?} is not a valid IPv6 literal"));
-        }
-        return Ok((host.to_ascii_lowercase(), port));
-    }
-    let valid = host.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=%".contains(&byte));
-    if !valid {
-        return Err(format!("{host:?} contains characters a host may not have"));
-    }
-    Ok((host.to_ascii_lowercase(), port))
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -196,18 +151,5 @@ mod tests {
         assert!(HostPattern::parse("exa mple.com").is_err());
         assert!(HostPattern::parse("example.com:http").is_err());
         assert!(HostPattern::parse("example.com:70000").is_err());
-    }
-
-    #[test]
-    fn request_hosts_parse_strictly() {
-        assert_eq!(parse_request_host("Example.COM:8080").unwrap(), ("example.com".to_owned(), Some(8080)));
-        assert_eq!(parse_request_host("example.com").unwrap(), ("example.com".to_owned(), None));
-        assert_eq!(parse_request_host("[::1]:3000").unwrap(), ("[::1]".to_owned(), Some(3000)));
-        assert!(parse_request_host("exa mple.com").is_err());
-        assert!(parse_request_host("example.com:").is_err());
-        assert!(parse_request_host("example.com:99999").is_err());
-        assert!(parse_request_host("[nope]").is_err());
-        assert!(parse_request_host("a/b").is_err());
-        assert!(parse_request_host("").is_err());
     }
 }

@@ -5,7 +5,8 @@ use std::fmt;
 
 use super::pattern;
 use super::trie::InsertError;
-use super::{ParamSpans, Trie};
+use super::Trie;
+use crate::request::ParamSpans;
 
 /// Maps route patterns (the grammar of [`crate::routing`]) to values and matches paths against them.
 ///

@@ -27,25 +27,22 @@ mod host;
 mod matcher;
 mod method;
 mod options;
-mod params;
-#[allow(dead_code, reason = "the grammar is shared with velocy-macros, which uses other parts of it")]
-pub(crate) mod pattern;
+pub mod rejection;
 mod route;
 pub(crate) mod router;
 pub(crate) mod spec;
 pub(crate) mod table;
-#[cfg(feature = "tower")]
-pub(crate) mod tower;
 mod trie;
 
+pub use crate::location::Location;
 pub use matcher::{InsertPatternError, PathMatch, PathRouter};
 pub(crate) use options::RoutingOptions;
 pub use options::TrailingSlash;
-pub(crate) use params::ParamSpans;
-pub(crate) use route::Endpoint;
-pub use route::{Location, Route, RouteInfo};
+pub use route::{Route, RouteInfo};
 pub use router::Router;
 pub(crate) use trie::Trie;
+/// The route grammar, shared with the route macros.
+pub(crate) use velocy_pattern as pattern;
 
 #[cfg(test)]
 mod tests;

@@ -7,13 +7,12 @@ use http::Method;
 
 use http::StatusCode;
 
-use super::spec::{BoxFuture, HandlerFn, RouteSpec};
+use super::spec::RouteSpec;
 use crate::extract::Requirements;
-use crate::handler::{ErasedHandler, Handler};
+use crate::handler::{Handler, RouteHandler};
 use crate::lifecycle::StatusInterceptor;
-use crate::middleware::{IntoMiddleware, Middleware, Next, Terminal};
-use crate::request::Request;
-use crate::response::Response;
+use crate::location::Location;
+use crate::middleware::{IntoMiddleware, Middleware};
 
 /// A handler bound to one or more methods and a path pattern. Built by `routes![..]` from macro-annotated
 /// handlers, or by [`Route::new`] from a closure or function.
@@ -49,42 +48,6 @@ pub struct RouteInfo {
     /// Problems found while describing the route (such as an invalid method name), reported when the app
     /// is built.
     pub(crate) problems: Vec<String>,
-}
-
-/// A source location.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Location {
-    /// The file, as `file!()` spells it.
-    pub file: &'static str,
-    /// The 1-based line.
-    pub line: u32,
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)
-    }
-}
-
-impl From<&'static std::panic::Location<'static>> for Location {
-    fn from(location: &'static std::panic::Location<'static>) -> Self {
-        Self { file: location.file(), line: location.line() }
-    }
-}
-
-#[derive(Clone)]
-pub(crate) enum RouteHandler {
-    Generated(HandlerFn),
-    Erased(Arc<dyn ErasedHandler>),
-}
-
-impl RouteHandler {
-    pub(crate) fn call(&self, request: Request) -> BoxFuture<'static, Response> {
-        match self {
-            Self::Generated(handler) => handler(request),
-            Self::Erased(handler) => handler.call(request),
-        }
-    }
 }
 
 impl Route {
@@ -213,23 +176,26 @@ impl Route {
     }
 }
 
-/// A route's handler with its middleware chain, as the table stores it; cheap to clone.
-#[derive(Clone)]
-pub(crate) struct Endpoint {
-    pub(crate) chain: Option<Arc<[Arc<dyn Middleware>]>>,
-    pub(crate) handler: RouteHandler,
-}
-
-impl Endpoint {
-    /// Runs the chain (if any) and the handler.
-    pub(crate) fn call(&self, request: Request) -> BoxFuture<'static, Response> {
-        match &self.chain {
-            None => self.handler.call(request),
-            Some(chain) => {
-                let handler = Endpoint { chain: None, handler: self.handler.clone() };
-                Next::new(Arc::clone(chain), Terminal::Endpoint(handler)).run(request)
-            }
-        }
+#[cfg(feature = "tower")]
+impl Route {
+    /// Wraps this route (its handler and the route middleware added after this call) in a tower
+    /// [`Layer`](tower_layer::Layer); it runs like a route middleware added at this point (see [`from_layer`](crate::middleware::from_layer) for how the
+    /// service is run and what its errors become).
+    ///
+    /// `OPTIONS` preflight requests reach a route's layers only when the route answers `OPTIONS`;
+    /// for CORS on every path use [`App::layer`](crate::App::layer). Requires the `tower` feature.
+    ///
+    /// ```
+    /// use velocy::{Method, Route};
+    /// use tower_http::compression::CompressionLayer;
+    ///
+    /// let route = Route::new(Method::GET, "/report", || async { "a long report…" })
+    ///     .layer(CompressionLayer::new());
+    /// # let _ = route;
+    /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+    pub fn layer(self, layer: impl crate::middleware::TowerLayer) -> Self {
+        self.middleware(layer.into_shared_middleware())
     }
 }
 

@@ -137,3 +137,28 @@ impl Router {
         (routes, scopes)
     }
 }
+
+#[cfg(feature = "tower")]
+impl Router {
+    /// Wraps every route of this router (including routes added later and those of nested routers) in a
+    /// tower [`Layer`](tower_layer::Layer); it runs like a group middleware added at this point (see [`from_layer`](crate::middleware::from_layer)).
+    ///
+    /// `OPTIONS` preflight requests for paths without an `OPTIONS` route are answered by routing, before
+    /// any router layer; for CORS preflights use [`App::layer`](crate::App::layer). Requires the `tower`
+    /// feature.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use velocy::{Router, StatusCode};
+    /// use tower_http::timeout::TimeoutLayer;
+    ///
+    /// let api = Router::new()
+    ///     .get("/slow", || async { "done" })
+    ///     .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, Duration::from_secs(5)));
+    /// # let _ = api;
+    /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+    pub fn layer(self, layer: impl crate::middleware::TowerLayer) -> Self {
+        self.middleware(layer.into_shared_middleware())
+    }
+}

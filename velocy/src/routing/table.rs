@@ -11,20 +11,22 @@ use super::host::{parse_request_host, HostPattern};
 use super::method::MethodMap;
 use super::options::{RoutingOptions, TrailingSlash};
 use super::pattern;
-use super::route::{Endpoint, Route, RouteInfo};
+use super::route::{Route, RouteInfo};
 use super::router::Scope;
-use super::{ParamSpans, Trie};
+use super::Trie;
+use crate::error::BuildProblem;
 use crate::extract::Provided;
 use crate::lifecycle::Interceptors;
+use crate::middleware::Endpoint;
 use crate::negotiation::{accept_ranges, quality_of};
-use crate::request::RequestParts;
+use crate::request::ParamSpans;
+use crate::request::{RequestParts, RouteData};
 
 /// A route in the compiled table.
 pub(crate) struct CompiledRoute {
     pub(crate) info: RouteInfo,
-    /// The pattern again, shared: hooks get it per request without copying the text.
-    pub(crate) shared_pattern: Arc<str>,
-    pub(crate) param_names: Box<[Box<str>]>,
+    /// The pattern (shared: hooks get it per request without copying the text) and parameter names.
+    pub(crate) data: RouteData,
     pub(crate) endpoint: Endpoint,
     pub(crate) interceptors: Option<Interceptors>,
 }
@@ -40,6 +42,8 @@ pub(crate) struct RouteTable {
     no_host: Option<Endpoint>,
     scopes: Vec<(String, Interceptors)>,
     options: RoutingOptions,
+    /// The methods outside RFC 9110's that some route answers; any other unknown method answers 501.
+    extension_methods: Vec<Method>,
 }
 
 /// One trie with the method maps of its paths.
@@ -61,12 +65,36 @@ pub(crate) enum Lookup<'t> {
     UnsupportedMediaType { accepted: Vec<&'t str> },
     /// No route matches the path.
     NotFound,
+    /// No route of the app uses the method, and it is not one of RFC 9110's (501, §9.1).
+    NotImplemented,
     /// The path matches only with a trailing slash added or removed; redirect here (308).
     Redirect { location: String },
     /// The `Host` is malformed (400).
     BadHost { reason: String },
     /// The host matches no virtual host: the app's no-host handler answers.
     NoHost { endpoint: &'t Endpoint },
+}
+
+/// A route as problems name it: `METHODS pattern (handler)`.
+fn route_label(info: &RouteInfo) -> String {
+    let methods: Vec<&str> = info.methods.iter().map(Method::as_str).collect();
+    format!("{} {} ({})", methods.join(","), info.pattern, info.name)
+}
+
+/// Whether `method` is one of the methods RFC 9110 §9 and RFC 5789 (`PATCH`) define.
+fn is_standard_method(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET
+            | Method::HEAD
+            | Method::POST
+            | Method::PUT
+            | Method::DELETE
+            | Method::OPTIONS
+            | Method::PATCH
+            | Method::CONNECT
+            | Method::TRACE
+    )
 }
 
 fn overlap(a: &[String], b: &[String]) -> bool {
@@ -81,7 +109,7 @@ impl RouteTable {
         provided: Provided<'_>,
         options: RoutingOptions,
         no_host: Option<Endpoint>,
-    ) -> Result<Self, Vec<String>> {
+    ) -> Result<Self, Vec<BuildProblem>> {
         let scopes = scopes.into_iter().map(|scope| (scope.prefix, Arc::from(scope.interceptors))).collect();
         let mut table = Self {
             routes: Vec::new(),
@@ -90,6 +118,7 @@ impl RouteTable {
             no_host,
             scopes,
             options,
+            extension_methods: Vec::new(),
         };
         let mut problems = Vec::new();
         for route in routes {
@@ -110,18 +139,19 @@ impl RouteTable {
         Ok(table)
     }
 
-    fn add(&mut self, route: Route, provided: Provided<'_>) -> Result<(), Vec<String>> {
+    fn add(&mut self, route: Route, provided: Provided<'_>) -> Result<(), Vec<BuildProblem>> {
         let Route { info, handler, requirements, middleware, interceptors } = route;
-        let mut problems: Vec<String> =
-            info.problems.iter().map(|problem| format!("{info}: {problem}")).collect();
-        problems.extend(requirements.unmet(provided).into_iter().map(|unmet| format!("{info}: {unmet}")));
+        let label = route_label(&info);
+        let problem = |message: String| BuildProblem::for_route(label.clone(), info.location, message);
+        let mut problems: Vec<BuildProblem> = info.problems.iter().cloned().map(problem).collect();
+        problems.extend(requirements.unmet(provided).into_iter().map(problem));
         if info.methods.is_empty() {
-            problems.push(format!("{info}: the route has no method"));
+            problems.push(problem("the route has no method".to_owned()));
         }
         for media_type in info.produces.iter().chain(&info.consumes) {
             if media_type.parse::<mime::Mime>().map_or(true, |parsed| parsed.type_() == mime::STAR) {
                 problems
-                    .push(format!("{info}: {media_type:?} is not a media type such as `application/json`"));
+                    .push(problem(format!("{media_type:?} is not a media type such as `application/json`")));
             }
         }
         if self.options.case_insensitive && info.pattern.bytes().any(|byte| byte.is_ascii_uppercase()) {
@@ -131,8 +161,8 @@ impl RouteTable {
                 })
             });
             if static_upper {
-                problems.push(format!(
-                    "{info}: routing is case-insensitive, so static segments must be lowercase"
+                problems.push(problem(
+                    "routing is case-insensitive, so static segments must be lowercase".to_owned(),
                 ));
             }
         }
@@ -148,7 +178,7 @@ impl RouteTable {
                     }
                 },
                 Err(error) => {
-                    problems.push(format!("{info}: {error}"));
+                    problems.push(problem(error.to_string()));
                     return Err(problems);
                 }
             },
@@ -157,12 +187,11 @@ impl RouteTable {
             Ok(parsed) => parsed,
             Err(errors) => {
                 for error in errors {
-                    let mut message =
-                        format!("{info}: invalid pattern {:?}: {}", info.pattern, error.message);
+                    let mut message = format!("invalid pattern {:?}: {}", info.pattern, error.message);
                     if let Some(help) = error.help {
                         let _ = write!(message, " (help: {help})");
                     }
-                    problems.push(message);
+                    problems.push(problem(message));
                 }
                 return Err(problems);
             }
@@ -178,7 +207,7 @@ impl RouteTable {
             Err(super::trie::InsertError::Conflict { existing }) => *existing,
             Err(super::trie::InsertError::InvalidRegex { message, span }) => {
                 let regex = info.pattern.get(span).unwrap_or_default();
-                problems.push(format!("{info}: invalid regex constraint `{regex}`: {message}"));
+                problems.push(problem(format!("invalid regex constraint `{regex}`: {message}")));
                 return Err(problems);
             }
         };
@@ -187,10 +216,10 @@ impl RouteTable {
                 let previous = &self.routes[previous as usize].info;
                 if overlap(&previous.produces, &info.produces) && overlap(&previous.consumes, &info.consumes)
                 {
-                    problems.push(format!(
-                        "route conflict: {info} and {previous} both handle {method} {}",
+                    problems.push(problem(format!(
+                        "route conflict with {previous}: both handle {method} {}",
                         info.pattern
-                    ));
+                    )));
                 }
             }
         }
@@ -199,13 +228,15 @@ impl RouteTable {
         }
         for method in &info.methods {
             tree.endpoints[endpoint as usize].insert(method.clone(), route_id);
+            if !is_standard_method(method) && !self.extension_methods.contains(method) {
+                self.extension_methods.push(method.clone());
+            }
         }
         let chain = (!middleware.is_empty()).then(|| Arc::from(middleware));
         let interceptors = (!interceptors.is_empty()).then(|| Arc::from(interceptors));
         self.routes.push(CompiledRoute {
-            shared_pattern: Arc::from(info.pattern.as_str()),
+            data: RouteData { pattern: Arc::from(info.pattern.as_str()), param_names },
             info,
-            param_names,
             endpoint: Endpoint { chain, handler },
             interceptors,
         });
@@ -219,6 +250,9 @@ impl RouteTable {
         matching_path: Option<&str>,
         params: &mut ParamSpans,
     ) -> Lookup<'_> {
+        if !is_standard_method(&head.method) && !self.extension_methods.contains(&head.method) {
+            return Lookup::NotImplemented;
+        }
         let tree = if self.hosts.is_empty() {
             &self.default
         } else {
@@ -395,9 +429,9 @@ impl RouteTable {
         !self.scopes.is_empty()
     }
 
-    /// The compiled route with id `index`.
-    pub(crate) fn endpoint(&self, index: usize) -> &CompiledRoute {
-        &self.routes[index]
+    /// What requests learn about each route, indexed by route id.
+    pub(crate) fn route_data(&self) -> Box<[RouteData]> {
+        self.routes.iter().map(|route| route.data.clone()).collect()
     }
 
     /// Every route, in registration order.
@@ -416,21 +450,6 @@ impl RouteTable {
 }
 
 impl CompiledRoute {
-    /// The route's pattern.
-    pub(crate) fn pattern(&self) -> &str {
-        &self.info.pattern
-    }
-
-    /// The route's pattern, shared.
-    pub(crate) fn shared_pattern(&self) -> &Arc<str> {
-        &self.shared_pattern
-    }
-
-    /// The route's parameter names in pattern order.
-    pub(crate) fn param_names(&self) -> &[Box<str>] {
-        &self.param_names
-    }
-
     /// Whether the route declares neither `produces` nor `consumes`.
     fn is_plain(&self) -> bool {
         self.info.produces.is_empty() && self.info.consumes.is_empty()

@@ -19,16 +19,15 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-use crate::app::{AppService, ConnectionService};
 use crate::error::Result;
+use crate::pipeline::{AppService, ConnectionService};
 
-mod limits;
 mod shutdown;
 #[cfg(feature = "tls")]
 mod tls;
 pub(crate) mod transport;
 
-pub use limits::Limits;
+pub use crate::limits::Limits;
 pub use shutdown::{shutdown_signal, ShutdownHandle};
 #[cfg(feature = "tls")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]

@@ -168,20 +168,20 @@ fn config_from_pem_files(cert_chain: &Path, private_key: &Path) -> Result<Server
 fn config_from_pem(cert_chain: &[u8], private_key: &[u8]) -> Result<ServerConfig> {
     let certs = CertificateDer::pem_slice_iter(cert_chain)
         .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|error| Error::build(format!("the TLS certificate chain is not valid PEM: {error}")))?;
+        .map_err(|error| Error::config(format!("the TLS certificate chain is not valid PEM: {error}")))?;
     if certs.is_empty() {
-        return Err(Error::build("the TLS certificate chain holds no `CERTIFICATE` PEM block".to_owned()));
+        return Err(Error::config("the TLS certificate chain holds no `CERTIFICATE` PEM block"));
     }
     let key = PrivateKeyDer::from_pem_slice(private_key).map_err(|error| {
-        Error::build(format!("the TLS private key holds no PKCS #8, PKCS #1 or SEC1 private key: {error}"))
+        Error::config(format!("the TLS private key holds no PKCS #8, PKCS #1 or SEC1 private key: {error}"))
     })?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|error| Error::build(format!("the TLS protocol versions are not supported: {error}")))?
+        .map_err(|error| Error::config(format!("the TLS protocol versions are not supported: {error}")))?
         .with_no_client_auth()
         .with_single_cert(certs, key)
-        .map_err(|error| Error::build(format!("the TLS certificate or key is not usable: {error}")))?;
+        .map_err(|error| Error::config(format!("the TLS certificate or key is not usable: {error}")))?;
     config.alpn_protocols = default_alpn();
     Ok(config)
 }
@@ -288,9 +288,9 @@ mod tests {
     fn invalid_pem_is_a_build_error_that_says_what_is_missing() {
         let (cert, key) = self_signed("localhost");
         let no_cert = TlsConfig::from_pem(b"", key.as_bytes()).unwrap_err();
-        assert!(no_cert.is_build() && no_cert.message().contains("no `CERTIFICATE`"), "{no_cert}");
+        assert!(no_cert.is_build() && no_cert.to_string().contains("no `CERTIFICATE`"), "{no_cert}");
         let no_key = TlsConfig::from_pem(cert.as_bytes(), b"not pem").unwrap_err();
-        assert!(no_key.is_build() && no_key.message().contains("private key"), "{no_key}");
+        assert!(no_key.is_build() && no_key.to_string().contains("private key"), "{no_key}");
         let (_, other_key) = self_signed("other");
         let mismatch = TlsConfig::from_pem(cert.as_bytes(), other_key.as_bytes()).unwrap_err();
         assert!(mismatch.is_build(), "{mismatch}");

@@ -7,16 +7,21 @@
 //! after releasing the lock, so slow fsyncs block neither readers nor other writers (who share the fsync:
 //! group commit). A commit is therefore visible to readers slightly before it is durable; its writer is
 //! told only once it is.
+//!
+//! The store's files form layers, each using only those below it: plain data (`kv_data`, `rows`,
+//! `criteria`, `explain`, and the `record`, `field`, `encoding` and `index` basics), then `state`, then the
+//! durable side (`log`, `snapshot`), then this core, and on top the handles that hold an `Inner`:
+//! [`Query`](super::Query) (planned by `plan`), [`Table`](super::Table), [`Transaction`](super::Transaction)
+//! (whose `run` takes the write lock and commits every write) and [`Kv`](super::Kv).
 
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock, RwLockReadGuard, Weak};
 use std::time::{Duration, Instant};
 
 use super::error::StoreError;
-use super::kv::{now_millis, SWEEP_LIMIT};
+use super::kv_data::{now_millis, SWEEP_LIMIT};
 use super::log::Log;
 use super::log::SyncPolicy;
 use super::state::State;
-use super::transaction::Transaction;
 
 /// How often the background thread wakes up at most.
 const TICK: Duration = Duration::from_millis(100);
@@ -71,40 +76,6 @@ impl Inner {
     /// Runs `read` on the state, shared with other readers.
     pub(crate) fn read<T>(&self, read: impl FnOnce(&State) -> T) -> T {
         read(&self.read_lock())
-    }
-
-    /// Runs `write` as one transaction: all its changes are applied and logged together, or none is.
-    /// Returns once the commit is durable according to the sync policy.
-    pub(crate) fn write<T, E: From<StoreError>>(
-        self: &Arc<Self>,
-        write: impl FnOnce(&mut Transaction<'_>) -> Result<T, E>,
-    ) -> Result<T, E> {
-        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
-        let mut transaction = Transaction::new(&mut state, self.id(), self.log.is_some());
-        let value = match write(&mut transaction) {
-            Ok(value) => value,
-            Err(error) => {
-                transaction.rollback();
-                return Err(error);
-            }
-        };
-        let ticket = match (&self.log, transaction.take_ops()) {
-            (Some(log), Some(ops)) => match log.writer.append(|seq| ops.finish_commit(seq)) {
-                Ok(ticket) => Some((log, ticket)),
-                Err(error) => {
-                    // The log refused the commit (it failed earlier): undo it in memory too.
-                    transaction.rollback();
-                    return Err(E::from(error));
-                }
-            },
-            _ => None,
-        };
-        transaction.commit();
-        drop(state);
-        if let Some((log, ticket)) = ticket {
-            log.writer.wait(ticket)?;
-        }
-        Ok(value)
     }
 
     /// One tick of the background thread.

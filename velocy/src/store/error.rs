@@ -44,7 +44,7 @@ pub enum ErrorKind {
 /// an I/O failure.
 ///
 /// Ask what happened with [`StoreError::kind`] or the `is_*` predicates. As a response, and through `?` in
-/// a handler returning [`velocy::Error`](crate::Error), it answers 404 for [`ErrorKind::NotFound`], 409 for
+/// a handler returning [`velocy::HttpError`](crate::HttpError), it answers 404 for [`ErrorKind::NotFound`], 409 for
 /// [`ErrorKind::DuplicateKey`] and [`ErrorKind::UniqueViolation`], 400 for [`ErrorKind::InvalidCursor`],
 /// with its message, and a generic 500 for everything else (the details stay on the server).
 pub struct StoreError {
@@ -184,12 +184,12 @@ impl StoreError {
     }
 
     /// The framework error this answers as: the message for 4xx, a generic 500 keeping this as its cause.
-    pub(crate) fn into_http(self) -> crate::Error {
+    pub(crate) fn into_http(self) -> crate::error::HttpError {
         let status = self.status();
         if status.is_server_error() {
-            crate::Error::internal(self)
+            crate::error::HttpError::internal(self)
         } else {
-            crate::Error::new(status, self.inner.message.clone()).with_source(self)
+            crate::error::HttpError::new(status, self.inner.message.clone()).with_source(self)
         }
     }
 }
@@ -221,18 +221,9 @@ impl std::error::Error for StoreError {
     }
 }
 
-/// `Ok` with the framework error a [`StoreError`] answers as, or `Err(source)` for any other error type.
-///
-/// Called by `From<E> for velocy::Error`, so that `?` on a store error in a handler keeps its 404 or 409.
-pub(crate) fn into_http_error<E: 'static>(source: E) -> Result<crate::Error, E> {
-    let mut slot = Some(source);
-    let store =
-        (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<StoreError>>().and_then(Option::take);
-    match (store, slot) {
-        (Some(store), _) => Ok(store.into_http()),
-        (None, Some(source)) => Err(source),
-        (None, None) => Ok(crate::Error::new(StatusCode::INTERNAL_SERVER_ERROR, "internal server error")),
-    }
+// `?` on a `StoreError` in a handler returning `HttpError` keeps the status above (404, 409, 400).
+inventory::submit! {
+    crate::error::HttpErrorMapping(|error| error.downcast::<StoreError>().map(|error| (*error).into_http()))
 }
 
 impl IntoResponse for StoreError {
@@ -257,7 +248,7 @@ mod tests {
 
     #[test]
     fn question_mark_in_a_handler_keeps_the_status() {
-        fn handler() -> crate::Result<()> {
+        fn handler() -> Result<(), crate::HttpError> {
             Err(StoreError::not_found("User", &3))?;
             Ok(())
         }

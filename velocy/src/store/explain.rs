@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::query::Order;
+use super::criteria::Order;
 
 /// How a query reads its table, from [`Plan::access`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 #![doc = include_str!("../docs/store.md")]
 
+mod criteria;
 mod encoding;
 mod engine;
 mod error;
@@ -7,6 +8,7 @@ mod explain;
 mod field;
 mod index;
 mod kv;
+mod kv_data;
 pub(crate) mod log;
 mod plan;
 mod query;
@@ -23,13 +25,13 @@ mod tests;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub(crate) use error::into_http_error;
+pub use criteria::{Cursor, Order};
 pub use error::{ErrorKind, StoreError};
 pub use explain::{Access, Plan};
 pub use field::{Field, FieldSource, QueryValue};
 pub use kv::{Kv, Ttl};
 pub use log::{Report as RecoveryReport, SyncPolicy};
-pub use query::{Cursor, Order, Page, Query};
+pub use query::{Page, Query};
 pub use record::{AutoIncrement, IndexInfo, Indexable, Key, Record};
 pub use table::Table;
 pub use transaction::Transaction;
@@ -136,7 +138,7 @@ impl Store {
         &self,
         write: impl FnOnce(&mut Transaction<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        self.inner.write(write)
+        Transaction::run(&self.inner, write)
     }
 
     /// Writes a snapshot of the whole state and starts a new, empty log; older files are removed. Runs

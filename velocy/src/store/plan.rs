@@ -1,6 +1,7 @@
-//! Planning and running a [`Query`]: which index to read, in which direction, and whether the order it
-//! gives is the order asked for (then results stream out of the index and stop at the limit) or records
-//! must be sorted in memory (then only the `offset + limit` smallest are fully sorted).
+//! Planning and running a [`Query`](super::Query), from its [`Criteria`]: which index to read, in which
+//! direction, and whether the order it gives is the order asked for (then results stream out of the index
+//! and stop at the limit) or records must be sorted in memory (then only the `offset + limit` smallest are
+//! fully sorted).
 //!
 //! The order asked for is made total by appending the primary key; fields that a condition fixes to one
 //! value are dropped from it, since they cannot change the order. A record's *sort key* is its sort fields'
@@ -11,10 +12,10 @@ use std::ops::Bound;
 
 use smallvec::SmallVec;
 
+use super::criteria::{Criteria, Cursor, Order};
 use super::explain::{Access, Plan};
 use super::field::FieldSource;
 use super::index::ByteBounds;
-use super::query::{Cursor, Order, Query};
 use super::record::{Indexable, Key, Record};
 use super::rows::TableData;
 
@@ -59,7 +60,7 @@ pub(crate) struct Strategy<K> {
 
 impl<K: Key> Strategy<K> {
     /// The public description.
-    pub(crate) fn describe<R: Record<Key = K>>(&self, query: &Query<'_, R>) -> Plan {
+    pub(crate) fn describe<R: Record<Key = K>>(&self, query: &Criteria<'_, R>) -> Plan {
         let access = match &self.source {
             Source::Key { point: true, .. } => Access::KeyLookup(R::KEY_FIELD),
             Source::Key { low: Bound::Unbounded, high: Bound::Unbounded, .. } if self.used.is_none() => {
@@ -99,7 +100,7 @@ impl<K: Key> Strategy<K> {
 }
 
 /// The total order of `query`: its sort fields without those fixed by a condition, then the key.
-fn total_order<R: Record>(query: &Query<'_, R>) -> Vec<OrderKey> {
+fn total_order<R: Record>(query: &Criteria<'_, R>) -> Vec<OrderKey> {
     let fixed = |field: &str| {
         query.conditions.iter().any(|condition| condition.field == field && condition.range.is_point())
     };
@@ -119,7 +120,7 @@ fn total_order<R: Record>(query: &Query<'_, R>) -> Vec<OrderKey> {
 }
 
 /// How useful a condition is as the source; `None` when it cannot be one.
-fn score<R: Record>(query: &Query<'_, R>, position: usize) -> Option<u8> {
+fn score<R: Record>(query: &Criteria<'_, R>, position: usize) -> Option<u8> {
     let condition = &query.conditions[position];
     let point = condition.range.is_point();
     let bounded = condition.range.is_bounded();
@@ -145,7 +146,7 @@ fn score<R: Record>(query: &Query<'_, R>, position: usize) -> Option<u8> {
 }
 
 /// Chooses how to run `query`.
-pub(crate) fn plan<R: Record>(query: &Query<'_, R>) -> Strategy<R::Key> {
+pub(crate) fn plan<R: Record>(query: &Criteria<'_, R>) -> Strategy<R::Key> {
     let order = total_order(query);
     let best = (0..query.conditions.len())
         .filter_map(|position| score(query, position).map(|score| (score, position)))
@@ -220,7 +221,7 @@ fn unreachable_source<K>() -> Source<K> {
 }
 
 /// The sort key of `record` under `order`, appended to `out`.
-fn sort_key<R: Record>(query: &Query<'_, R>, order: &[OrderKey], record: &R, out: &mut Vec<u8>) {
+fn sort_key<R: Record>(query: &Criteria<'_, R>, order: &[OrderKey], record: &R, out: &mut Vec<u8>) {
     for key in order {
         let start = out.len();
         match key.sort {
@@ -236,7 +237,12 @@ fn sort_key<R: Record>(query: &Query<'_, R>, order: &[OrderKey], record: &R, out
 }
 
 /// Whether `record` passes every condition but the source's, and every filter.
-fn passes<R: Record>(query: &Query<'_, R>, used: Option<usize>, record: &R, scratch: &mut Vec<u8>) -> bool {
+fn passes<R: Record>(
+    query: &Criteria<'_, R>,
+    used: Option<usize>,
+    record: &R,
+    scratch: &mut Vec<u8>,
+) -> bool {
     for (position, condition) in query.conditions.iter().enumerate() {
         if Some(position) == used {
             continue;
@@ -349,11 +355,13 @@ fn source_records<'a, R: Record>(
     }
 }
 
-/// Runs `query`, returning at most `limit` records and the cursor after the last one when more remain.
-pub(crate) fn run<R: Record>(query: &Query<'_, R>, limit: Option<usize>) -> (Vec<R>, Option<Cursor>) {
+/// Runs `query` over `table`, returning at most `limit` records and the cursor after the last one when more remain.
+pub(crate) fn run<R: Record>(
+    table: &TableData<R>,
+    query: &Criteria<'_, R>,
+    limit: Option<usize>,
+) -> (Vec<R>, Option<Cursor>) {
     let strategy = plan(query);
-    let state = query.table.inner().read_lock();
-    let table = state.table::<R>(query.table.slot());
     let mut scratch = Vec::new();
     let cursor = query.after.as_ref().map(|cursor| cursor.0.as_slice());
     let wanted = limit.unwrap_or(usize::MAX);
@@ -428,11 +436,9 @@ pub(crate) fn run<R: Record>(query: &Query<'_, R>, limit: Option<usize>) -> (Vec
     (items.into_iter().map(|(_, record)| record.clone()).collect(), next)
 }
 
-/// Counts the records matching `query`'s conditions and filters.
-pub(crate) fn count<R: Record>(query: &Query<'_, R>) -> usize {
+/// Counts the records of `table` matching `query`'s conditions and filters.
+pub(crate) fn count<R: Record>(table: &TableData<R>, query: &Criteria<'_, R>) -> usize {
     let strategy = plan(query);
-    let state = query.table.inner().read_lock();
-    let table = state.table::<R>(query.table.slot());
     if query.conditions.is_empty() && query.filters.is_empty() {
         return table.len();
     }

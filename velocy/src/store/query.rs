@@ -9,61 +9,20 @@
 use std::any::Any;
 use std::fmt;
 use std::ops::{Bound, RangeBounds};
-use std::str::FromStr;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
+use super::criteria::{Condition, Criteria, Cursor, Encoder, KeyBounds, Order, SortKey};
 use super::encoding::encoded;
-use super::error::{ErrorKind, StoreError};
+use super::engine::Inner;
 use super::explain::Plan;
 use super::field::{Field, FieldSource, QueryValue};
 use super::index::ValueRange;
 use super::plan;
 use super::record::{Indexable, Record};
-use super::table::Table;
+use super::rows::TableData;
 
-/// A sort direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Order {
-    /// Smallest first.
-    #[default]
-    Asc,
-    /// Largest first.
-    Desc,
-}
-
-/// Bounds on primary keys.
-pub(crate) type KeyBounds<K> = (Bound<K>, Bound<K>);
-
-/// A predicate of [`Query::filter`].
-pub(crate) type Filter<'q, R> = Box<dyn Fn(&R) -> bool + 'q>;
-
-/// Encodes one field of a record into a buffer.
-pub(crate) type Encoder<'q, R> = Box<dyn Fn(&R, &mut Vec<u8>) + 'q>;
-
-/// A condition on one field.
-pub(crate) struct Condition<'q, R: Record> {
-    pub(crate) field: &'static str,
-    pub(crate) source: FieldSource,
-    pub(crate) range: ValueRange,
-    /// Whether the condition is equality with a null value (`None`), which a unique index may hold many
-    /// times.
-    pub(crate) null: bool,
-    /// For a condition on the primary key, its bounds as keys.
-    pub(crate) keys: Option<KeyBounds<R::Key>>,
-    pub(crate) encode: Encoder<'q, R>,
-}
-
-/// One sort field.
-pub(crate) struct SortKey<'q, R> {
-    pub(crate) field: &'static str,
-    pub(crate) source: FieldSource,
-    pub(crate) order: Order,
-    pub(crate) encode: Encoder<'q, R>,
-}
-
-/// A query over a [`Table`], from [`Table::query`]. Build it, then run it with [`Query::all`],
+/// A query over a [`Table`](super::Table), from [`Table::query`](super::Table::query). Build it, then run it with [`Query::all`],
 /// [`Query::first`], [`Query::count`] or [`Query::page`]; [`Query::explain`] tells how it would run.
 ///
 /// The whole query runs under one shared lock: it sees one consistent state and never blocks other
@@ -108,13 +67,9 @@ pub(crate) struct SortKey<'q, R> {
 /// ```
 #[must_use]
 pub struct Query<'t, R: Record> {
-    pub(crate) table: &'t Table<R>,
-    pub(crate) conditions: Vec<Condition<'t, R>>,
-    pub(crate) filters: Vec<Filter<'t, R>>,
-    pub(crate) order: Vec<SortKey<'t, R>>,
-    pub(crate) limit: Option<usize>,
-    pub(crate) offset: usize,
-    pub(crate) after: Option<Cursor>,
+    inner: &'t Inner,
+    slot: usize,
+    criteria: Criteria<'t, R>,
 }
 
 impl<R: Record> fmt::Debug for Query<'_, R> {
@@ -132,16 +87,14 @@ fn as_key<R: Record, V: 'static>(value: &V) -> Option<R::Key> {
 }
 
 impl<'t, R: Record> Query<'t, R> {
-    pub(crate) fn new(table: &'t Table<R>) -> Self {
-        Self {
-            table,
-            conditions: Vec::new(),
-            filters: Vec::new(),
-            order: Vec::new(),
-            limit: None,
-            offset: 0,
-            after: None,
-        }
+    /// A query over the table at `slot` of the store `inner`.
+    pub(crate) fn new(inner: &'t Inner, slot: usize) -> Self {
+        Self { inner, slot, criteria: Criteria::new() }
+    }
+
+    /// Runs `read` on the table, under the store's shared lock.
+    fn read<T>(&self, read: impl FnOnce(&TableData<R>) -> T) -> T {
+        self.inner.read(|state| read(state.table::<R>(self.slot)))
     }
 
     /// Keeps records whose `field` equals `value`. Uses the index when `field` is the key or indexed.
@@ -159,7 +112,7 @@ impl<'t, R: Record> Query<'t, R> {
         };
         let null = value.is_null();
         let mut query = self.condition(field, ValueRange::exactly(encoded(&value)), keys);
-        if let Some(condition) = query.conditions.last_mut() {
+        if let Some(condition) = query.criteria.conditions.last_mut() {
             condition.null = null;
         }
         query
@@ -210,7 +163,7 @@ impl<'t, R: Record> Query<'t, R> {
             (FieldSource::Key, None) => FieldSource::Plain,
             (source, _) => source,
         };
-        self.conditions.push(Condition {
+        self.criteria.conditions.push(Condition {
             field: field.name(),
             source,
             range,
@@ -223,7 +176,7 @@ impl<'t, R: Record> Query<'t, R> {
 
     /// Keeps records for which `predicate` is true; checked record by record, after the conditions.
     pub fn filter(mut self, predicate: impl Fn(&R) -> bool + 't) -> Self {
-        self.filters.push(Box::new(predicate));
+        self.criteria.filters.push(Box::new(predicate));
         self
     }
 
@@ -231,7 +184,7 @@ impl<'t, R: Record> Query<'t, R> {
     /// indexed field (or the key) with no better index to use reads the index in order instead of
     /// sorting.
     pub fn order_by<V: Indexable + 'static>(mut self, field: Field<R, V>, order: Order) -> Self {
-        self.order.push(SortKey {
+        self.criteria.order.push(SortKey {
             field: field.name(),
             source: field.source(),
             order,
@@ -242,13 +195,13 @@ impl<'t, R: Record> Query<'t, R> {
 
     /// Returns at most `limit` records.
     pub fn limit(mut self, limit: usize) -> Self {
-        self.limit = Some(limit);
+        self.criteria.limit = Some(limit);
         self
     }
 
     /// Skips the first `offset` records (after the cursor, if any).
     pub fn offset(mut self, offset: usize) -> Self {
-        self.offset = offset;
+        self.criteria.offset = offset;
         self
     }
 
@@ -256,33 +209,33 @@ impl<'t, R: Record> Query<'t, R> {
     /// query. Unlike an offset, a cursor stays correct when records are added or removed in between, and
     /// costs nothing to skip when the order comes from an index.
     pub fn after(mut self, cursor: Cursor) -> Self {
-        self.after = Some(cursor);
+        self.criteria.after = Some(cursor);
         self
     }
 
     /// How the query would run: the index it uses, whether it sorts in memory.
     pub fn explain(&self) -> Plan {
-        plan::plan(self).describe(self)
+        plan::plan(&self.criteria).describe(&self.criteria)
     }
 
     /// Every matching record, in order, within the limit and offset.
     pub fn all(&self) -> Vec<R> {
-        plan::run(self, self.limit).0
+        self.read(|table| plan::run(table, &self.criteria, self.criteria.limit)).0
     }
 
     /// The first matching record in order.
     pub fn first(&self) -> Option<R> {
-        plan::run(self, Some(1)).0.into_iter().next()
+        self.read(|table| plan::run(table, &self.criteria, Some(1))).0.into_iter().next()
     }
 
     /// How many records match the conditions and filters (ignoring limit, offset and cursor).
     pub fn count(&self) -> usize {
-        plan::count(self)
+        self.read(|table| plan::count(table, &self.criteria))
     }
 
     /// One page: up to the limit (all if none), and the cursor to continue after it when more remain.
     pub fn page(&self) -> Page<R> {
-        let (items, next) = plan::run(self, self.limit);
+        let (items, next) = self.read(|table| plan::run(table, &self.criteria, self.criteria.limit));
         Page { items, next }
     }
 }
@@ -294,52 +247,4 @@ pub struct Page<R> {
     pub items: Vec<R>,
     /// Where the next page starts ([`Query::after`]); `None` on the last page.
     pub next: Option<Cursor>,
-}
-
-/// A position in a query's order, from [`Page::next`]: opaque, printable as a short hex string for URLs
-/// (`Display` and `FromStr`), serialized as that string.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Cursor(pub(crate) Vec<u8>);
-
-impl fmt::Display for Cursor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for byte in &self.0 {
-            write!(f, "{byte:02x}")?;
-        }
-        Ok(())
-    }
-}
-
-impl FromStr for Cursor {
-    type Err = StoreError;
-
-    /// Parses the hex form.
-    ///
-    /// # Errors
-    /// [`ErrorKind::InvalidCursor`] (400) for anything else.
-    fn from_str(text: &str) -> Result<Self, StoreError> {
-        let invalid = || StoreError::new(ErrorKind::InvalidCursor, "invalid pagination cursor");
-        if text.len() % 2 != 0 || text.is_empty() {
-            return Err(invalid());
-        }
-        (0..text.len())
-            .step_by(2)
-            .map(|at| text.get(at..at + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
-            .collect::<Option<Vec<u8>>>()
-            .map(Cursor)
-            .ok_or_else(invalid)
-    }
-}
-
-impl Serialize for Cursor {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Cursor {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
 }

@@ -1,4 +1,6 @@
 //! [`TableData`]: one table's records by primary key and its secondary indexes, kept in step.
+//! [`RawTable`]: a table recovered from disk whose record type is not known yet, which
+//! [`TableData::from_raw`] decodes once the table is opened.
 //!
 //! Records live behind `Arc` in a hash map by key, so a point lookup is one probe (the common case) and a
 //! reader can share a record without copying it; an ordered set of the keys serves key ranges and ordered
@@ -9,7 +11,7 @@
 //! those to roll back.
 
 use std::borrow::Borrow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hash;
 use std::ops::Bound;
 use std::sync::Arc;
@@ -18,7 +20,13 @@ use super::encoding::encoded;
 use super::error::{ErrorKind, StoreError};
 use super::index::{Entry, IndexData};
 use super::record::{Key, Record};
-use super::state::RawTable;
+
+/// A table recovered from disk whose record type is not known yet: encoded keys to JSON records.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RawTable {
+    pub(crate) sequence: u64,
+    pub(crate) rows: BTreeMap<Vec<u8>, Vec<u8>>,
+}
 
 /// The records of table `R` and their indexes.
 #[derive(Debug)]

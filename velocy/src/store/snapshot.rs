@@ -9,12 +9,12 @@
 use std::path::Path;
 
 use super::error::StoreError;
-use super::kv::now_millis;
+use super::kv_data::now_millis;
 use super::log::format::{
     check_header, file_header, push_frame, read_frame, snapshot_end, Frame, OpsWriter, Reader,
     KIND_SNAPSHOT_BATCH, KIND_SNAPSHOT_END, SNAPSHOT_MAGIC,
 };
-use super::log::Replay;
+use super::log::replay::Replay;
 use super::state::State;
 
 /// A batch is framed once it holds this many bytes.

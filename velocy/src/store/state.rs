@@ -2,21 +2,14 @@
 //! from disk but not opened yet, and the key-value entries.
 
 use std::any::{Any, TypeId};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use super::encoding::encoded;
 use super::error::{ErrorKind, StoreError};
-use super::kv::KvData;
+use super::kv_data::KvData;
 use super::log::format::OpsWriter;
 use super::record::Record;
-use super::rows::{RowUndo, TableData};
-
-/// A table recovered from disk whose record type is not known yet: encoded keys to JSON records.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct RawTable {
-    pub(crate) sequence: u64,
-    pub(crate) rows: BTreeMap<Vec<u8>, Vec<u8>>,
-}
+use super::rows::{RawTable, RowUndo, TableData};
 
 /// A typed table, seen without its type.
 pub(crate) trait AnyTable: Send + Sync {

@@ -1,4 +1,5 @@
-//! [`Table`]: a typed handle on one table of a store.
+//! [`Table`]: a typed handle on one table of a store, with its reads and queries. Its writes are
+//! transactions of their own, so they are defined with [`Transaction`](super::Transaction).
 
 use std::any::Any;
 use std::borrow::Borrow;
@@ -8,7 +9,6 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::engine::Inner;
-use super::error::StoreError;
 use super::field::{Field, FieldSource, QueryValue};
 use super::query::Query;
 use super::record::{Indexable, Record};
@@ -79,19 +79,9 @@ impl<R: Record> Table<R> {
         self.slot
     }
 
+    /// The store's core, for the writes in [`transaction`](super::transaction).
     pub(crate) fn inner(&self) -> &Arc<Inner> {
         &self.inner
-    }
-
-    /// Inserts `record` and returns it as stored. In an auto-increment table (`#[key(auto)]`), a record
-    /// whose key is `0` gets the next key: one more than the highest key the table ever held.
-    ///
-    /// # Errors
-    /// [`ErrorKind::DuplicateKey`](super::ErrorKind::DuplicateKey) when the key is taken,
-    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) when a `#[unique]` value is (both
-    /// answer 409); nothing is written. I/O errors of a durable store.
-    pub fn insert(&self, record: R) -> Result<R, StoreError> {
-        self.inner.write(|tx| tx.insert(self, record))
     }
 
     /// A copy of the record with `key`.
@@ -156,51 +146,6 @@ impl<R: Record> Table<R> {
         self.query().eq(field, value).first()
     }
 
-    /// Changes the record with `key` through `change` and returns the new record; indexes follow.
-    ///
-    /// `change` runs on a copy while the store's write lock is held: keep it short.
-    ///
-    /// # Errors
-    /// [`ErrorKind::NotFound`](super::ErrorKind::NotFound) (404) when there is no such record,
-    /// [`ErrorKind::KeyChanged`](super::ErrorKind::KeyChanged) when `change` changed the key,
-    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) (409); nothing is written.
-    pub fn update<Q>(&self, key: &Q, change: impl FnOnce(&mut R)) -> Result<R, StoreError>
-    where
-        R::Key: Borrow<Q>,
-        Q: Hash + Eq + fmt::Debug + ?Sized,
-    {
-        self.inner.write(|tx| tx.update(self, key, change))
-    }
-
-    /// Replaces the record with `record`'s key by `record`, and returns it.
-    ///
-    /// # Errors
-    /// [`ErrorKind::NotFound`](super::ErrorKind::NotFound) (404) when there is no such record,
-    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) (409); nothing is written.
-    pub fn replace(&self, record: R) -> Result<R, StoreError> {
-        self.inner.write(|tx| tx.replace(self, record))
-    }
-
-    /// Inserts `record`, or replaces the record with its key; returns the record replaced, if any.
-    ///
-    /// # Errors
-    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) (409); nothing is written.
-    pub fn upsert(&self, record: R) -> Result<Option<R>, StoreError> {
-        self.inner.write(|tx| tx.upsert(self, record))
-    }
-
-    /// Deletes the record with `key`; returns it, or `None` if there was none.
-    ///
-    /// # Errors
-    /// Only I/O errors of a durable store.
-    pub fn delete<Q>(&self, key: &Q) -> Result<Option<R>, StoreError>
-    where
-        R::Key: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
-    {
-        self.inner.write(|tx| tx.delete(self, key))
-    }
-
     /// How many records the table holds.
     pub fn count(&self) -> usize {
         self.inner.read(|state| state.table::<R>(self.slot).len())
@@ -208,6 +153,6 @@ impl<R: Record> Table<R> {
 
     /// A query over the table: conditions, filters, order, limit and offset, cursor pagination.
     pub fn query(&self) -> Query<'_, R> {
-        Query::new(self)
+        Query::new(&self.inner, self.slot)
     }
 }

@@ -5,14 +5,22 @@
 //! remembered with what undoes it; if the closure returns an error or panics, the changes are undone,
 //! newest first. On success the changes become one log record (one `commit` frame), so recovery
 //! replays all of them or none.
+//!
+//! [`Transaction::run`] runs every write of the store as one: [`Store::transaction`], the writes of the
+//! [`Kv`](super::Kv) space, and the single writes of a [`Table`], which are defined here.
+//!
+//! [`Store::transaction`]: super::Store::transaction
 
 use std::any::Any;
 use std::borrow::Borrow;
+use std::fmt;
 use std::hash::Hash;
+use std::sync::Arc;
 
 use super::encoding::encoded;
+use super::engine::Inner;
 use super::error::{ErrorKind, StoreError};
-use super::kv::KvEntry;
+use super::kv_data::KvEntry;
 use super::log::format::OpsWriter;
 use super::record::Record;
 use super::rows::RowUndo;
@@ -47,7 +55,7 @@ enum Undo {
 ///     tx.update(&accounts, "b", |account| account.balance += 25)?;
 ///     tx.insert(&transfers, Transfer { id: 0, from: "a".into(), to: "b".into(), amount: 25 })?;
 ///     if tx.get(&accounts, "a")?.is_some_and(|account| account.balance < 0) {
-///         return Err(velocy::Error::conflict("insufficient funds")); // any error rolls back
+///         return Err(velocy::HttpError::conflict("insufficient funds")); // any error rolls back
 ///     }
 ///     Ok(())
 /// });
@@ -67,6 +75,42 @@ pub struct Transaction<'s> {
 impl std::fmt::Debug for Transaction<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Transaction").field("changes", &self.undo.len()).finish_non_exhaustive()
+    }
+}
+
+impl Transaction<'_> {
+    /// Runs `write` as one transaction of the store `inner`: all its changes are applied and logged
+    /// together, or none is. Returns once the commit is durable according to the sync policy.
+    pub(crate) fn run<T, E: From<StoreError>>(
+        inner: &Arc<Inner>,
+        write: impl FnOnce(&mut Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut state = inner.write_lock();
+        let mut transaction = Transaction::new(&mut state, inner.id(), inner.log.is_some());
+        let value = match write(&mut transaction) {
+            Ok(value) => value,
+            Err(error) => {
+                transaction.rollback();
+                return Err(error);
+            }
+        };
+        let ticket = match (&inner.log, transaction.take_ops()) {
+            (Some(log), Some(ops)) => match log.writer.append(|seq| ops.finish_commit(seq)) {
+                Ok(ticket) => Some((log, ticket)),
+                Err(error) => {
+                    // The log refused the commit (it failed earlier): undo it in memory too.
+                    transaction.rollback();
+                    return Err(E::from(error));
+                }
+            },
+            _ => None,
+        };
+        transaction.commit();
+        drop(state);
+        if let Some((log, ticket)) = ticket {
+            log.writer.wait(ticket)?;
+        }
+        Ok(value)
     }
 }
 
@@ -299,5 +343,64 @@ impl Drop for Transaction<'_> {
         if !self.finished {
             self.undo_all();
         }
+    }
+}
+
+/// A table's single writes: each is a transaction of its own.
+impl<R: Record> Table<R> {
+    /// Inserts `record` and returns it as stored. In an auto-increment table (`#[key(auto)]`), a record
+    /// whose key is `0` gets the next key: one more than the highest key the table ever held.
+    ///
+    /// # Errors
+    /// [`ErrorKind::DuplicateKey`](super::ErrorKind::DuplicateKey) when the key is taken,
+    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) when a `#[unique]` value is (both
+    /// answer 409); nothing is written. I/O errors of a durable store.
+    pub fn insert(&self, record: R) -> Result<R, StoreError> {
+        Transaction::run(self.inner(), |tx| tx.insert(self, record))
+    }
+
+    /// Changes the record with `key` through `change` and returns the new record; indexes follow.
+    ///
+    /// `change` runs on a copy while the store's write lock is held: keep it short.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`](super::ErrorKind::NotFound) (404) when there is no such record,
+    /// [`ErrorKind::KeyChanged`](super::ErrorKind::KeyChanged) when `change` changed the key,
+    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) (409); nothing is written.
+    pub fn update<Q>(&self, key: &Q, change: impl FnOnce(&mut R)) -> Result<R, StoreError>
+    where
+        R::Key: Borrow<Q>,
+        Q: Hash + Eq + fmt::Debug + ?Sized,
+    {
+        Transaction::run(self.inner(), |tx| tx.update(self, key, change))
+    }
+
+    /// Replaces the record with `record`'s key by `record`, and returns it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`](super::ErrorKind::NotFound) (404) when there is no such record,
+    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) (409); nothing is written.
+    pub fn replace(&self, record: R) -> Result<R, StoreError> {
+        Transaction::run(self.inner(), |tx| tx.replace(self, record))
+    }
+
+    /// Inserts `record`, or replaces the record with its key; returns the record replaced, if any.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) (409); nothing is written.
+    pub fn upsert(&self, record: R) -> Result<Option<R>, StoreError> {
+        Transaction::run(self.inner(), |tx| tx.upsert(self, record))
+    }
+
+    /// Deletes the record with `key`; returns it, or `None` if there was none.
+    ///
+    /// # Errors
+    /// Only I/O errors of a durable store.
+    pub fn delete<Q>(&self, key: &Q) -> Result<Option<R>, StoreError>
+    where
+        R::Key: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        Transaction::run(self.inner(), |tx| tx.delete(self, key))
     }
 }

@@ -51,7 +51,9 @@ impl TestServer {
     pub async fn shutdown(mut self) -> Result<()> {
         self.shutdown.shutdown();
         match self.task.take() {
-            Some(task) => task.await.map_err(Error::internal)?,
+            Some(task) => task
+                .await
+                .map_err(|error| Error::io("the test server task failed", std::io::Error::other(error)))?,
             None => Ok(()),
         }
     }

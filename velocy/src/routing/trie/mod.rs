@@ -35,8 +35,8 @@ use std::ops::Range;
 use regex::Regex;
 
 use self::node::{Node, Step};
-use super::params::ParamSpans;
 use super::pattern::{Pattern, SegmentKind};
+use crate::request::ParamSpans;
 
 /// A set of routes, each with a value, that matches request paths.
 pub(crate) struct Trie<T> {

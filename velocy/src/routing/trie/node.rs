@@ -2,7 +2,7 @@
 
 use regex::Regex;
 
-use super::ParamSpans;
+use crate::request::ParamSpans;
 
 /// A node: a run of static bytes, then what may follow it.
 pub(super) struct Node<T> {

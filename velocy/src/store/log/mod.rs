@@ -6,12 +6,13 @@
 //! that instant (to a temporary file renamed into place), then deletes the older files; a crash at any
 //! point leaves either the old snapshot with every log after it, or the new one.
 
+mod files;
 pub(crate) mod format;
 mod recovery;
+pub(crate) mod replay;
 mod writer;
 
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
@@ -22,54 +23,8 @@ pub use writer::SyncPolicy;
 use super::error::StoreError;
 use super::snapshot;
 use super::state::State;
-use format::{file_header, HEADER_LEN, LOG_MAGIC};
-
-/// The path of log generation `generation`.
-pub(crate) fn log_path(dir: &Path, generation: u64) -> PathBuf {
-    dir.join(format!("{generation:08}.log"))
-}
-
-/// The path of snapshot generation `generation`.
-pub(crate) fn snapshot_path(dir: &Path, generation: u64) -> PathBuf {
-    dir.join(format!("{generation:08}.snapshot"))
-}
-
-/// Makes the directory's entries (created, renamed, removed files) durable.
-pub(crate) fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir)
-        .and_then(|directory| directory.sync_all())
-        .map_err(|error| StoreError::io("cannot sync the store directory", error))
-}
-
-/// Writes `bytes` to `path` through a temporary file renamed into place, synced, so `path` is either
-/// absent or complete.
-pub(crate) fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let temporary = path.with_extension("tmp");
-    let result = File::create(&temporary)
-        .and_then(|mut file| {
-            file.write_all(bytes)?;
-            file.sync_all()
-        })
-        .and_then(|()| fs::rename(&temporary, path));
-    result.map_err(|error| {
-        StoreError::io(format!("cannot write {}", path.display()), error).at_path(path.to_owned())
-    })?;
-    sync_dir(dir)
-}
-
-/// Creates log generation `generation` (its header only) and opens it for appending.
-pub(crate) fn create_log(dir: &Path, generation: u64) -> Result<File, StoreError> {
-    let path = log_path(dir, generation);
-    write_atomically(dir, &path, &file_header(LOG_MAGIC))?;
-    open_for_append(&path)
-}
-
-/// Opens an existing log for writing (the writer positions every write).
-pub(crate) fn open_for_append(path: &Path) -> Result<File, StoreError> {
-    OpenOptions::new().write(true).open(path).map_err(|error| {
-        StoreError::io(format!("cannot open {}", path.display()), error).at_path(path.to_owned())
-    })
-}
+use files::{create_log, snapshot_path, write_atomically};
+use format::HEADER_LEN;
 
 /// The log of a durable store.
 #[derive(Debug)]
@@ -147,5 +102,4 @@ impl Log {
     }
 }
 
-pub(crate) use recovery::Replay;
 pub use recovery::Report;

@@ -7,18 +7,17 @@
 //! [`ErrorKind::Corrupted`](crate::store::ErrorKind::Corrupted) naming the file and offset: records are
 //! never dropped silently. Zeros after the last frame are space the writer allocated ahead, not damage.
 
-use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
+use super::files::{create_log, log_path, open_for_append, snapshot_path};
 use super::format::{
-    check_header, read_frame, valid_frame_after, Frame, Op, Reader, HEADER_LEN, KIND_COMMIT, LOG_MAGIC,
+    check_header, read_frame, valid_frame_after, Frame, Reader, HEADER_LEN, KIND_COMMIT, LOG_MAGIC,
 };
-use super::{create_log, log_path, open_for_append, snapshot_path};
+use super::replay::Replay;
 use crate::store::error::StoreError;
-use crate::store::kv::{now_millis, KvEntry};
 use crate::store::snapshot;
-use crate::store::state::{RawTable, State};
+use crate::store::state::State;
 
 /// What opening a durable store found and did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,61 +40,6 @@ pub(crate) struct Recovered {
     pub(crate) log_length: u64,
     pub(crate) snapshot_size: u64,
     pub(crate) report: Report,
-}
-
-/// Builds the state by applying operations, type-free: records stay JSON until their table is opened.
-#[derive(Debug, Default)]
-pub(crate) struct Replay {
-    pub(crate) tables: BTreeMap<String, RawTable>,
-    pub(crate) kv: BTreeMap<String, KvEntry>,
-}
-
-impl Replay {
-    /// Applies one operation.
-    pub(crate) fn apply(&mut self, op: Op<'_>) {
-        match op {
-            Op::Put { table, key, value, sequence } => {
-                let table = self.table(table);
-                table.sequence = table.sequence.max(sequence);
-                table.rows.insert(key.to_vec(), value.to_vec());
-            }
-            Op::Delete { table, key } => {
-                self.table(table).rows.remove(key);
-            }
-            Op::KvSet { key, value, expires_at } => {
-                self.kv.insert(
-                    key.to_owned(),
-                    KvEntry { value: bytes::Bytes::copy_from_slice(value), expires_at },
-                );
-            }
-            Op::KvDelete { key } => {
-                self.kv.remove(key);
-            }
-            Op::Table { table, sequence } => {
-                let table = self.table(table);
-                table.sequence = table.sequence.max(sequence);
-            }
-        }
-    }
-
-    fn table(&mut self, name: &str) -> &mut RawTable {
-        if !self.tables.contains_key(name) {
-            self.tables.insert(name.to_owned(), RawTable::default());
-        }
-        self.tables.get_mut(name).expect("the table was inserted just above")
-    }
-
-    /// The state: tables stay raw until opened; expired entries are dropped.
-    pub(crate) fn into_state(self) -> State {
-        let mut state = State { raw: self.tables.into_iter().collect(), ..State::default() };
-        let now = now_millis();
-        for (key, entry) in self.kv {
-            if entry.expires_at.is_none_or(|at| at > now) {
-                state.kv.put(key, entry);
-            }
-        }
-        state
-    }
 }
 
 /// The generations present in `dir`: logs and snapshots. Removes leftover temporary files.

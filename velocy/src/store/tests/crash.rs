@@ -2,8 +2,9 @@
 //! killed with SIGKILL at a random moment, a few times over the same directory. After every kill the store
 //! must reopen with every acknowledged write present and no transaction half-applied.
 //!
-//! The child is this test binary itself, re-run on [`crash_child`] with [`CHILD_ENV`] naming the
-//! directory; without that variable `crash_child` does nothing.
+//! The child is this test binary itself, re-run on the same test with [`CHILD_ENV`] naming the directory:
+//! with that variable set the test is the writer ([`write_until_killed`]), so it is one test, which checks
+//! recovery in every run, rather than a parent and a helper that would pass without doing anything.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
@@ -17,18 +18,19 @@ use crate::store::{Store, StoreError};
 /// Names the directory the child writes to.
 const CHILD_ENV: &str = "VELOCY_STORE_CRASH_CHILD";
 
+/// The test's own name, which the child is re-run on.
+const TEST_NAME: &str = "store::tests::crash::acknowledged_writes_survive_sigkill";
+
 /// The writer run in the child: forever, one transaction inserting a user and counting it in the
-/// `total` account, then `ack <id>` on stdout once the commit returned (so it is on disk).
-#[test]
-fn crash_child() {
-    let Ok(dir) = std::env::var(CHILD_ENV) else {
-        return;
-    };
-    let store = Store::open(&dir).unwrap();
+/// `total` account, then `ack <id>` on stdout once the commit returned (so it is on disk). Never returns:
+/// the parent kills it.
+fn write_until_killed(dir: &str) -> ! {
+    let store = Store::open(dir).unwrap();
     let users = store.table::<User>().unwrap();
     let accounts = store.table::<Account>().unwrap();
     let mut stdout = std::io::stdout().lock();
-    for n in 0u64.. {
+    let mut n = 0u64;
+    loop {
         let user = store
             .transaction(|tx| {
                 let user = tx.insert(
@@ -42,6 +44,7 @@ fn crash_child() {
             .unwrap();
         writeln!(stdout, "ack {}", user.id).unwrap();
         stdout.flush().unwrap();
+        n += 1;
     }
 }
 
@@ -65,8 +68,9 @@ impl Random {
 
 #[test]
 fn acknowledged_writes_survive_sigkill() {
-    if std::env::var(CHILD_ENV).is_ok() {
-        return;
+    if let Ok(dir) = std::env::var(CHILD_ENV) {
+        // This process is the child that the test (below, in the parent) runs and kills.
+        write_until_killed(&dir);
     }
     let dir = TestDir::new("crash");
     let exe = std::env::current_exe().unwrap();
@@ -74,7 +78,7 @@ fn acknowledged_writes_survive_sigkill() {
     let mut acknowledged = BTreeSet::new();
     for _round in 0..5 {
         let mut child = Command::new(&exe)
-            .args(["store::tests::crash::crash_child", "--exact", "--nocapture", "--test-threads=1"])
+            .args([TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -170,9 +170,9 @@ fn a_panicking_transaction_is_rolled_back() {
 fn application_errors_roll_back_too() {
     let store = Store::memory();
     let users = store.table::<User>().unwrap();
-    let result: Result<(), crate::Error> = store.transaction(|tx| {
+    let result: Result<(), crate::HttpError> = store.transaction(|tx| {
         tx.insert(&users, User::new("a@x.io", 1, "A"))?;
-        Err(crate::Error::conflict("changed my mind"))
+        Err(crate::HttpError::conflict("changed my mind"))
     });
     assert_eq!(result.unwrap_err().status(), 409);
     assert_eq!(users.count(), 0);

@@ -6,7 +6,7 @@ mod github_routes;
 
 use self::github_routes::GITHUB_ROUTES;
 use super::{InsertError, Trie};
-use crate::routing::params::ParamSpans;
+use crate::request::ParamSpans;
 use crate::routing::pattern::parse;
 
 /// A trie holding `routes`, each route's value being its own text.

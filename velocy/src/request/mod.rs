@@ -9,10 +9,16 @@ use std::sync::Arc;
 
 use http::{Extensions, HeaderMap, Method, Uri, Version};
 
-use crate::app::AppShared;
 use crate::body::Body;
 use crate::request_id::RequestIdValue;
-use crate::routing::ParamSpans;
+
+mod app_data;
+mod params;
+mod state_map;
+
+pub(crate) use app_data::{AppData, RouteData};
+pub(crate) use params::ParamSpans;
+pub(crate) use state_map::StateMap;
 
 /// An incoming request: its [`RequestParts`] and its [`Body`].
 #[derive(Debug)]
@@ -85,7 +91,8 @@ pub struct RequestParts {
     pub(crate) route: Option<usize>,
     /// Routing has run (whether or not a route matched).
     pub(crate) routed: bool,
-    pub(crate) app: Arc<AppShared>,
+    /// What the app shares with its requests: state, limits, route metadata.
+    pub(crate) app: Arc<AppData>,
     pub(crate) remote_addr: Option<SocketAddr>,
     /// A per-request override of the app's body limit, set by
     /// [`BodyLimit`](crate::middleware::BodyLimit); `None` uses the app's.
@@ -151,18 +158,18 @@ impl RequestParts {
 
     /// The pattern of the matched route, such as `/users/:id`; `None` before routing or when nothing matched.
     pub fn matched_route(&self) -> Option<&str> {
-        self.route.map(|index| self.app.table.endpoint(index).pattern())
+        self.route_data().map(|route| &*route.pattern)
     }
 
     /// The pattern of the matched route, shared (for hooks that keep it past the request).
     pub(crate) fn matched_route_shared(&self) -> Option<&Arc<str>> {
-        self.route.map(|index| self.app.table.endpoint(index).shared_pattern())
+        self.route_data().map(|route| &route.pattern)
     }
 
     /// The raw (still percent-encoded) value of the path parameter `name` of the matched route.
     pub fn param(&self, name: &str) -> Option<&str> {
-        let endpoint = self.app.table.endpoint(self.route?);
-        let index = endpoint.param_names().iter().position(|candidate| &**candidate == name)?;
+        let route = self.route_data()?;
+        let index = route.param_names.iter().position(|candidate| &**candidate == name)?;
         self.param_at(index)
     }
 
@@ -180,8 +187,8 @@ impl RequestParts {
 
     /// Every path parameter of the matched route as `(name, raw value)`, in pattern order.
     pub fn params(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        let names: &[Box<str>] = match self.route {
-            Some(index) => self.app.table.endpoint(index).param_names(),
+        let names: &[Box<str>] = match self.route_data() {
+            Some(route) => &route.param_names,
             None => &[],
         };
         names.iter().enumerate().filter_map(|(index, name)| Some((&**name, self.param_at(index)?)))
@@ -196,6 +203,11 @@ impl RequestParts {
     /// the route's [`BodyLimit`](crate::middleware::BodyLimit) when one applies, otherwise the app's
     /// [`App::body_limit`](crate::App::body_limit).
     pub fn body_limit(&self) -> usize {
-        self.body_limit.unwrap_or(self.app.config.body_limit)
+        self.body_limit.unwrap_or(self.app.body_limit)
+    }
+
+    /// The metadata of the matched route.
+    fn route_data(&self) -> Option<&RouteData> {
+        self.app.routes.get(self.route?)
     }
 }

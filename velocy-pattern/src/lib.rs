@@ -1,8 +1,22 @@
-//! The route grammar: the one parser behind both the runtime router and the route macros.
+//! The route grammar of [Velocy](https://docs.rs/velocy): the one parser behind both the runtime router
+//! and the route macros, so that a route is read the same way at compile time and at run time.
 //!
-//! This file uses `std` only and names nothing through `crate::`, because it is compiled into two
-//! crates: `velocy` (as `routing::pattern`) and `velocy-macros` (through `#[path]`), so that a
-//! route is read the same way at compile time and at run time.
+//! [`parse`] turns a route such as `/users/:id(\d+)/files/*path` into a [`Pattern`] of [`Segment`]s, or
+//! into every [`PatternError`] found, each with its byte span in the route. The crate uses `std` only.
+//!
+//! ```
+//! use velocy_pattern::{parse, SegmentKind};
+//!
+//! let pattern = parse("/users/:id(\\d+)/files/*path").unwrap();
+//! assert_eq!(pattern.params().collect::<Vec<_>>(), ["id", "path"]);
+//! assert_eq!(pattern.shape(), "/users/:(\\d+)/files/*");
+//! assert!(matches!(pattern.segments[0].kind, SegmentKind::Static("users")));
+//!
+//! let errors = parse("/users/{id}").unwrap_err();
+//! assert_eq!(errors[0].span, 7..11);
+//! assert_eq!(errors[0].message, "`{id}` is not a parameter");
+//! assert_eq!(errors[0].help.as_deref(), Some("write parameters as `:id`"));
+//! ```
 //!
 //! # Grammar
 //!
@@ -22,8 +36,8 @@
 //! - `:name(regex)` is a parameter constrained by a regular expression that must match the *whole*
 //!   segment (it is anchored). The regex runs to the matching `)`, honouring `\` escapes, nested
 //!   parentheses and `[...]` classes. It may not contain an unescaped `/`, because a constraint
-//!   matches one segment. This module does not compile the regex: each crate validates it with its
-//!   own regex engine.
+//!   matches one segment. This crate does not compile the regex: [`Constraint::regex`] is the text,
+//!   which the runtime compiles with the `regex` crate and the macros check with `regex-syntax`.
 //! - `*name` is a catch-all: it matches one or more bytes, `/` included, to the end of the path, so
 //!   it must be the last segment.
 //! - A static segment is made of RFC 3986 `pchar`s: unreserved characters (`A-Z a-z 0-9 - . _ ~`),
@@ -40,25 +54,25 @@ use std::ops::Range;
 
 /// A route pattern, parsed and checked, such as `/users/:id/files/*path`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Pattern<'a> {
+pub struct Pattern<'a> {
     /// The route exactly as written.
-    pub(crate) source: &'a str,
+    pub source: &'a str,
     /// The segments between the slashes, in order; empty for the root route `/`.
-    pub(crate) segments: Vec<Segment<'a>>,
+    pub segments: Vec<Segment<'a>>,
 }
 
 /// One segment of a [`Pattern`]: the text between two slashes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Segment<'a> {
+pub struct Segment<'a> {
     /// What the segment matches.
-    pub(crate) kind: SegmentKind<'a>,
+    pub kind: SegmentKind<'a>,
     /// The byte span of the segment in [`Pattern::source`], without its leading `/`.
-    pub(crate) span: Range<usize>,
+    pub span: Range<usize>,
 }
 
 /// What a [`Segment`] matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum SegmentKind<'a> {
+pub enum SegmentKind<'a> {
     /// Exactly this text, still percent-encoded as written.
     Static(&'a str),
     /// `:name` or `:name(regex)`: one or more bytes of one segment.
@@ -81,22 +95,22 @@ pub(crate) enum SegmentKind<'a> {
 
 /// The regex of a constrained parameter `:name(regex)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Constraint<'a> {
+pub struct Constraint<'a> {
     /// The regex text between the parentheses, not yet compiled.
-    pub(crate) regex: &'a str,
+    pub regex: &'a str,
     /// The byte span of the regex text in the source, without the parentheses.
-    pub(crate) span: Range<usize>,
+    pub span: Range<usize>,
 }
 
 /// One problem found in a route.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct PatternError {
+pub struct PatternError {
     /// The byte span in the route that the error is about.
-    pub(crate) span: Range<usize>,
+    pub span: Range<usize>,
     /// What is wrong: short and lowercase.
-    pub(crate) message: String,
+    pub message: String,
     /// How to fix it, when that is known.
-    pub(crate) help: Option<String>,
+    pub help: Option<String>,
 }
 
 impl fmt::Display for PatternError {
@@ -110,7 +124,7 @@ impl std::error::Error for PatternError {}
 
 impl Pattern<'_> {
     /// The names of the parameters and of the catch-all, in the order they appear.
-    pub(crate) fn params(&self) -> impl Iterator<Item = &str> {
+    pub fn params(&self) -> impl Iterator<Item = &str> {
         self.segments.iter().filter_map(|segment| match &segment.kind {
             SegmentKind::Static(_) => None,
             SegmentKind::Param { name, .. } | SegmentKind::CatchAll { name, .. } => Some(*name),
@@ -121,7 +135,7 @@ impl Pattern<'_> {
     ///
     /// Constraints are kept (`/a/:(\d+)`) and the root route is `/`. Two routes with the same
     /// shape match exactly the same paths, so the router reports them as a conflict.
-    pub(crate) fn shape(&self) -> String {
+    pub fn shape(&self) -> String {
         if self.segments.is_empty() {
             return String::from("/");
         }
@@ -144,7 +158,7 @@ impl Pattern<'_> {
 }
 
 /// Parses a route, reporting every error found rather than stopping at the first.
-pub(crate) fn parse(source: &str) -> Result<Pattern<'_>, Vec<PatternError>> {
+pub fn parse(source: &str) -> Result<Pattern<'_>, Vec<PatternError>> {
     let mut parser = Parser { source, bytes: source.as_bytes(), segments: Vec::new(), errors: Vec::new() };
     parser.route();
     if parser.errors.is_empty() {
@@ -533,5 +547,4 @@ fn percent_encode(character: char) -> String {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
-#[path = "pattern_tests.rs"]
 mod tests;

@@ -3,17 +3,19 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, SERVER, VARY};
+use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, SERVER, VARY};
 use http::{Method, StatusCode};
 
 use super::AppShared;
 use crate::body::Body;
 use crate::lifecycle::{Completion, CompletionBody};
 use crate::request_id::RequestIdValue;
-use crate::response::Response;
+use crate::response::{render_for, Response};
 
-/// What is left to do to a response once the handler (or the framework) made it, in this order: the
-/// `Server` header, the request id header (neither overwrites a header the handler set), `Vary: accept`
+/// What is left to do to a response once the handler (or the framework) made it, in this order: a
+/// problem response is rendered by the request's `Accept` (problem+json, or plain text when preferred:
+/// the one place where this happens, for handler errors, rejections, routing and target-check answers and
+/// panics alike), the `Server` header, the request id header (neither overwrites a header the handler set), `Vary: accept`
 /// when content negotiation chose the route, no body for `HEAD`, and last the body is wrapped so the
 /// post-response hooks learn when it ends.
 pub(crate) struct Finishing {
@@ -24,6 +26,9 @@ pub(crate) struct Finishing {
     pub(crate) vary_accept: bool,
     /// The pending post-response report, when the app has post-response hooks or error sinks.
     report: Option<Box<CompletionBody>>,
+    /// The request's `Accept` (several field lines joined with commas, RFC 9110 §5.3), for rendering
+    /// problem responses.
+    accept: Option<HeaderValue>,
 }
 
 impl Finishing {
@@ -61,6 +66,7 @@ impl Finishing {
             strip_body: head.method == Method::HEAD,
             vary_accept: false,
             report,
+            accept: accept_of(&head.headers),
         }
     }
 
@@ -72,7 +78,8 @@ impl Finishing {
     }
 
     /// Applies the finishing touches to `response`.
-    pub(crate) fn apply(self, mut response: Response) -> Response {
+    pub(crate) fn apply(self, response: Response) -> Response {
+        let mut response = render_for(self.accept.as_ref(), response);
         if let Some(server) = self.server_header {
             response.headers_mut().entry(SERVER).or_insert(server);
         }
@@ -90,6 +97,21 @@ impl Finishing {
             None => response,
         }
     }
+}
+
+/// The request's `Accept`, its field lines joined when there are several.
+fn accept_of(headers: &http::HeaderMap) -> Option<HeaderValue> {
+    let mut values = headers.get_all(ACCEPT).into_iter();
+    let first = values.next()?;
+    let Some(second) = values.next() else {
+        return Some(first.clone());
+    };
+    let mut joined = first.as_bytes().to_vec();
+    for value in std::iter::once(second).chain(values) {
+        joined.extend_from_slice(b", ");
+        joined.extend_from_slice(value.as_bytes());
+    }
+    HeaderValue::from_bytes(&joined).ok()
 }
 
 /// A `HEAD` response keeps the headers `GET` would send, `Content-Length` included, without the body

@@ -1,7 +1,4 @@
-//! Unit tests for the route grammar in `pattern.rs`.
-//!
-//! Kept in their own file (loaded with `#[path]`, which resolves next to `pattern.rs` in both
-//! crates that compile it) so that the parser stays one readable file.
+//! Unit tests for the route grammar, kept in their own file so that the parser stays one readable file.
 
 use super::*;
 

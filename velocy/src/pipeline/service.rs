@@ -9,18 +9,16 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use http::header::{HeaderValue, ALLOW, VARY};
 use http::{Method, StatusCode};
 
-use super::finishing::Finishing;
-use super::AppShared;
+use super::dispatch::{dispatch, Dispatched};
+use super::{AppShared, Finishing};
 use crate::body::Body;
+use crate::future::BoxFuture;
 use crate::lifecycle::poll_catching;
-use crate::request::{Request, RequestParts};
-use crate::response::{render_for, IntoResponse, Problem, Response};
-use crate::routing::spec::BoxFuture;
-use crate::routing::table::Lookup;
-use crate::routing::{Endpoint, ParamSpans, RouteInfo};
+use crate::request::{ParamSpans, Request, RequestParts};
+use crate::response::{IntoResponse, Problem, Response};
+use crate::routing::RouteInfo;
 
 /// A built, validated app: call [`AppService::handle`] with a request, serve it with
 /// [`AppService::serve`], or hand it to hyper as a `hyper::service::Service`. Cloning is cheap (one `Arc`).
@@ -29,38 +27,33 @@ pub struct AppService {
     pub(crate) shared: Arc<AppShared>,
 }
 
-/// What routing decided for a request.
-pub(crate) enum Dispatched<'a> {
-    /// Run this endpoint; `vary_accept` when it was chosen by content negotiation.
-    Endpoint { endpoint: &'a Endpoint, vary_accept: bool },
-    /// Answer this (404, 405, 406, 415, or 204 to `OPTIONS`).
-    Ready(Response),
-}
-
 impl AppService {
     /// Answers one request. `remote_addr` is the peer, when the request came over a socket.
     ///
-    /// The request id (when the app gives ids) is decided first, so every answer carries it; then the
-    /// request target is checked (400/414 on failure). An app with no hook around the handler routes and
-    /// calls the handler right here; otherwise the lifecycle runs, in one boxed future.
+    /// The stages are those of the [pipeline](crate::pipeline): the request id first, so every answer
+    /// carries it; then the target check (400/414 on failure). An app with no hook around the handler
+    /// routes and calls the handler right here (the fast path); otherwise the full pipeline runs, in one
+    /// boxed future.
     pub fn handle(&self, request: http::Request<Body>, remote_addr: Option<SocketAddr>) -> ResponseFuture {
         let (mut head, body) = request.into_parts();
         let shared = &self.shared;
         let request_id = shared.config.request_id.as_ref().map(|setting| setting.id_for(&head.headers));
         let mut finishing = Finishing::new(shared, &head, request_id.as_ref());
         let unicode = shared.table.options().unicode_normalization;
-        let matching_path = match crate::target::check(&mut head, &shared.config.limits, unicode) {
-            Ok(matching_path) => matching_path,
-            Err(response) => {
+        let (matching_path, rejected) = match crate::target::check(&mut head, &shared.config.limits, unicode)
+        {
+            Ok(matching_path) => (matching_path, None),
+            Err(response) if shared.trivial => {
                 return ResponseFuture { inner: Inner::Ready(Some(response)), finishing: Some(finishing) };
             }
+            Err(response) => (None, Some(response)),
         };
         let parts = RequestParts {
             head,
             params: ParamSpans::new(),
             route: None,
             routed: false,
-            app: Arc::clone(shared),
+            app: Arc::clone(&shared.data),
             remote_addr,
             body_limit: None,
             matching_path,
@@ -68,10 +61,10 @@ impl AppService {
         };
         let mut request = Request::from_parts(parts, body);
         if !shared.trivial {
-            let future = crate::lifecycle::run(self.clone(), request, finishing);
+            let future = super::with_hooks::run(Arc::clone(shared), request, rejected, finishing);
             return ResponseFuture { inner: Inner::Handler(Box::pin(future)), finishing: None };
         }
-        let inner = match self.route(&mut request) {
+        let inner = match dispatch(shared, &mut request) {
             Dispatched::Endpoint { endpoint, vary_accept } => {
                 finishing.vary_accept = vary_accept;
                 finishing.set_route(request.parts().matched_route_shared());
@@ -80,55 +73,6 @@ impl AppService {
             Dispatched::Ready(response) => Inner::Ready(Some(response)),
         };
         ResponseFuture { inner, finishing: Some(finishing) }
-    }
-
-    /// Routes `request`: fills its route and parameters, and says what answers it.
-    pub(crate) fn route(&self, request: &mut Request) -> Dispatched<'_> {
-        let RequestParts { head, params, route, routed, matching_path, .. } = request.parts_mut();
-        *routed = true;
-        if head.uri.path() == "*" {
-            // `OPTIONS *` (the only asterisk-form target `target::check` lets through) asks about the server
-            // as a whole: a plain 204 (RFC 9110 §9.3.7).
-            return Dispatched::Ready(StatusCode::NO_CONTENT.into_response());
-        }
-        match self.shared.table.lookup(head, matching_path.as_deref(), params) {
-            Lookup::Found { route: id, endpoint, negotiated } => {
-                *route = Some(id as usize);
-                Dispatched::Endpoint { endpoint, vary_accept: negotiated }
-            }
-            Lookup::MethodNotAllowed { allow } => Dispatched::Ready(answer_without_route(head, allow)),
-            Lookup::NoHost { endpoint } => Dispatched::Endpoint { endpoint, vary_accept: false },
-            Lookup::Redirect { location } => {
-                let redirect = crate::response::Redirect::permanent(&location);
-                Dispatched::Ready(redirect.into_response())
-            }
-            Lookup::BadHost { reason } => Dispatched::Ready(render_for(
-                &head.headers,
-                Problem::new(StatusCode::BAD_REQUEST, reason).into_response(),
-            )),
-            Lookup::NotFound => {
-                let detail = format!("no route for {} {}", head.method, head.uri.path());
-                Dispatched::Ready(render_for(
-                    &head.headers,
-                    Problem::new(StatusCode::NOT_FOUND, detail).into_response(),
-                ))
-            }
-            Lookup::NotAcceptable { available } => {
-                let detail = format!(
-                    "none of the available representations is acceptable; available: {}",
-                    available.join(", ")
-                );
-                let mut response = Problem::new(StatusCode::NOT_ACCEPTABLE, detail).into_response();
-                response.headers_mut().insert(VARY, HeaderValue::from_static("accept"));
-                Dispatched::Ready(response)
-            }
-            Lookup::UnsupportedMediaType { accepted } => {
-                let detail =
-                    format!("unsupported `Content-Type`; this route accepts: {}", accepted.join(", "));
-                let problem = Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, detail).into_response();
-                Dispatched::Ready(render_for(&head.headers, problem))
-            }
-        }
     }
 
     /// Reports a connection-level error to the app's error sinks.
@@ -157,19 +101,6 @@ impl AppService {
     pub fn route_tree(&self) -> String {
         self.shared.table.tree_text()
     }
-}
-
-fn answer_without_route(head: &http::request::Parts, allow: Option<&HeaderValue>) -> Response {
-    let mut response = if head.method == Method::OPTIONS {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        let detail = format!("{} is not allowed on {}", head.method, head.uri.path());
-        render_for(&head.headers, Problem::new(StatusCode::METHOD_NOT_ALLOWED, detail).into_response())
-    };
-    if let Some(allow) = allow {
-        response.headers_mut().insert(ALLOW, allow.clone());
-    }
-    response
 }
 
 impl fmt::Debug for AppService {

@@ -45,12 +45,12 @@ impl ParamSpans {
     }
 
     /// Appends the span `start..end`.
-    pub(super) fn push(&mut self, start: usize, end: usize) {
+    pub(crate) fn push(&mut self, start: usize, end: usize) {
         self.0.push((start, end));
     }
 
     /// Drops the spans after the first `length`, undoing the captures of a branch that failed.
-    pub(super) fn truncate(&mut self, length: usize) {
+    pub(crate) fn truncate(&mut self, length: usize) {
         self.0.truncate(length);
     }
 }

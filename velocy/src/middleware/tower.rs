@@ -1,4 +1,5 @@
-//! Tower layers inside Velocy's middleware chain: [`from_layer`], [`Route::layer`], [`Router::layer`].
+//! Tower layers inside Velocy's middleware chain: [`from_layer`], and through it [`Route::layer`](crate::Route::layer),
+//! [`Router::layer`](crate::Router::layer) and [`App::layer`](crate::App::layer).
 //!
 //! A tower layer wraps a service; here the wrapped service is [`NextService`], "the rest of the velocy
 //! chain" (later middleware, then the handler). The layered service is built once, when the layer is
@@ -23,15 +24,14 @@ use http::StatusCode;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::{Route, Router};
+use super::{Middleware, Next};
 use crate::body::Body;
-use crate::error::{BoxError, Error};
-use crate::middleware::{Middleware, Next};
+use crate::error::{BoxError, HttpError};
+use crate::future::BoxFuture;
 use crate::request::{Request, RequestParts};
 use crate::response::{IntoResponse, Problem, Response};
-use crate::routing::spec::BoxFuture;
 
-/// The service a tower layer added with [`from_layer`], [`Route::layer`], [`Router::layer`] or
+/// The service a tower layer added with [`from_layer`], [`Route::layer`](crate::Route::layer), [`Router::layer`](crate::Router::layer) or
 /// [`App::layer`](crate::App::layer) wraps: the rest of the velocy chain for the request (later middleware,
 /// then the handler). It never fails.
 ///
@@ -142,7 +142,7 @@ where
 /// A 500 for a tower service's error; the error is kept in the response's
 /// [`ErrorSource`](crate::ErrorSource) extension, never sent to the client.
 pub(crate) fn error_response(error: BoxError) -> Response {
-    Error::internal(error).into_response()
+    HttpError::internal(error).into_response()
 }
 
 /// A tower service running as a velocy middleware; see [`from_layer`].
@@ -177,7 +177,7 @@ where
 /// Makes a velocy middleware from any tower [`Layer`] (such as tower-http's `CorsLayer`,
 /// `CompressionLayer` or `TimeoutLayer`): the layer wraps [`NextService`], the rest of the chain, and runs
 /// where the middleware is attached, in the usual order (see [`crate::middleware`](mod@crate::middleware)). Use it with
-/// `#[get(.., middleware = [..])]` or [`Route::middleware`]; [`Route::layer`], [`Router::layer`] and
+/// `#[get(.., middleware = [..])]` or [`Route::middleware`](crate::Route::middleware); [`Route::layer`](crate::Route::layer)(crate::Route::layer), [`Router::layer`](crate::Router::layer) and
 /// [`App::layer`](crate::App::layer) call it for you.
 ///
 /// The layered service is built once and cloned for each request (tower's convention), then polled for
@@ -223,52 +223,6 @@ where
     }
 }
 
-impl Route {
-    /// Wraps this route (its handler and the route middleware added after this call) in a tower
-    /// [`Layer`]; it runs like a route middleware added at this point (see [`from_layer`] for how the
-    /// service is run and what its errors become).
-    ///
-    /// `OPTIONS` preflight requests reach a route's layers only when the route answers `OPTIONS`;
-    /// for CORS on every path use [`App::layer`](crate::App::layer). Requires the `tower` feature.
-    ///
-    /// ```
-    /// use velocy::{Method, Route};
-    /// use tower_http::compression::CompressionLayer;
-    ///
-    /// let route = Route::new(Method::GET, "/report", || async { "a long report…" })
-    ///     .layer(CompressionLayer::new());
-    /// # let _ = route;
-    /// ```
-    #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
-    pub fn layer(self, layer: impl TowerLayer) -> Self {
-        self.middleware(layer.into_shared_middleware())
-    }
-}
-
-impl Router {
-    /// Wraps every route of this router (including routes added later and those of nested routers) in a
-    /// tower [`Layer`]; it runs like a group middleware added at this point (see [`from_layer`]).
-    ///
-    /// `OPTIONS` preflight requests for paths without an `OPTIONS` route are answered by routing, before
-    /// any router layer; for CORS preflights use [`App::layer`](crate::App::layer). Requires the `tower`
-    /// feature.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use velocy::{Router, StatusCode};
-    /// use tower_http::timeout::TimeoutLayer;
-    ///
-    /// let api = Router::new()
-    ///     .get("/slow", || async { "done" })
-    ///     .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, Duration::from_secs(5)));
-    /// # let _ = api;
-    /// ```
-    #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
-    pub fn layer(self, layer: impl TowerLayer) -> Self {
-        self.middleware(layer.into_shared_middleware())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -280,6 +234,8 @@ mod tests {
     use tower_http::compression::CompressionLayer;
     use tower_http::cors::{Any, CorsLayer};
     use tower_http::timeout::TimeoutLayer;
+
+    use crate::{Route, Router};
 
     use super::*;
     use crate::extract::Path;

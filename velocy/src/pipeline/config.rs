@@ -13,7 +13,7 @@ pub(crate) struct Config {
     /// The `Server` header sent with every response (default: none).
     pub(crate) server_header: Option<http::HeaderValue>,
     /// Server and parsing limits.
-    pub(crate) limits: crate::server::Limits,
+    pub(crate) limits: crate::limits::Limits,
     /// The proxies whose `Forwarded` / `X-Forwarded-For` headers [`ClientIp`](crate::extract::ClientIp)
     /// believes (default: none).
     pub(crate) trusted_proxies: crate::extract::TrustedProxies,
@@ -27,7 +27,7 @@ impl Default for Config {
             body_limit: 2 * 1024 * 1024,
             shutdown_timeout: Duration::from_secs(30),
             server_header: None,
-            limits: crate::server::Limits::default(),
+            limits: crate::limits::Limits::default(),
             trusted_proxies: crate::extract::TrustedProxies::default(),
             request_id: None,
         }

@@ -1,0 +1,24 @@
+//! The request id as an extractor: [`RequestIdValue`] in a handler's arguments.
+
+use super::rejection::MissingRequestId;
+use super::{FromRequestParts, Requirements};
+use crate::request::RequestParts;
+use crate::request_id::RequestIdValue;
+
+/// The id of the current request; a route that takes it on an app without request ids is reported by
+/// [`App::build`](crate::App::build), and at request time it answers 500 ([`MissingRequestId`]).
+impl FromRequestParts for RequestIdValue {
+    type Rejection = MissingRequestId;
+
+    async fn from_request_parts(parts: &mut RequestParts) -> Result<Self, Self::Rejection> {
+        parts.request_id().cloned().ok_or_else(|| {
+            MissingRequestId::new(
+                "the app gives requests no id; add `.request_id(RequestId::new())` to the App",
+            )
+        })
+    }
+
+    fn requirements(requirements: &mut Requirements) {
+        requirements.request_id();
+    }
+}
