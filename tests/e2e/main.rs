@@ -6,6 +6,7 @@
 mod builtins;
 mod client;
 mod extractors;
+mod framework_answers;
 mod hardening;
 mod lifecycle;
 mod responses;

@@ -27,6 +27,10 @@ mod build;
 mod http;
 
 pub use build::{BuildError, BuildProblem};
+#[cfg_attr(
+    not(feature = "store"),
+    allow(unused_imports, reason = "only batteries register mappings, and the store is the only one yet")
+)]
 pub(crate) use http::HttpErrorMapping;
 pub use http::{ErrorSource, HttpError};
 

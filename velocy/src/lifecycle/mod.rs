@@ -10,15 +10,14 @@ use crate::middleware::Middleware;
 
 mod completion;
 mod hooks;
-mod panic;
 
+pub use crate::handler::panic::PanicMessage;
+pub(crate) use crate::handler::panic::{poll_catching, CatchPanic};
 pub(crate) use completion::CompletionBody;
 pub use hooks::{
     AfterResponse, BeforeRequest, Completion, ErrorSink, Intercepted, PostResponse, RequestSummary,
     ServeError, StatusInterceptor,
 };
-pub use panic::PanicMessage;
-pub(crate) use panic::{poll_catching, CatchPanic};
 
 /// Status interceptors, by status, in the order they apply (innermost scope first).
 pub(crate) type Interceptors = Arc<[(StatusCode, Arc<dyn StatusInterceptor>)]>;

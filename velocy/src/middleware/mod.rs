@@ -36,6 +36,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::future::BoxFuture;
+use crate::handler::panic::CatchPanic;
 use crate::handler::RouteHandler;
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
@@ -96,7 +97,8 @@ impl Next {
                 middleware.call(request, next)
             }
             None => match self.terminal {
-                Terminal::Endpoint(endpoint) => endpoint.call(request),
+                // Caught here, so every middleware of the chain sees a panic as the 500 it becomes.
+                Terminal::Endpoint(endpoint) => Box::pin(CatchPanic::new(endpoint.call(request))),
                 Terminal::Response(response) => Box::pin(std::future::ready(response)),
             },
         }

@@ -78,8 +78,10 @@ impl<R: Record> Criteria<'_, R> {
     }
 }
 
-/// A position in a query's order, from [`Page::next`](super::Page::next): opaque, printable as a short hex string for URLs
+/// A position in a query's order, from [`Page::next`]: opaque, printable as a short hex string for URLs
 /// (`Display` and `FromStr`), serialized as that string.
+///
+/// [`Page::next`]: super::Page::next
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Cursor(pub(crate) Vec<u8>);
 

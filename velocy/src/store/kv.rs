@@ -2,8 +2,10 @@
 //!
 //! Keys are strings, values bytes (or any serde type, stored as JSON). An entry may expire: reads ignore
 //! expired entries at once (lazy expiry) and a background sweep removes them, at most
-//! [`SWEEP_LIMIT`](super::kv_data::SWEEP_LIMIT) per tick of the store's background thread (active expiry). Expiry times are wall-clock
+//! [`SWEEP_LIMIT`] per tick of the store's background thread (active expiry). Expiry times are wall-clock
 //! milliseconds since the Unix epoch, so they survive a restart.
+//!
+//! [`SWEEP_LIMIT`]: super::kv_data::SWEEP_LIMIT
 
 use std::sync::Arc;
 use std::time::Duration;

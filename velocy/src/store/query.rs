@@ -22,7 +22,7 @@ use super::plan;
 use super::record::{Indexable, Record};
 use super::rows::TableData;
 
-/// A query over a [`Table`](super::Table), from [`Table::query`](super::Table::query). Build it, then run it with [`Query::all`],
+/// A query over a [`Table`], from [`Table::query`]. Build it, then run it with [`Query::all`],
 /// [`Query::first`], [`Query::count`] or [`Query::page`]; [`Query::explain`] tells how it would run.
 ///
 /// The whole query runs under one shared lock: it sees one consistent state and never blocks other
@@ -65,6 +65,9 @@ use super::rows::TableData;
 /// assert!(second.next.is_none());
 /// # Ok::<(), velocy::store::StoreError>(())
 /// ```
+///
+/// [`Table`]: super::Table
+/// [`Table::query`]: super::Table::query
 #[must_use]
 pub struct Query<'t, R: Record> {
     inner: &'t Inner,

@@ -352,8 +352,8 @@ impl<R: Record> Table<R> {
     /// whose key is `0` gets the next key: one more than the highest key the table ever held.
     ///
     /// # Errors
-    /// [`ErrorKind::DuplicateKey`](super::ErrorKind::DuplicateKey) when the key is taken,
-    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) when a `#[unique]` value is (both
+    /// [`ErrorKind::DuplicateKey`] when the key is taken,
+    /// [`ErrorKind::UniqueViolation`] when a `#[unique]` value is (both
     /// answer 409); nothing is written. I/O errors of a durable store.
     pub fn insert(&self, record: R) -> Result<R, StoreError> {
         Transaction::run(self.inner(), |tx| tx.insert(self, record))
@@ -364,9 +364,9 @@ impl<R: Record> Table<R> {
     /// `change` runs on a copy while the store's write lock is held: keep it short.
     ///
     /// # Errors
-    /// [`ErrorKind::NotFound`](super::ErrorKind::NotFound) (404) when there is no such record,
-    /// [`ErrorKind::KeyChanged`](super::ErrorKind::KeyChanged) when `change` changed the key,
-    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) (409); nothing is written.
+    /// [`ErrorKind::NotFound`] (404) when there is no such record,
+    /// [`ErrorKind::KeyChanged`] when `change` changed the key,
+    /// [`ErrorKind::UniqueViolation`] (409); nothing is written.
     pub fn update<Q>(&self, key: &Q, change: impl FnOnce(&mut R)) -> Result<R, StoreError>
     where
         R::Key: Borrow<Q>,
@@ -378,8 +378,8 @@ impl<R: Record> Table<R> {
     /// Replaces the record with `record`'s key by `record`, and returns it.
     ///
     /// # Errors
-    /// [`ErrorKind::NotFound`](super::ErrorKind::NotFound) (404) when there is no such record,
-    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) (409); nothing is written.
+    /// [`ErrorKind::NotFound`] (404) when there is no such record,
+    /// [`ErrorKind::UniqueViolation`] (409); nothing is written.
     pub fn replace(&self, record: R) -> Result<R, StoreError> {
         Transaction::run(self.inner(), |tx| tx.replace(self, record))
     }
@@ -387,7 +387,7 @@ impl<R: Record> Table<R> {
     /// Inserts `record`, or replaces the record with its key; returns the record replaced, if any.
     ///
     /// # Errors
-    /// [`ErrorKind::UniqueViolation`](super::ErrorKind::UniqueViolation) (409); nothing is written.
+    /// [`ErrorKind::UniqueViolation`] (409); nothing is written.
     pub fn upsert(&self, record: R) -> Result<Option<R>, StoreError> {
         Transaction::run(self.inner(), |tx| tx.upsert(self, record))
     }
