@@ -16,7 +16,7 @@ use regex::Regex;
 use velocy::__fuzz::{self, Segment};
 use velocy::conditional::{ETag, ETagList, Outcome, Preconditions, Validators};
 use velocy::negotiation;
-use velocy::routing::PathRouter;
+use velocy::routing::PathMatcher;
 
 /// A check: panics when an input breaks an invariant.
 pub type Check = fn(&[u8]);
@@ -70,12 +70,12 @@ fn render(segments: &[Segment]) -> String {
 }
 
 /// The route-pattern parser: never panics, error spans lie inside the route, a parsed route is exactly its
-/// segments written back, and `PathRouter` accepts what the parser accepts (unless a regex is invalid) and
+/// segments written back, and `PathMatcher` accepts what the parser accepts (unless a regex is invalid) and
 /// matches a path built from the pattern.
 pub fn route_pattern(data: &[u8]) {
     let source = text(data);
     let parsed = __fuzz::parse_pattern(&source);
-    let mut router = PathRouter::new();
+    let mut router = PathMatcher::new();
     let inserted = router.insert(&source, ());
     let segments = match parsed {
         Err(errors) => {
@@ -87,7 +87,7 @@ pub fn route_pattern(data: &[u8]) {
                 );
                 assert!(!message.is_empty());
             }
-            assert!(inserted.is_err(), "PathRouter accepted {source:?}, which the parser refuses");
+            assert!(inserted.is_err(), "PathMatcher accepted {source:?}, which the parser refuses");
             return;
         }
         Ok(segments) => segments,
@@ -105,7 +105,7 @@ pub fn route_pattern(data: &[u8]) {
         Segment::Param(_, Some(regex)) => anchored(regex).is_some(),
         _ => true,
     });
-    assert_eq!(inserted.is_ok(), regexes_compile, "PathRouter::insert({source:?}) = {inserted:?}");
+    assert_eq!(inserted.is_ok(), regexes_compile, "PathMatcher::insert({source:?}) = {inserted:?}");
     if !regexes_compile {
         return;
     }
@@ -230,19 +230,19 @@ fn patterns_and_paths(input: &str) -> (Vec<&str>, Vec<&str>) {
 pub fn trie_match(data: &[u8]) {
     let input = text(data);
     let (patterns, paths) = patterns_and_paths(&input);
-    let mut router = PathRouter::new();
+    let mut router = PathMatcher::new();
     let mut references: Vec<Reference> = Vec::new();
     for pattern in patterns {
         let index = references.len();
         if router.insert(pattern, index).is_err() {
             continue;
         }
-        let segments = __fuzz::parse_pattern(pattern).expect("PathRouter accepted an invalid pattern");
+        let segments = __fuzz::parse_pattern(pattern).expect("PathMatcher accepted an invalid pattern");
         let regexes = segments
             .iter()
             .map(|segment| match segment {
                 Segment::Param(_, Some(regex)) => {
-                    Some(anchored(regex).expect("PathRouter accepted a bad regex"))
+                    Some(anchored(regex).expect("PathMatcher accepted a bad regex"))
                 }
                 _ => None,
             })

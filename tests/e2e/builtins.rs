@@ -9,7 +9,7 @@ use tokio::net::TcpStream;
 use tower_http::cors::CorsLayer;
 use velocy::middleware::{SecurityHeaders, Timeout};
 use velocy::prelude::*;
-use velocy::request_id::RequestId;
+use velocy::request_id::RequestIdConfig;
 use velocy::test::TestServer;
 
 use crate::client::{get, send};
@@ -32,7 +32,7 @@ fn app() -> App {
             Route::from_spec(<sleepy as velocy::__private::RouteDef>::SPEC)
                 .middleware(Timeout::new(Duration::from_millis(100))),
         )
-        .request_id(RequestId::new())
+        .request_id(RequestIdConfig::new())
         .middleware(SecurityHeaders::new())
         .layer(CorsLayer::permissive())
 }

@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use velocy::middleware::SecurityHeaders;
 use velocy::prelude::*;
-use velocy::request_id::RequestId;
+use velocy::request_id::RequestIdConfig;
 use velocy::server::Limits;
 use velocy::test::TestServer;
 
@@ -43,7 +43,7 @@ async fn panics() -> &'static str {
 
 async fn server() -> TestServer {
     let app = App::new()
-        .request_id(RequestId::new())
+        .request_id(RequestIdConfig::new())
         .middleware(SecurityHeaders::new())
         .limits(Limits::default().max_uri_length(256).body_read_timeout(Duration::from_millis(300)))
         .body_limit(16)

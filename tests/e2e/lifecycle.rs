@@ -1,5 +1,5 @@
 //! The request lifecycle over real sockets: middleware order, early answers, interceptors, panics, a body
-//! that fails after the head was sent, post-response hooks, the request context, content negotiation,
+//! that fails after the head was sent, completion observers, the request context, content negotiation,
 //! virtual hosts and the trailing-slash redirect.
 
 use std::sync::{Arc, Mutex};
@@ -10,7 +10,7 @@ use http::{Method, StatusCode};
 use velocy::lifecycle::{Completion, Intercepted, ServeError};
 use velocy::middleware::{from_fn, Next};
 use velocy::prelude::*;
-use velocy::request_id::RequestId;
+use velocy::request_id::RequestIdConfig;
 use velocy::routing::TrailingSlash;
 use velocy::test::TestServer;
 
@@ -88,7 +88,7 @@ async fn a_body_failing_midway_aborts_the_connection_and_reaches_the_error_sink(
     let app = App::new()
         .routes(routes![broken_stream])
         .on_error(move |error: &ServeError| error_sink.lock().unwrap().push(error.clone()))
-        .post_response(move |completion: &Completion| {
+        .on_completion(move |completion: &Completion| {
             completion_sink.lock().unwrap().push(completion.clone())
         });
     let server = TestServer::start(app).await.unwrap();
@@ -106,7 +106,7 @@ async fn a_body_failing_midway_aborts_the_connection_and_reaches_the_error_sink(
 }
 
 #[tokio::test]
-async fn interceptors_and_post_response_hooks_over_a_socket() {
+async fn interceptors_and_completion_observers_over_a_socket() {
     let completions: Arc<Mutex<Vec<Completion>>> = Arc::default();
     let sink = Arc::clone(&completions);
     let app = App::new()
@@ -114,7 +114,7 @@ async fn interceptors_and_post_response_hooks_over_a_socket() {
         .on_status(StatusCode::NOT_FOUND, |intercepted: Intercepted| async move {
             (StatusCode::NOT_FOUND, Html(format!("<h1>{} is not here</h1>", intercepted.request.uri.path())))
         })
-        .post_response(move |completion: &Completion| sink.lock().unwrap().push(completion.clone()));
+        .on_completion(move |completion: &Completion| sink.lock().unwrap().push(completion.clone()));
     let server = TestServer::start(app).await.unwrap();
     let missing = get(&server.url("/l/gone")).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
@@ -127,15 +127,15 @@ async fn interceptors_and_post_response_hooks_over_a_socket() {
 }
 
 #[tokio::test]
-async fn post_response_hooks_keep_content_length_and_see_the_request_id() {
-    // Post-response hooks and request ids run on the fast path: the report wraps the body, which must keep
+async fn completion_observers_keep_content_length_and_see_the_request_id() {
+    // Completion observers and request ids run on the fast path: the report wraps the body, which must keep
     // its length (no chunked encoding), and HEAD must still send no body.
     let completions: Arc<Mutex<Vec<Completion>>> = Arc::default();
     let sink = Arc::clone(&completions);
     let app = App::new()
         .routes(routes![hello])
-        .request_id(RequestId::new())
-        .post_response(move |completion: &Completion| sink.lock().unwrap().push(completion.clone()));
+        .request_id(RequestIdConfig::new())
+        .on_completion(move |completion: &Completion| sink.lock().unwrap().push(completion.clone()));
     let server = TestServer::start(app).await.unwrap();
     let request = b"GET /l/hello HTTP/1.1\r\nHost: x\r\nx-request-id: trace-7\r\nConnection: close\r\n\r\n";
     let response = raw(server.address(), request).await;

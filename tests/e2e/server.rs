@@ -89,12 +89,12 @@ async fn http2_with_prior_knowledge() {
 }
 
 #[tokio::test]
-async fn http2_responses_carry_the_request_id_and_reach_post_response_hooks() {
+async fn http2_responses_carry_the_request_id_and_reach_completion_observers() {
     // The report wraps the body in its own `Body` variant; over HTTP/2 it must keep the length (sent as
     // `content-length`) and report once the DATA frames are sent.
     let completions: std::sync::Arc<std::sync::Mutex<Vec<(u16, u64)>>> = Default::default();
     let sink = std::sync::Arc::clone(&completions);
-    let app = app().request_id(velocy::request_id::RequestId::new()).post_response(
+    let app = app().request_id(velocy::request_id::RequestIdConfig::new()).on_completion(
         move |done: &velocy::lifecycle::Completion| {
             sink.lock().unwrap().push((done.status.as_u16(), done.bytes_sent));
         },

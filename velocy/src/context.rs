@@ -30,7 +30,7 @@ use std::sync::Arc;
 use http::{Extensions, HeaderMap, Method, Uri, Version};
 
 use crate::request::Request;
-use crate::request_id::RequestIdValue;
+use crate::request_id::RequestId;
 
 tokio::task_local! {
     static CURRENT: Arc<RequestContext>;
@@ -46,7 +46,7 @@ pub struct RequestContext {
     extensions: Extensions,
     route: Option<String>,
     remote_addr: Option<SocketAddr>,
-    request_id: Option<RequestIdValue>,
+    request_id: Option<RequestId>,
 }
 
 impl RequestContext {
@@ -66,7 +66,7 @@ impl RequestContext {
     }
 
     /// The request's id, when the app gives requests ids ([`App::request_id`](crate::App::request_id)).
-    pub fn request_id(&self) -> Option<&RequestIdValue> {
+    pub fn request_id(&self) -> Option<&RequestId> {
         self.request_id.as_ref()
     }
 
@@ -90,7 +90,7 @@ impl RequestContext {
         &self.headers
     }
 
-    /// The request's extensions as they were after routing (a request id set by a before-request hook is
+    /// The request's extensions as they were after routing (a request id set by a request hook is
     /// here).
     pub fn extensions(&self) -> &Extensions {
         &self.extensions

@@ -45,11 +45,11 @@
 //! | --- | --- |
 //! | routing | static, `:param`, `:param(regex)`, `*catch_all`; precedence with backtracking; 404, 405 + `Allow`, automatic `HEAD` and `OPTIONS`; nesting and merging; virtual hosts; trailing-slash and case-insensitive options; route table printing |
 //! | macros | `#[get]`… `#[route]` (with `middleware`, `produces`, `consumes`), `routes![]`, `#[middleware]`, `#[derive(FromRequestParts)]`, `#[derive(FromRequest)]`, `#[derive(Record)]`, `#[velocy::main]`, with compile errors at the exact token |
-//! | lifecycle | global, group and route middleware; before-request hooks, status interceptors, after-response and post-response hooks; panics → 500; the current request from anywhere in its task ([`context`]); the order is in [`lifecycle`] |
+//! | lifecycle | global, group and route middleware; request hooks, status interceptors, response mappers and completion observers; panics → 500; the current request from anywhere in its task ([`context`]); the order is in [`lifecycle`] |
 //! | hardening | request-target validation and normalization, `Host` rules, limits and timeouts with safe defaults ([`server::Limits`]), TLS (`tls` feature) |
 //! | extractors | `Path`, `Query`, `Json`, `Form`, `Bytes`, `String`, `Body`, headers, `State`, `Extension`, `Host`, `RemoteAddr`, `Option`/`Result` wrappers |
 //! | responses | strings, bytes, status, tuples with headers, `Json`, `Html`, `Redirect`, streams, `Result`, `Option`, RFC 9457 problems |
-//! | request ids | [`App::request_id`](App::request_id): propagated or generated before anything runs, in every response, the extractor [`RequestIdValue`](request_id::RequestIdValue), access logs ([`Completion::request_id`](lifecycle::Completion::request_id)) |
+//! | request ids | [`App::request_id`](App::request_id): propagated or generated before anything runs, in every response, the extractor [`RequestId`](request_id::RequestId), access logs ([`Completion::request_id`](lifecycle::Completion::request_id)) |
 //! | middleware | [`Timeout`](middleware::Timeout), [`BodyLimit`](middleware::BodyLimit), [`SecurityHeaders`](middleware::SecurityHeaders); any tower `Layer` on the app, a router or a route, and the app as a tower `Service` (cargo feature `tower`) |
 //! | negotiation | `Accept`, `Accept-Encoding` and `Accept-Language` with q-values: [`negotiation`] |
 //! | server | HTTP/1.1 (keep-alive, pipelining), HTTP/2 (h2c, and over TLS with the `tls` feature), graceful shutdown |

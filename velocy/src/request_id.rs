@@ -1,9 +1,9 @@
 //! Request ids: every request gets one, propagated from the client or generated, before anything else runs.
 //!
 //! Turn them on with [`App::request_id`](crate::App::request_id). The id is decided as the request arrives —
-//! before the request target is checked, before-request hooks and routing — so every response carries it,
+//! before the request target is checked, request hooks and routing — so every response carries it,
 //! including the framework's own 400, 404 and 500 answers, and every stage can read it: handlers take
-//! [`RequestIdValue`] as an extractor, middleware and hooks read [`RequestParts::request_id`], post-response
+//! [`RequestId`] as an extractor, middleware and hooks read [`RequestParts::request_id`], completion
 //! hooks see [`Completion::request_id`](crate::lifecycle::Completion::request_id), and the snapshot behind
 //! [`context::current`](crate::context::current) holds it.
 
@@ -15,10 +15,10 @@ use std::sync::OnceLock;
 use http::header::{HeaderName, HeaderValue};
 use http::HeaderMap;
 
-/// The header [`RequestId`] reads and writes unless told otherwise: `x-request-id`.
+/// The header [`RequestIdConfig`] reads and writes unless told otherwise: `x-request-id`.
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The longest incoming id, in bytes, that [`RequestId`] propagates.
+/// The longest incoming id, in bytes, that [`RequestIdConfig`] propagates.
 pub const MAX_REQUEST_ID_LEN: usize = 128;
 
 /// Length of a generated id: 128 bits as lowercase hex digits.
@@ -36,27 +36,27 @@ const GENERATED_LEN: usize = 32;
 /// response header's bytes).
 ///
 /// ```
-/// use velocy::request_id::{RequestId, RequestIdValue};
+/// use velocy::request_id::{RequestIdConfig, RequestId};
 /// use velocy::{App, Router};
 ///
 /// let app = App::new()
-///     .request_id(RequestId::new())
-///     .merge(Router::new().get("/", |id: RequestIdValue| async move { format!("request {id}") }));
+///     .request_id(RequestIdConfig::new())
+///     .merge(Router::new().get("/", |id: RequestId| async move { format!("request {id}") }));
 /// # let _ = app;
 /// ```
 #[derive(Debug, Clone)]
-pub struct RequestId {
+pub struct RequestIdConfig {
     header: HeaderName,
     propagate: bool,
 }
 
-impl Default for RequestId {
+impl Default for RequestIdConfig {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl RequestId {
+impl RequestIdConfig {
     /// Reads and writes `x-request-id`, propagating valid incoming ids.
     pub fn new() -> Self {
         Self { header: X_REQUEST_ID, propagate: true }
@@ -84,25 +84,25 @@ impl RequestId {
     }
 
     /// The id of a request with these headers: its valid incoming id, or a new one.
-    pub(crate) fn id_for(&self, headers: &HeaderMap) -> RequestIdValue {
+    pub(crate) fn id_for(&self, headers: &HeaderMap) -> RequestId {
         if self.propagate {
             let incoming = headers.get(&self.header).filter(|value| is_valid_id(value.as_bytes()));
             if let Some(value) = incoming {
-                return RequestIdValue(Repr::Propagated(value.clone()));
+                return RequestId(Repr::Propagated(value.clone()));
             }
         }
-        RequestIdValue(Repr::Generated(generate()))
+        RequestId(Repr::Generated(generate()))
     }
 }
 
-/// The id of the current request (see [`RequestId`]): visible ASCII, at most 128 bytes. Cheap to clone
+/// The id of the current request (see [`RequestIdConfig`]): visible ASCII, at most 128 bytes. Cheap to clone
 /// (no allocation).
 ///
 /// Also an extractor: a handler argument of this type gets the id. Building the app fails, naming the
 /// route, when a route takes it but the app has no [`App::request_id`](crate::App::request_id); outside a
 /// route (a custom extractor called by hand) a missing id is a 500 ([`MissingRequestId`]).
 #[derive(Clone)]
-pub struct RequestIdValue(Repr);
+pub struct RequestId(Repr);
 
 #[derive(Clone)]
 enum Repr {
@@ -112,7 +112,7 @@ enum Repr {
     Propagated(HeaderValue),
 }
 
-impl RequestIdValue {
+impl RequestId {
     /// The id as text.
     pub fn as_str(&self) -> &str {
         match &self.0 {
@@ -133,33 +133,33 @@ impl RequestIdValue {
     }
 }
 
-impl PartialEq for RequestIdValue {
+impl PartialEq for RequestId {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for RequestIdValue {}
+impl Eq for RequestId {}
 
-impl Hash for RequestIdValue {
+impl Hash for RequestId {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
-impl fmt::Display for RequestIdValue {
+impl fmt::Display for RequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl fmt::Debug for RequestIdValue {
+impl fmt::Debug for RequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("RequestIdValue").field(&self.as_str()).finish()
+        f.debug_tuple("RequestId").field(&self.as_str()).finish()
     }
 }
 
-impl AsRef<str> for RequestIdValue {
+impl AsRef<str> for RequestId {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -208,9 +208,9 @@ mod tests {
     use crate::test::TestClient;
     use crate::{App, Router};
 
-    fn app(request_id: RequestId) -> TestClient {
+    fn app(request_id: RequestIdConfig) -> TestClient {
         let router = Router::new()
-            .get("/", |id: RequestIdValue| async move { id.to_string() })
+            .get("/", |id: RequestId| async move { id.to_string() })
             .get("/own", || async { ([("x-request-id", "handler-made")], "own") });
         TestClient::new(App::new().request_id(request_id).merge(router))
     }
@@ -222,7 +222,7 @@ mod tests {
 
     #[tokio::test]
     async fn generates_an_id_for_the_handler_and_the_response() {
-        let client = app(RequestId::new());
+        let client = app(RequestIdConfig::new());
         let response = client.get("/").await.assert_status(200);
         let id = response.header("x-request-id").unwrap().to_owned();
         assert_generated(&id);
@@ -233,13 +233,13 @@ mod tests {
 
     #[tokio::test]
     async fn propagates_a_valid_incoming_id() {
-        let response = app(RequestId::new()).get("/").header("x-request-id", "abc-123_XYZ").await;
+        let response = app(RequestIdConfig::new()).get("/").header("x-request-id", "abc-123_XYZ").await;
         response.assert_header("x-request-id", "abc-123_XYZ").assert_text("abc-123_XYZ");
     }
 
     #[tokio::test]
     async fn replaces_invalid_incoming_ids() {
-        let client = app(RequestId::new());
+        let client = app(RequestIdConfig::new());
         let too_long = "a".repeat(MAX_REQUEST_ID_LEN + 1);
         let longest = "b".repeat(MAX_REQUEST_ID_LEN);
         for bad in ["", "has space", "tab\there", too_long.as_str()] {
@@ -255,7 +255,7 @@ mod tests {
     #[tokio::test]
     async fn can_ignore_incoming_ids_and_use_another_header() {
         let request_id =
-            RequestId::new().propagate(false).header(HeaderName::from_static("x-correlation-id"));
+            RequestIdConfig::new().propagate(false).header(HeaderName::from_static("x-correlation-id"));
         let response = app(request_id).get("/").header("x-correlation-id", "client-chosen").await;
         let id = response.header("x-correlation-id").unwrap();
         assert_generated(id);
@@ -265,7 +265,7 @@ mod tests {
 
     #[tokio::test]
     async fn keeps_a_header_the_handler_set_and_ids_framework_answers() {
-        let client = app(RequestId::new());
+        let client = app(RequestIdConfig::new());
         client.get("/own").await.assert_header("x-request-id", "handler-made");
         let missing = client.get("/nowhere").header("x-request-id", "lost-1").await.assert_status(404);
         missing.assert_header("x-request-id", "lost-1");
@@ -277,17 +277,17 @@ mod tests {
 
     #[test]
     fn a_route_taking_the_id_needs_the_app_to_give_one() {
-        let router = Router::new().get("/", |id: RequestIdValue| async move { id.to_string() });
+        let router = Router::new().get("/", |id: RequestId| async move { id.to_string() });
         let error = App::new().merge(router).build().unwrap_err();
         assert!(error.is_build());
-        assert!(error.to_string().contains("RequestIdValue"), "{error}");
-        assert!(error.to_string().contains(".request_id(RequestId::new())"), "{error}");
+        assert!(error.to_string().contains("RequestId"), "{error}");
+        assert!(error.to_string().contains(".request_id(RequestIdConfig::new())"), "{error}");
     }
 
     #[test]
     fn generated_ids_are_unique_hex() {
         let ids: std::collections::HashSet<String> =
-            (0..10_000).map(|_| RequestId::new().id_for(&HeaderMap::new()).to_string()).collect();
+            (0..10_000).map(|_| RequestIdConfig::new().id_for(&HeaderMap::new()).to_string()).collect();
         assert_eq!(ids.len(), 10_000);
         ids.iter().for_each(|id| assert_generated(id));
     }
@@ -303,12 +303,12 @@ mod tests {
 
     #[test]
     fn equal_text_means_equal_ids() {
-        let generated = RequestId::new().id_for(&HeaderMap::new());
+        let generated = RequestIdConfig::new().id_for(&HeaderMap::new());
         let mut headers = HeaderMap::new();
         headers.insert(X_REQUEST_ID, generated.to_header_value());
-        let propagated = RequestId::new().id_for(&headers);
+        let propagated = RequestIdConfig::new().id_for(&headers);
         assert!(matches!(propagated.0, Repr::Propagated(_)));
         assert_eq!(generated, propagated);
-        assert_eq!(format!("{generated:?}"), format!("RequestIdValue({:?})", generated.as_str()));
+        assert_eq!(format!("{generated:?}"), format!("RequestId({:?})", generated.as_str()));
     }
 }

@@ -44,12 +44,18 @@ use crate::response::{IntoResponse, Problem, Response};
 ///
 /// # Errors
 /// The response to send instead: 400 (with `Connection: close` for framing problems), or 414.
+///
+/// `length_known` says the body's length is known up front (no body, or `Content-Length`): then there is
+/// no `Transfer-Encoding` to check, and the check costs no header lookup.
 pub(crate) fn check(
     head: &mut http::request::Parts,
     limits: &Limits,
     unicode: bool,
+    length_known: bool,
 ) -> Result<Option<Box<str>>, Response> {
-    check_transfer_encoding(head)?;
+    if !length_known {
+        check_transfer_encoding(head)?;
+    }
     check_target(head, limits)?;
     Ok(if unicode { nfc_matching_path(head.uri.path()) } else { None })
 }
@@ -206,6 +212,45 @@ pub(crate) fn parse_request_host(text: &str) -> Result<(String, Option<u16>), St
 /// # Errors
 /// A message saying what is malformed.
 fn check_request_host(text: &str) -> Result<(&str, Option<u16>), String> {
+    // The common case, a reg-name or IPv4 address with an optional port, in one pass over a byte table;
+    // anything else (an IP literal, a percent-encoding, an error to explain) takes the full rules below.
+    let mut colon = None;
+    for (index, &byte) in text.as_bytes().iter().enumerate() {
+        if byte == b':' && colon.is_none() {
+            colon = Some(index);
+        } else if !PLAIN_HOST_BYTES[usize::from(byte)] || (colon.is_some() && !byte.is_ascii_digit()) {
+            return check_request_host_fully(text);
+        }
+    }
+    let (host, port) = match colon {
+        Some(index) => (&text[..index], Some(&text[index + 1..])),
+        None => (text, None),
+    };
+    if host.is_empty() || port.is_some_and(|digits| digits.len() > 5) {
+        return check_request_host_fully(text);
+    }
+    let port = port.filter(|digits| !digits.is_empty()).map(parse_port).transpose()?;
+    Ok((host, port))
+}
+
+/// What a reg-name may hold literally (RFC 3986 §3.2.2: unreserved and sub-delims), for the one-pass check
+/// of [`check_request_host`]; `%` is left to the full rules.
+static PLAIN_HOST_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = is_unreserved(byte as u8)
+            || matches!(
+                byte as u8,
+                b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
+            );
+        byte += 1;
+    }
+    table
+};
+
+/// [`check_request_host`] by the full rules, with a message for each way a host can be malformed.
+fn check_request_host_fully(text: &str) -> Result<(&str, Option<u16>), String> {
     let (host, port) = split_port(text)?;
     if host.is_empty() {
         return Err("the host is empty".to_owned());
@@ -516,7 +561,7 @@ mod tests {
     /// The answer of [`check`] for `request`, or `None` when it passes.
     fn refusal(request: http::request::Builder) -> Option<(StatusCode, bool, String)> {
         let mut head = request.body(()).unwrap().into_parts().0;
-        let response = check(&mut head, &Limits::default(), true).err()?;
+        let response = check(&mut head, &Limits::default(), true, false).err()?;
         let closes = response.headers().get(CONNECTION).is_some_and(|value| value == "close");
         let detail = response.extensions().get::<Problem>().unwrap().detail().to_owned();
         Some((response.status(), closes, detail))

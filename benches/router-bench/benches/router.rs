@@ -1,4 +1,4 @@
-//! Velocy's `PathRouter` against matchit on the 130 GitHub API routes: inserting them all, looking up a
+//! Velocy's `PathMatcher` against matchit on the 130 GitHub API routes: inserting them all, looking up a
 //! path for every route, and a miss-heavy mix. Every router is checked against the expected routes and
 //! parameters first; a router that silently misses routes would otherwise look fast.
 
@@ -6,10 +6,10 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use router_bench::{braces, hits, miss_heavy, misses, Hit, GITHUB_ROUTES};
-use velocy::routing::PathRouter;
+use velocy::routing::PathMatcher;
 
-fn velocy_router() -> PathRouter<usize> {
-    let mut router = PathRouter::new();
+fn velocy_router() -> PathMatcher<usize> {
+    let mut router = PathMatcher::new();
     for (index, pattern) in GITHUB_ROUTES.iter().enumerate() {
         if let Err(error) = router.insert(pattern, index) {
             panic!("velocy refused {pattern}: {error}");
@@ -30,7 +30,7 @@ fn matchit_router(patterns: &[String]) -> matchit::Router<usize> {
 
 /// Panics unless both routers return the right route and parameters for every hit and nothing for every
 /// miss.
-fn check(velocy: &PathRouter<usize>, matchit: &matchit::Router<usize>, hits: &[Hit], misses: &[String]) {
+fn check(velocy: &PathMatcher<usize>, matchit: &matchit::Router<usize>, hits: &[Hit], misses: &[String]) {
     for hit in hits {
         let found = velocy.at(&hit.path).unwrap_or_else(|| panic!("velocy: no match for {}", hit.path));
         assert_eq!(*found.value(), hit.route, "velocy: wrong route for {}", hit.path);

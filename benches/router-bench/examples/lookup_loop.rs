@@ -20,7 +20,7 @@ fn main() {
     println!("{} lookups per pass", paths.len());
     match router.as_str() {
         "velocy" => {
-            let mut velocy = velocy::routing::PathRouter::new();
+            let mut velocy = velocy::routing::PathMatcher::new();
             for (index, pattern) in GITHUB_ROUTES.iter().enumerate() {
                 velocy.insert(pattern, index).expect("velocy takes every GitHub route");
             }

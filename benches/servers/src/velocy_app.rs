@@ -37,7 +37,7 @@ pub fn app_with_defaults() -> App {
     use std::sync::atomic::{AtomicU64, Ordering};
 
     use velocy::lifecycle::Completion;
-    use velocy::request_id::RequestId;
+    use velocy::request_id::RequestIdConfig;
 
     static REQUESTS: AtomicU64 = AtomicU64::new(0);
     static BYTES: AtomicU64 = AtomicU64::new(0);
@@ -45,8 +45,8 @@ pub fn app_with_defaults() -> App {
         static LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
     app()
-        .request_id(RequestId::new())
-        .post_response(|done: &Completion| {
+        .request_id(RequestIdConfig::new())
+        .on_completion(|done: &Completion| {
             LINE.with(|line| {
                 let mut line = line.borrow_mut();
                 line.clear();
@@ -58,7 +58,7 @@ pub fn app_with_defaults() -> App {
                 );
             });
         })
-        .post_response(|done: &Completion| {
+        .on_completion(|done: &Completion| {
             REQUESTS.fetch_add(1, Ordering::Relaxed);
             BYTES.fetch_add(done.bytes_sent, Ordering::Relaxed);
         })

@@ -15,7 +15,7 @@
 //! Around the routes: a request id (an app setting) and security headers (global middleware) on every
 //! response, an `x-api-version` header on the API (group middleware), an audit record for every write
 //! (route middleware), an HTML 404 page for browsers (a status interceptor), and an access log line per
-//! request with its id (a post-response hook).
+//! request with its id (a completion observer).
 
 pub mod audit;
 pub mod model;
@@ -26,7 +26,7 @@ use velocy::prelude::*;
 
 use velocy::lifecycle::{Completion, Intercepted};
 use velocy::middleware::SecurityHeaders;
-use velocy::request_id::RequestId;
+use velocy::request_id::RequestIdConfig;
 
 use crate::audit::AuditLog;
 use crate::store::UserStore;
@@ -45,14 +45,14 @@ pub fn app(store: UserStore) -> App {
         .state(AuditLog::default())
         .routes(routes![health])
         .nest("/api", users::router().routes(routes![audit::list_audit]).middleware(audit::api_version))
-        .request_id(RequestId::new())
+        .request_id(RequestIdConfig::new())
         .middleware(SecurityHeaders::new())
         .on_status(StatusCode::NOT_FOUND, not_found_page)
 }
 
 /// Adds an access log line per finished request, written to standard output.
 pub fn with_access_log(app: App) -> App {
-    app.post_response(|done: &Completion| {
+    app.on_completion(|done: &Completion| {
         let millis = done.duration.as_secs_f64() * 1000.0;
         let id = done.request_id.as_ref().map_or("-", |id| id.as_str());
         println!(

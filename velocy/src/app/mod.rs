@@ -8,7 +8,9 @@ use http::StatusCode;
 
 use crate::error::{BuildProblem, Error, Result};
 use crate::extract::Provided;
-use crate::lifecycle::{AfterResponse, BeforeRequest, ErrorSink, Lifecycle, PostResponse, StatusInterceptor};
+use crate::lifecycle::{
+    CompletionObserver, ErrorSink, Lifecycle, MapResponse, RequestHook, StatusInterceptor,
+};
 use crate::middleware::{Endpoint, IntoMiddleware, Middleware};
 use crate::pipeline::{AppShared, Config};
 use crate::request::{AppData, StateMap};
@@ -17,6 +19,8 @@ use crate::routing::table::RouteTable;
 use crate::routing::{Route, Router};
 use crate::routing::{RoutingOptions, TrailingSlash};
 
+#[cfg(feature = "tls")]
+mod tls;
 #[cfg(feature = "tower")]
 pub mod tower;
 
@@ -118,10 +122,10 @@ impl App {
         self
     }
 
-    /// Adds a before-request hook: it runs before routing, in order of registration; the first to answer
+    /// Adds a request hook: it runs before routing, in order of registration; the first to answer
     /// ends the request. See [`crate::lifecycle`].
-    pub fn before_request(mut self, hook: impl BeforeRequest) -> Self {
-        self.lifecycle.before_request.push(Arc::new(hook));
+    pub fn on_request(mut self, hook: impl RequestHook) -> Self {
+        self.lifecycle.request_hooks.push(Arc::new(hook));
         self
     }
 
@@ -132,17 +136,17 @@ impl App {
         self
     }
 
-    /// Adds an after-response hook: it may inspect or change the response before it is sent. These hooks
+    /// Adds an response mapper: it may inspect or change the response before it is sent. These hooks
     /// run in reverse order of registration.
-    pub fn after_response(mut self, hook: impl AfterResponse) -> Self {
-        self.lifecycle.after_response.push(Arc::new(hook));
+    pub fn map_response(mut self, hook: impl MapResponse) -> Self {
+        self.lifecycle.response_mappers.push(Arc::new(hook));
         self
     }
 
-    /// Adds a post-response hook: it runs once the body was fully sent or failed, with the status, bytes
+    /// Adds a completion observer: it runs once the body was fully sent or failed, with the status, bytes
     /// sent and duration — the place for access logs and metrics.
-    pub fn post_response(mut self, hook: impl PostResponse) -> Self {
-        self.lifecycle.post_response.push(Arc::new(hook));
+    pub fn on_completion(mut self, hook: impl CompletionObserver) -> Self {
+        self.lifecycle.completion_observers.push(Arc::new(hook));
         self
     }
 
@@ -155,9 +159,9 @@ impl App {
 
     /// Gives every request an id, propagated from the client or generated (see [`crate::request_id`]),
     /// decided before anything else runs and echoed in every response, the framework's own 400s and 404s
-    /// included. Handlers take it as a [`RequestIdValue`](crate::request_id::RequestIdValue) argument;
-    /// post-response hooks read [`Completion::request_id`](crate::lifecycle::Completion::request_id).
-    pub fn request_id(mut self, request_id: crate::request_id::RequestId) -> Self {
+    /// included. Handlers take it as a [`RequestId`](crate::request_id::RequestId) argument;
+    /// completion observers read [`Completion::request_id`](crate::lifecycle::Completion::request_id).
+    pub fn request_id(mut self, request_id: crate::request_id::RequestIdConfig) -> Self {
         self.config.request_id = Some(request_id);
         self
     }

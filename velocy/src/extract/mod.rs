@@ -25,7 +25,7 @@
 //! | [`Host`], [`UserAgent`], [`ContentType`] | single headers | 400 when missing or malformed |
 //! | [`State<T>`] | application state | checked when the app is built |
 //! | [`Extension<T>`] | a value middleware stored in the request | 500 when absent |
-//! | [`RequestIdValue`](crate::request_id::RequestIdValue) | the request id ([`App::request_id`](crate::App::request_id)) | checked when the app is built |
+//! | [`RequestId`](crate::request_id::RequestId) | the request id ([`App::request_id`](crate::App::request_id)) | checked when the app is built |
 //! | [`RemoteAddr`] | the peer's socket address | 500 without a socket (use `Option`) |
 //! | [`ClientIp`] | the client's address, via `Forwarded`/`X-Forwarded-For` from trusted proxies only | 500 without a socket |
 //!

@@ -45,7 +45,7 @@ impl Requirements {
             .collect();
         if self.request_id && !provided.request_id {
             unmet.push(
-                "uses `RequestIdValue` but the app gives requests no id; add `.request_id(RequestId::new())` \
+                "uses `RequestId` but the app gives requests no id; add `.request_id(RequestIdConfig::new())` \
                  to the App"
                     .to_owned(),
             );

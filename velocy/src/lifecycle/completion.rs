@@ -1,5 +1,5 @@
 //! [`CompletionBody`]: a response body that reports, once it has been sent (or failed), to the
-//! post-response hooks and the error sink.
+//! completion observers and the error sink.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -75,7 +75,7 @@ impl CompletionBody {
             }
         }
         report.completion.error = error;
-        for hook in report.lifecycle.post_response.iter() {
+        for hook in report.lifecycle.completion_observers.iter() {
             hook.call(&report.completion);
         }
     }

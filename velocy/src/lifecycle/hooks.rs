@@ -1,4 +1,4 @@
-//! The hook traits: before-request hooks, status interceptors, after-response hooks and post-response hooks.
+//! The hook traits: request hooks, status interceptors, response mappers and completion observers.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use http::{HeaderMap, Method, StatusCode, Uri, Version};
 
 use crate::future::BoxFuture;
 use crate::request::Request;
-use crate::request_id::RequestIdValue;
+use crate::request_id::RequestId;
 use crate::response::{IntoResponse, Response};
 
 /// Runs before routing. Return `Ok(request)` to continue (possibly changed: the head is still writable
@@ -16,12 +16,12 @@ use crate::response::{IntoResponse, Response};
 ///
 /// Implemented for async closures `Fn(Request) -> impl Future<Output = Result<Request, R>>` where `R`
 /// implements [`IntoResponse`].
-pub trait BeforeRequest: Send + Sync + 'static {
+pub trait RequestHook: Send + Sync + 'static {
     /// Inspects `request`.
     fn call(&self, request: Request) -> BoxFuture<'static, Result<Request, Response>>;
 }
 
-impl<F, Fut, R> BeforeRequest for F
+impl<F, Fut, R> RequestHook for F
 where
     F: Fn(Request) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<Request, R>> + Send + 'static,
@@ -33,7 +33,7 @@ where
     }
 }
 
-/// What a status interceptor or an after-response hook knows about the request: a copy of its head taken
+/// What a status interceptor or an response mapper knows about the request: a copy of its head taken
 /// before the handler ran, and the route that matched.
 #[derive(Debug, Clone)]
 pub struct RequestSummary {
@@ -48,7 +48,7 @@ pub struct RequestSummary {
     /// The pattern of the matched route, if one matched.
     pub route: Option<Arc<str>>,
     /// The request's id, when the app gives requests ids ([`App::request_id`](crate::App::request_id)).
-    pub request_id: Option<RequestIdValue>,
+    pub request_id: Option<RequestId>,
 }
 
 /// A response handed to a status interceptor, with the request it answers.
@@ -81,17 +81,17 @@ where
     }
 }
 
-/// Runs once the response exists, before it is sent; may inspect or replace it. After-response hooks run
+/// Runs once the response exists, before it is sent; may inspect or replace it. Response mappers run
 /// in *reverse* order of registration (the last registered sees the response first), like the "late
 /// handlers" of the seed frameworks.
 ///
 /// Implemented for closures `Fn(&RequestSummary, &mut Response)`.
-pub trait AfterResponse: Send + Sync + 'static {
+pub trait MapResponse: Send + Sync + 'static {
     /// Inspects or changes `response`.
     fn call(&self, request: &RequestSummary, response: &mut Response);
 }
 
-impl<F> AfterResponse for F
+impl<F> MapResponse for F
 where
     F: Fn(&RequestSummary, &mut Response) + Send + Sync + 'static,
 {
@@ -100,7 +100,7 @@ where
     }
 }
 
-/// What happened to one request once its response was fully sent, or failed: the input of post-response
+/// What happened to one request once its response was fully sent, or failed: the input of completion
 /// hooks (access logs, metrics).
 #[derive(Debug, Clone)]
 pub struct Completion {
@@ -111,7 +111,7 @@ pub struct Completion {
     /// The pattern of the matched route, if one matched.
     pub route: Option<Arc<str>>,
     /// The request's id, when the app gives requests ids ([`App::request_id`](crate::App::request_id)).
-    pub request_id: Option<RequestIdValue>,
+    pub request_id: Option<RequestId>,
     /// The response status.
     pub status: StatusCode,
     /// Body bytes handed to the connection.
@@ -129,12 +129,12 @@ pub struct Completion {
 /// channel or a spawned task. It never delays the response itself.
 ///
 /// Implemented for closures `Fn(&Completion)`.
-pub trait PostResponse: Send + Sync + 'static {
+pub trait CompletionObserver: Send + Sync + 'static {
     /// Observes the finished request.
     fn call(&self, completion: &Completion);
 }
 
-impl<F> PostResponse for F
+impl<F> CompletionObserver for F
 where
     F: Fn(&Completion) + Send + Sync + 'static,
 {

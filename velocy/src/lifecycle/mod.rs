@@ -15,7 +15,7 @@ pub use crate::handler::panic::PanicMessage;
 pub(crate) use crate::handler::panic::{poll_catching, CatchPanic};
 pub(crate) use completion::CompletionBody;
 pub use hooks::{
-    AfterResponse, BeforeRequest, Completion, ErrorSink, Intercepted, PostResponse, RequestSummary,
+    Completion, CompletionObserver, ErrorSink, Intercepted, MapResponse, RequestHook, RequestSummary,
     ServeError, StatusInterceptor,
 };
 
@@ -24,11 +24,11 @@ pub(crate) type Interceptors = Arc<[(StatusCode, Arc<dyn StatusInterceptor>)]>;
 
 /// Everything an app runs around its routes.
 pub(crate) struct Lifecycle {
-    pub(crate) before_request: Vec<Arc<dyn BeforeRequest>>,
+    pub(crate) request_hooks: Vec<Arc<dyn RequestHook>>,
     pub(crate) middleware: Arc<[Arc<dyn Middleware>]>,
     pub(crate) interceptors: Vec<(StatusCode, Arc<dyn StatusInterceptor>)>,
-    pub(crate) after_response: Vec<Arc<dyn AfterResponse>>,
-    pub(crate) post_response: Vec<Arc<dyn PostResponse>>,
+    pub(crate) response_mappers: Vec<Arc<dyn MapResponse>>,
+    pub(crate) completion_observers: Vec<Arc<dyn CompletionObserver>>,
     pub(crate) error_sinks: Vec<Arc<dyn ErrorSink>>,
     pub(crate) request_context: bool,
 }
@@ -36,11 +36,11 @@ pub(crate) struct Lifecycle {
 impl Default for Lifecycle {
     fn default() -> Self {
         Self {
-            before_request: Vec::new(),
+            request_hooks: Vec::new(),
             middleware: Arc::from(Vec::new()),
             interceptors: Vec::new(),
-            after_response: Vec::new(),
-            post_response: Vec::new(),
+            response_mappers: Vec::new(),
+            completion_observers: Vec::new(),
             error_sinks: Vec::new(),
             request_context: false,
         }
@@ -49,30 +49,30 @@ impl Default for Lifecycle {
 
 impl Lifecycle {
     /// Whether a request needs nothing around its route's own chain but the finishing touches (which
-    /// include the post-response report): then the fast path runs, without the lifecycle's boxed future.
+    /// include the completion report): then the fast path runs, without the lifecycle's boxed future.
     pub(crate) fn is_trivial(&self, has_scoped_interceptors: bool) -> bool {
-        self.before_request.is_empty()
+        self.request_hooks.is_empty()
             && self.middleware.is_empty()
             && self.interceptors.is_empty()
-            && self.after_response.is_empty()
+            && self.response_mappers.is_empty()
             && !self.request_context
             && !has_scoped_interceptors
     }
 
-    /// Whether hooks need a copy of the request head: interceptors and after-response hooks read it.
+    /// Whether hooks need a copy of the request head: interceptors and response mappers read it.
     pub(crate) fn needs_summary(&self, has_scoped_interceptors: bool) -> bool {
-        !self.interceptors.is_empty() || has_scoped_interceptors || !self.after_response.is_empty()
+        !self.interceptors.is_empty() || has_scoped_interceptors || !self.response_mappers.is_empty()
     }
 }
 
 impl std::fmt::Debug for Lifecycle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Lifecycle")
-            .field("before_request", &self.before_request.len())
+            .field("request_hooks", &self.request_hooks.len())
             .field("middleware", &self.middleware.len())
             .field("interceptors", &self.interceptors.len())
-            .field("after_response", &self.after_response.len())
-            .field("post_response", &self.post_response.len())
+            .field("response_mappers", &self.response_mappers.len())
+            .field("completion_observers", &self.completion_observers.len())
             .field("error_sinks", &self.error_sinks.len())
             .field("request_context", &self.request_context)
             .finish()

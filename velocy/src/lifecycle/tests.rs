@@ -1,5 +1,5 @@
 //! The lifecycle through the in-process client: the order of every stage, early answers, interceptors,
-//! panics, post-response hooks, the request context and content negotiation.
+//! panics, completion observers, the request context and content negotiation.
 
 #![allow(clippy::unwrap_used)]
 
@@ -55,15 +55,15 @@ async fn every_stage_runs_in_the_documented_order() {
         .merge(outer)
         .middleware(tracing_middleware(&log, "global 1"))
         .middleware(tracing_middleware(&log, "global 2"))
-        .before_request(move |request: Request| {
+        .on_request(move |request: Request| {
             let log = Arc::clone(&before_log);
             async move {
                 push(&log, "before");
                 Ok::<_, Response>(request)
             }
         })
-        .after_response(move |_: &RequestSummary, _: &mut Response| push(&first_after, "after 1"))
-        .after_response(move |_: &RequestSummary, _: &mut Response| push(&second_after, "after 2"));
+        .map_response(move |_: &RequestSummary, _: &mut Response| push(&first_after, "after 1"))
+        .map_response(move |_: &RequestSummary, _: &mut Response| push(&second_after, "after 2"));
     TestClient::new(app).get("/order").send().await.assert_text("done");
     let expected = [
         "before",
@@ -110,19 +110,19 @@ async fn middleware_can_reject_before_the_handler() {
 }
 
 #[tokio::test]
-async fn the_first_before_request_hook_that_answers_ends_the_request() {
+async fn the_first_request_hook_that_answers_ends_the_request() {
     let log = log();
     let second = Arc::clone(&log);
     let app = App::new()
         .route(Route::new(Method::GET, "/", || async { "handler" }))
-        .before_request(|request: Request| async move {
+        .on_request(|request: Request| async move {
             if request.uri().query() == Some("stop") {
                 Err((StatusCode::SERVICE_UNAVAILABLE, "stopped"))
             } else {
                 Ok(request)
             }
         })
-        .before_request(move |request: Request| {
+        .on_request(move |request: Request| {
             let log = Arc::clone(&second);
             async move {
                 push(&log, "second hook");
@@ -137,7 +137,7 @@ async fn the_first_before_request_hook_that_answers_ends_the_request() {
 }
 
 #[tokio::test]
-async fn before_request_hooks_may_rewrite_the_target_and_later_stages_cannot() {
+async fn request_hooks_may_rewrite_the_target_and_later_stages_cannot() {
     let app = App::new()
         .route(
             Route::new(Method::GET, "/new", |request_uri: http::Uri| async move { request_uri.to_string() })
@@ -146,7 +146,7 @@ async fn before_request_hooks_may_rewrite_the_target_and_later_stages_cannot() {
                     next.run(request).await
                 })),
         )
-        .before_request(|mut request: Request| async move {
+        .on_request(|mut request: Request| async move {
             if let Some(head) = request.head_mut() {
                 if head.uri.path() == "/old" {
                     head.uri = http::Uri::from_static("/new");
@@ -198,7 +198,7 @@ async fn panics_become_500s_and_the_app_keeps_serving() {
             "unreachable"
         }))
         .route(Route::new(Method::GET, "/fine", || async { "fine" }))
-        .post_response(move |completion: &Completion| sink.lock().unwrap().push(completion.clone()));
+        .on_completion(move |completion: &Completion| sink.lock().unwrap().push(completion.clone()));
     let client = TestClient::new(app);
     let response = client.get("/panic").send().await.assert_status(500);
     assert!(!response.text().contains("exploded"), "the panic message must not reach the client");
@@ -225,12 +225,12 @@ async fn panics_are_caught_on_the_fast_path_too() {
 }
 
 #[tokio::test]
-async fn post_response_hooks_see_status_bytes_and_route() {
+async fn completion_observers_see_status_bytes_and_route() {
     let completions: Arc<Mutex<Vec<Completion>>> = Arc::default();
     let sink = Arc::clone(&completions);
     let app = App::new()
         .route(Route::new(Method::GET, "/items/:id", || async { "twelve bytes" }))
-        .post_response(move |completion: &Completion| sink.lock().unwrap().push(completion.clone()));
+        .on_completion(move |completion: &Completion| sink.lock().unwrap().push(completion.clone()));
     TestClient::new(app).get("/items/7").send().await.assert_status(200);
     let completion = completions.lock().unwrap().pop().unwrap();
     assert_eq!(completion.status, StatusCode::OK);
@@ -242,7 +242,7 @@ async fn post_response_hooks_see_status_bytes_and_route() {
 
 #[tokio::test]
 async fn a_request_abandoned_before_its_response_is_not_reported() {
-    // The client went away while the handler ran: there is no status to report, so post-response hooks
+    // The client went away while the handler ran: there is no status to report, so completion observers
     // hear nothing (rather than a made-up 200); a response dropped unsent is reported with its error.
     let completions: Arc<Mutex<Vec<Completion>>> = Arc::default();
     let sink = Arc::clone(&completions);
@@ -252,7 +252,7 @@ async fn a_request_abandoned_before_its_response_is_not_reported() {
             "late"
         }))
         .route(Route::new(Method::GET, "/fast", || async { "fast" }))
-        .post_response(move |completion: &Completion| sink.lock().unwrap().push(completion.clone()))
+        .on_completion(move |completion: &Completion| sink.lock().unwrap().push(completion.clone()))
         .build()
         .unwrap();
     let request = || http::Request::get("/slow").header("host", "x").body(crate::Body::empty()).unwrap();

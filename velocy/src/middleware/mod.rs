@@ -21,7 +21,7 @@
 //!
 //! | scope | how | runs |
 //! | --- | --- | --- |
-//! | global | [`App::middleware`](crate::App::middleware) | before routing, for every request (404s included) |
+//! | global | [`App::middleware`](crate::App::middleware) | after routing, for every request (404s and the framework's other answers included) |
 //! | group | [`Router::middleware`](crate::Router::middleware) | after routing, for the router's routes |
 //! | route | `#[get("/x", middleware = [a, b])]` or [`Route::middleware`](crate::Route::middleware) | after routing, for that route |
 //!

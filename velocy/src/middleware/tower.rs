@@ -426,7 +426,7 @@ mod tests {
         let hook_log = Arc::clone(&seen);
         let app = App::new()
             .route(Route::new(Method::GET, "/failing", || async { "lost" }).layer(failing))
-            .after_response(move |_: &crate::lifecycle::RequestSummary, response: &mut Response| {
+            .map_response(move |_: &crate::lifecycle::RequestSummary, response: &mut Response| {
                 if let Some(source) = response.extensions().get::<crate::ErrorSource>() {
                     hook_log.lock().unwrap().push(source.0.to_string());
                 }

@@ -18,7 +18,7 @@ pub(crate) struct Config {
     /// believes (default: none).
     pub(crate) trusted_proxies: crate::extract::TrustedProxies,
     /// How requests get ids (default: they get none).
-    pub(crate) request_id: Option<crate::request_id::RequestId>,
+    pub(crate) request_id: Option<crate::request_id::RequestIdConfig>,
 }
 
 impl Default for Config {

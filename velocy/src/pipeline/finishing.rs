@@ -9,7 +9,7 @@ use http::{Method, StatusCode};
 use super::AppShared;
 use crate::body::Body;
 use crate::lifecycle::{Completion, CompletionBody};
-use crate::request_id::RequestIdValue;
+use crate::request_id::RequestId;
 use crate::response::{render_for, Response};
 
 /// What is left to do to a response once the handler (or the framework) made it, in this order: a
@@ -17,14 +17,14 @@ use crate::response::{render_for, Response};
 /// the one place where this happens, for handler errors, rejections, routing and target-check answers and
 /// panics alike), the `Server` header, the request id header (neither overwrites a header the handler set), `Vary: accept`
 /// when content negotiation chose the route, no body for `HEAD`, and last the body is wrapped so the
-/// post-response hooks learn when it ends.
+/// completion observers learn when it ends.
 pub(crate) struct Finishing {
     server_header: Option<HeaderValue>,
-    request_id: Option<(HeaderName, RequestIdValue)>,
+    request_id: Option<(HeaderName, RequestId)>,
     strip_body: bool,
     /// Set by routing when negotiation chose the endpoint.
     pub(crate) vary_accept: bool,
-    /// The pending post-response report, when the app has post-response hooks or error sinks.
+    /// The pending completion report, when the app has completion observers or error sinks.
     report: Option<Box<CompletionBody>>,
     /// The request's `Accept` (several field lines joined with commas, RFC 9110 §5.3), for rendering
     /// problem responses.
@@ -32,28 +32,25 @@ pub(crate) struct Finishing {
 }
 
 impl Finishing {
-    /// The finishing of a request with this head. Allocates only when the app has post-response hooks or
+    /// The finishing of a request with this head. Allocates only when the app has completion observers or
     /// error sinks (the report, one box).
-    pub(crate) fn new(
-        shared: &Arc<AppShared>,
-        head: &http::request::Parts,
-        id: Option<&RequestIdValue>,
-    ) -> Self {
+    pub(crate) fn new(shared: &Arc<AppShared>, head: &http::request::Parts, id: Option<&RequestId>) -> Self {
         let lifecycle = &shared.lifecycle;
-        let report = (!lifecycle.post_response.is_empty() || !lifecycle.error_sinks.is_empty()).then(|| {
-            let completion = Completion {
-                method: head.method.clone(),
-                uri: head.uri.clone(),
-                route: None,
-                request_id: id.cloned(),
-                status: StatusCode::OK,
-                bytes_sent: 0,
-                duration: Duration::ZERO,
-                error: None,
-                panic: None,
-            };
-            CompletionBody::pending(Arc::clone(lifecycle), completion, Instant::now())
-        });
+        let report =
+            (!lifecycle.completion_observers.is_empty() || !lifecycle.error_sinks.is_empty()).then(|| {
+                let completion = Completion {
+                    method: head.method.clone(),
+                    uri: head.uri.clone(),
+                    route: None,
+                    request_id: id.cloned(),
+                    status: StatusCode::OK,
+                    bytes_sent: 0,
+                    duration: Duration::ZERO,
+                    error: None,
+                    panic: None,
+                };
+                CompletionBody::pending(Arc::clone(lifecycle), completion, Instant::now())
+            });
         let request_id = shared
             .config
             .request_id
@@ -70,7 +67,7 @@ impl Finishing {
         }
     }
 
-    /// Records the matched route for the post-response hooks.
+    /// Records the matched route for the completion observers.
     pub(crate) fn set_route(&mut self, route: Option<&Arc<str>>) {
         if let Some(report) = &mut self.report {
             report.set_route(route.cloned());

@@ -5,22 +5,22 @@
 //! 1. **request id** — decided first (propagated or generated), so every answer carries it;
 //! 2. **target check** — the request target, `Host` and framing are validated and the path normalized
 //!    (400 or 414 on failure: [`crate::target`] rules);
-//! 3. **before-request hooks** — may rewrite the head or answer at once;
+//! 3. **request hooks** — may rewrite the head or answer at once;
 //! 4. **routing** — the route table picks the endpoint, or a routing rejection answers
 //!    ([`crate::routing::rejection`]: 404, 405, 406, 415, 501, a bad `Host`; `OPTIONS` and redirects);
 //! 5. **middleware** — global, then group, then route middleware around the handler;
 //! 6. **handler** — its extractors run (their rejections answer instead), then the handler;
-//! 7. **status interceptors**, then **after-response hooks** (reverse order of registration);
+//! 7. **status interceptors**, then **response mappers** (reverse order of registration);
 //! 8. **finishing** — problem responses rendered by `Accept` (problem+json or text), the `Server` and
-//!    request id headers, `Vary`, no body for `HEAD`, and the body wrapped for the post-response report.
+//!    request id headers, `Vary`, no body for `HEAD`, and the body wrapped for the completion report.
 //!
-//! Which stages see which answers: a request whose target check fails skips the before-request hooks and
+//! Which stages see which answers: a request whose target check fails skips the request hooks and
 //! routing, but its 400/414 goes through the global middleware (security headers, CORS…), the status
-//! interceptors, the after-response hooks and finishing like any other answer. Routing rejections run
+//! interceptors, the response mappers and finishing like any other answer. Routing rejections run
 //! through the global middleware too. A panic anywhere in stages 5–6 becomes a 500 problem, which stages 7
-//! and 8 then see. Post-response hooks and error sinks see every request that got a response.
+//! and 8 then see. Completion observers and error sinks see every request that got a response.
 //!
-//! An app with no before-request or after-response hook, global middleware, interceptor or request
+//! An app with no request hooks or response mappers, global middleware, interceptor or request
 //! context takes the **fast path**: stages 3, 5 (global) and 7 have nothing to run, so the handler is called
 //! straight from [`AppService::handle`] without the boxed future of the full pipeline. Both paths share
 //! [`dispatch`] (routing) and [`Finishing`].

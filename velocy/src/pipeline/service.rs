@@ -40,8 +40,9 @@ impl AppService {
         let request_id = shared.config.request_id.as_ref().map(|setting| setting.id_for(&head.headers));
         let mut finishing = Finishing::new(shared, &head, request_id.as_ref());
         let unicode = shared.table.options().unicode_normalization;
-        let (matching_path, rejected) = match crate::target::check(&mut head, &shared.config.limits, unicode)
-        {
+        let length_known = http_body::Body::size_hint(&body).exact().is_some();
+        let limits = &shared.config.limits;
+        let (matching_path, rejected) = match crate::target::check(&mut head, limits, unicode, length_known) {
             Ok(matching_path) => (matching_path, None),
             Err(response) if shared.trivial => {
                 return ResponseFuture { inner: Inner::Ready(Some(response)), finishing: Some(finishing) };
@@ -137,9 +138,9 @@ impl fmt::Display for RouteTableText<'_> {
 }
 
 /// The future of one response: the handler's future plus the finishing touches every response gets
-/// (`Server` and request id headers, no body for `HEAD`, the post-response report). Panics in the handler
+/// (`Server` and request id headers, no body for `HEAD`, the completion report). Panics in the handler
 /// become 500s here. No allocation beyond the handler's own future (and the report, when the app has
-/// post-response hooks).
+/// completion observers).
 pub struct ResponseFuture {
     inner: Inner,
     finishing: Option<Finishing>,

@@ -19,7 +19,7 @@ pub(crate) struct AppShared {
     pub(crate) table: RouteTable,
     /// The hooks and global middleware.
     pub(crate) lifecycle: Arc<Lifecycle>,
-    /// No before-request or after-response hook, global middleware, interceptor or request context:
-    /// requests take the fast path (post-response hooks and error sinks run there too).
+    /// No request hooks or response mappers, global middleware, interceptor or request context:
+    /// requests take the fast path (completion observers and error sinks run there too).
     pub(crate) trivial: bool,
 }

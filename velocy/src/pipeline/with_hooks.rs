@@ -1,4 +1,4 @@
-//! The full pipeline, with hooks: taken when the app has a before-request or after-response hook, global
+//! The full pipeline, with hooks: taken when the app has a request hooks or response mappers, global
 //! middleware, a status interceptor or the request context (see the [module docs](super) for the order).
 
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use crate::request::Request;
 use crate::response::Response;
 
 /// Runs one request through every stage, then applies `finishing`. `rejected` is the answer of a failed
-/// target check: such a request skips the before-request hooks and routing, and its answer goes through
+/// target check: such a request skips the request hooks and routing, and its answer goes through
 /// the rest.
 pub(crate) async fn run(
     shared: Arc<AppShared>,
@@ -27,9 +27,9 @@ pub(crate) async fn run(
         lifecycle.needs_summary(shared.table.has_scoped_interceptors()).then(|| summarize(&request));
 
     let mut outcome = Ok(request);
-    // A request that failed the target check goes to no before-request hook: its head is not trusted.
+    // A request that failed the target check goes to no request hook: its head is not trusted.
     if rejected.is_none() {
-        for hook in &lifecycle.before_request {
+        for hook in &lifecycle.request_hooks {
             let Ok(request) = outcome else { break };
             outcome = hook.call(request).await;
         }
@@ -70,7 +70,7 @@ pub(crate) async fn run(
 
     if let Some(summary) = &summary {
         response = intercept(response, summary, interceptors.as_deref(), &lifecycle.interceptors).await;
-        for hook in lifecycle.after_response.iter().rev() {
+        for hook in lifecycle.response_mappers.iter().rev() {
             hook.call(summary, &mut response);
         }
     }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use http::{Extensions, HeaderMap, Method, Uri, Version};
 
 use crate::body::Body;
-use crate::request_id::RequestIdValue;
+use crate::request_id::RequestId;
 
 mod app_data;
 mod params;
@@ -48,7 +48,7 @@ impl Request {
         &mut self.parts
     }
 
-    /// The request head, writable only before routing (in before-request hooks): once a route matched,
+    /// The request head, writable only before routing (in request hooks): once a route matched,
     /// the method, target and headers are read-only, so every later stage sees what routing saw. `None`
     /// after routing. Extensions stay writable through [`RequestParts::extensions_mut`].
     pub fn head_mut(&mut self) -> Option<&mut http::request::Parts> {
@@ -100,7 +100,7 @@ pub struct RequestParts {
     /// The path routing matched when it differs from the target's (Unicode NFC); parameters index it.
     pub(crate) matching_path: Option<Box<str>>,
     /// The request's id, when the app gives requests ids.
-    pub(crate) request_id: Option<RequestIdValue>,
+    pub(crate) request_id: Option<RequestId>,
 }
 
 impl RequestParts {
@@ -147,7 +147,7 @@ impl RequestParts {
 
     /// The request's id, when the app gives requests ids ([`App::request_id`](crate::App::request_id)); set
     /// before any hook or middleware runs.
-    pub fn request_id(&self) -> Option<&RequestIdValue> {
+    pub fn request_id(&self) -> Option<&RequestId> {
         self.request_id.as_ref()
     }
 

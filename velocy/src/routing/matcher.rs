@@ -1,4 +1,4 @@
-//! [`PathRouter`]: Velocy's route grammar and trie as a standalone path matcher, for code that routes
+//! [`PathMatcher`]: Velocy's route grammar and trie as a standalone path matcher, for code that routes
 //! something other than HTTP requests (and for benchmarking the router on its own).
 
 use std::fmt;
@@ -11,9 +11,9 @@ use crate::request::ParamSpans;
 /// Maps route patterns (the grammar of [`crate::routing`]) to values and matches paths against them.
 ///
 /// ```
-/// use velocy::routing::PathRouter;
+/// use velocy::routing::PathMatcher;
 ///
-/// let mut router = PathRouter::new();
+/// let mut router = PathMatcher::new();
 /// router.insert("/repos/:owner/:repo", "repo").unwrap();
 /// router.insert("/repos/:owner/:repo/issues/:number(\\d+)", "issue").unwrap();
 ///
@@ -22,7 +22,7 @@ use crate::request::ParamSpans;
 /// assert_eq!(found.param("number"), Some("7"));
 /// assert!(router.at("/repos/tokio-rs/axum/issues/seven").is_none());
 /// ```
-pub struct PathRouter<T> {
+pub struct PathMatcher<T> {
     trie: Trie<usize>,
     entries: Vec<Entry<T>>,
 }
@@ -32,7 +32,7 @@ struct Entry<T> {
     names: Box<[Box<str>]>,
 }
 
-/// Why [`PathRouter::insert`] refused a pattern: the message says what is wrong.
+/// Why [`PathMatcher::insert`] refused a pattern: the message says what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InsertPatternError {
     message: String,
@@ -55,13 +55,13 @@ pub struct PathMatch<'r, 'p, T> {
     spans: ParamSpans,
 }
 
-impl<T> Default for PathRouter<T> {
+impl<T> Default for PathMatcher<T> {
     fn default() -> Self {
         Self { trie: Trie::new(), entries: Vec::new() }
     }
 }
 
-impl<T> PathRouter<T> {
+impl<T> PathMatcher<T> {
     /// An empty router.
     pub fn new() -> Self {
         Self::default()
@@ -111,9 +111,9 @@ impl<T> PathRouter<T> {
     }
 }
 
-impl<T> fmt::Debug for PathRouter<T> {
+impl<T> fmt::Debug for PathMatcher<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PathRouter").field("len", &self.entries.len()).finish()
+        f.debug_struct("PathMatcher").field("len", &self.entries.len()).finish()
     }
 }
 

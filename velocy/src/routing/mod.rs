@@ -35,7 +35,7 @@ pub(crate) mod table;
 mod trie;
 
 pub use crate::location::Location;
-pub use matcher::{InsertPatternError, PathMatch, PathRouter};
+pub use matcher::{InsertPatternError, PathMatch, PathMatcher};
 pub(crate) use options::RoutingOptions;
 pub use options::TrailingSlash;
 pub use route::{Route, RouteInfo};

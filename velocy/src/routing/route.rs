@@ -86,7 +86,9 @@ impl Route {
         }
     }
 
-    /// The route a route macro described.
+    /// The route a route macro described. Macro glue, called by the code `routes![]` generates (through
+    /// `velocy::__private`): not public API.
+    #[doc(hidden)]
     pub fn from_spec(spec: &'static RouteSpec) -> Self {
         let mut problems = Vec::new();
         let methods = spec

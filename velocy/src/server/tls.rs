@@ -29,8 +29,8 @@ pub use tokio_rustls::rustls;
 
 use super::shutdown::shutdown_signal;
 use super::transport::Transport;
-use crate::app::{App, AppService};
 use crate::error::{Error, Result};
+use crate::pipeline::AppService;
 
 /// The TLS settings of a server: certificate chain, private key, protocols, and ALPN `h2` + `http/1.1`.
 ///
@@ -242,26 +242,6 @@ impl AppService {
     ) -> Result<()> {
         let handshake_timeout = self.shared.config.limits.header_read_timeout;
         super::serve_connections(self, listener, Tls { config: tls, handshake_timeout }, signal).await
-    }
-}
-
-#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
-impl App {
-    /// Builds the app, binds `address` and serves HTTPS until SIGINT or SIGTERM, then shuts down
-    /// gracefully.
-    ///
-    /// # Errors
-    /// Build errors (see [`App::build`]) and a failure to bind.
-    pub async fn listen_tls(self, address: impl tokio::net::ToSocketAddrs, tls: TlsConfig) -> Result<()> {
-        self.build()?.listen_tls(address, tls).await
-    }
-
-    /// Builds the app and serves HTTPS on `listener` until SIGINT or SIGTERM, then shuts down gracefully.
-    ///
-    /// # Errors
-    /// Build errors (see [`App::build`]).
-    pub async fn serve_tls(self, listener: TcpListener, tls: TlsConfig) -> Result<()> {
-        self.build()?.serve_tls(listener, tls).await
     }
 }
 
