@@ -98,8 +98,9 @@ impl Finishing {
 
 /// The request's `Accept`, its field lines joined when there are several.
 fn accept_of(headers: &http::HeaderMap) -> Option<HeaderValue> {
-    let mut values = headers.get_all(ACCEPT).into_iter();
-    let first = values.next()?;
+    // One lookup when the request has no `Accept` (the common case for API clients).
+    let first = headers.get(ACCEPT)?;
+    let mut values = headers.get_all(ACCEPT).into_iter().skip(1);
     let Some(second) = values.next() else {
         return Some(first.clone());
     };
