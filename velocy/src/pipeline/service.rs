@@ -42,27 +42,13 @@ impl AppService {
         let unicode = shared.table.options().unicode_normalization;
         let length_known = http_body::Body::size_hint(&body).exact().is_some();
         let limits = &shared.config.limits;
-        let (matching_path, rejected) = match crate::target::check(&mut head, limits, unicode, length_known) {
-            Ok(matching_path) => (matching_path, None),
-            Err(response) if shared.trivial => {
-                return ResponseFuture { inner: Inner::Ready(Some(response)), finishing: Some(finishing) };
-            }
-            Err(response) => (None, Some(response)),
+        let matching_path = match crate::target::check(&mut head, limits, unicode, length_known) {
+            Ok(matching_path) => matching_path,
+            Err(response) => return self.rejected(head, body, remote_addr, request_id, response, finishing),
         };
-        let parts = RequestParts {
-            head,
-            params: ParamSpans::new(),
-            route: None,
-            routed: false,
-            app: Arc::clone(&shared.data),
-            remote_addr,
-            body_limit: None,
-            matching_path,
-            request_id,
-        };
-        let mut request = Request::from_parts(parts, body);
+        let mut request = Request::from_parts(self.parts(head, remote_addr, matching_path, request_id), body);
         if !shared.trivial {
-            let future = super::with_hooks::run(Arc::clone(shared), request, rejected, finishing);
+            let future = super::with_hooks::run(Arc::clone(shared), request, None, finishing);
             return ResponseFuture { inner: Inner::Handler(Box::pin(future)), finishing: None };
         }
         let inner = match dispatch(shared, &mut request) {
@@ -74,6 +60,49 @@ impl AppService {
             Dispatched::Ready(response) => Inner::Ready(Some(response)),
         };
         ResponseFuture { inner, finishing: Some(finishing) }
+    }
+
+    /// The parts of a request about to be routed.
+    fn parts(
+        &self,
+        head: http::request::Parts,
+        remote_addr: Option<SocketAddr>,
+        matching_path: Option<Box<str>>,
+        request_id: Option<crate::request_id::RequestId>,
+    ) -> RequestParts {
+        RequestParts {
+            head,
+            params: ParamSpans::new(),
+            route: None,
+            routed: false,
+            app: Arc::clone(&self.shared.data),
+            remote_addr,
+            body_limit: None,
+            matching_path,
+            request_id,
+        }
+    }
+
+    /// A request the target check refused: with hooks, its answer goes through the rest of the pipeline
+    /// (global middleware, interceptors, response mappers); without, it is finished at once. Kept out of
+    /// [`AppService::handle`] so the common path does not carry a response around.
+    #[cold]
+    #[inline(never)]
+    fn rejected(
+        &self,
+        head: http::request::Parts,
+        body: Body,
+        remote_addr: Option<SocketAddr>,
+        request_id: Option<crate::request_id::RequestId>,
+        response: Response,
+        finishing: Finishing,
+    ) -> ResponseFuture {
+        if self.shared.trivial {
+            return ResponseFuture { inner: Inner::Ready(Some(response)), finishing: Some(finishing) };
+        }
+        let request = Request::from_parts(self.parts(head, remote_addr, None, request_id), body);
+        let future = super::with_hooks::run(Arc::clone(&self.shared), request, Some(response), finishing);
+        ResponseFuture { inner: Inner::Handler(Box::pin(future)), finishing: None }
     }
 
     /// Reports a connection-level error to the app's error sinks.
