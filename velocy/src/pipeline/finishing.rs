@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, SERVER, VARY};
+use http::header::{HeaderValue, ACCEPT, CONTENT_LENGTH, SERVER, VARY};
 use http::{Method, StatusCode};
 
 use super::AppShared;
@@ -18,9 +18,13 @@ use crate::response::{render_for, Response};
 /// panics alike), the `Server` header, the request id header (neither overwrites a header the handler set), `Vary: accept`
 /// when content negotiation chose the route, no body for `HEAD`, and last the body is wrapped so the
 /// completion observers learn when it ends.
+///
+/// Small on purpose (the settings stay in the app, reached through one reference count): it is moved
+/// with every response future, and a larger one costs a `memcpy` per move.
 pub(crate) struct Finishing {
-    server_header: Option<HeaderValue>,
-    request_id: Option<(HeaderName, RequestId)>,
+    /// The app: its `Server` header and request id header name.
+    shared: Arc<AppShared>,
+    request_id: Option<RequestId>,
     strip_body: bool,
     /// Set by routing when negotiation chose the endpoint.
     pub(crate) vary_accept: bool,
@@ -51,15 +55,9 @@ impl Finishing {
                 };
                 CompletionBody::pending(Arc::clone(lifecycle), completion, Instant::now())
             });
-        let request_id = shared
-            .config
-            .request_id
-            .as_ref()
-            .zip(id)
-            .map(|(setting, id)| (setting.header_name().clone(), id.clone()));
         Self {
-            server_header: shared.config.server_header.clone(),
-            request_id,
+            shared: Arc::clone(shared),
+            request_id: id.cloned(),
             strip_body: head.method == Method::HEAD,
             vary_accept: false,
             report,
@@ -77,11 +75,12 @@ impl Finishing {
     /// Applies the finishing touches to `response`.
     pub(crate) fn apply(self, response: Response) -> Response {
         let mut response = render_for(self.accept.as_ref(), response);
-        if let Some(server) = self.server_header {
-            response.headers_mut().entry(SERVER).or_insert(server);
+        let config = &self.shared.config;
+        if let Some(server) = &config.server_header {
+            response.headers_mut().entry(SERVER).or_insert_with(|| server.clone());
         }
-        if let Some((header, id)) = self.request_id {
-            response.headers_mut().entry(header).or_insert_with(|| id.to_header_value());
+        if let Some((setting, id)) = config.request_id.as_ref().zip(self.request_id) {
+            response.headers_mut().entry(setting.header_name()).or_insert_with(|| id.to_header_value());
         }
         if self.vary_accept {
             response.headers_mut().append(VARY, HeaderValue::from_static("accept"));
