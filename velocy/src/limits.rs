@@ -75,8 +75,8 @@ impl Default for Limits {
 macro_rules! limit {
     ($name:ident: $ty:ty) => {
         #[doc = concat!(
-                    "Sets [`", stringify!($name), "`](Limits#structfield.", stringify!($name), ")."
-                )]
+                            "Sets [`", stringify!($name), "`](Limits#structfield.", stringify!($name), ")."
+                        )]
         pub fn $name(mut self, value: $ty) -> Self {
             self.$name = value;
             self

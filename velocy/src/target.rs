@@ -33,7 +33,7 @@
 
 use std::borrow::Cow;
 
-use http::header::{HeaderValue, CONNECTION, HOST, TRANSFER_ENCODING};
+use http::header::{HeaderValue, ACCEPT, CONNECTION, HOST, TRANSFER_ENCODING};
 use http::{StatusCode, Uri, Version};
 
 use crate::limits::Limits;
@@ -52,15 +52,16 @@ pub(crate) fn check(
     limits: &Limits,
     unicode: bool,
     length_known: bool,
+    hosts: HostLines,
 ) -> Result<Option<Box<str>>, Response> {
     if !length_known {
         check_transfer_encoding(head)?;
     }
-    check_target(head, limits)?;
+    check_target(head, limits, hosts)?;
     Ok(if unicode { nfc_matching_path(head.uri.path()) } else { None })
 }
 
-fn check_target(head: &mut http::request::Parts, limits: &Limits) -> Result<(), Response> {
+fn check_target(head: &mut http::request::Parts, limits: &Limits, hosts: HostLines) -> Result<(), Response> {
     let target_length = head.uri.path_and_query().map_or(0, |target| target.as_str().len());
     if target_length > limits.max_uri_length {
         return Err(problem(
@@ -68,7 +69,7 @@ fn check_target(head: &mut http::request::Parts, limits: &Limits) -> Result<(), 
             format!("the request target is longer than {} bytes", limits.max_uri_length),
         ));
     }
-    check_host(head)?;
+    check_host(head, hosts)?;
     if head.uri.path() == "*" {
         return if head.method == http::Method::OPTIONS {
             Ok(())
@@ -123,7 +124,81 @@ fn check_transfer_encoding(head: &http::request::Parts) -> Result<(), Response> 
     Ok(())
 }
 
-fn check_host(head: &mut http::request::Parts) -> Result<(), Response> {
+/// What [`scan`] learned of the `Host` field lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HostLines {
+    /// Not scanned (a large head): [`check`] looks them up.
+    Unknown,
+    /// No `Host` line.
+    Absent,
+    /// One line holding a plain `reg-name [ ":" port ]` (see [`is_plain_host`]).
+    OnePlain,
+    /// Anything else: several lines, or one that needs the full rules.
+    Other,
+}
+
+/// What one pass over a request's header lines found, for the target check and for rendering problems.
+#[derive(Debug)]
+pub(crate) struct HeadScan {
+    /// The `Host` lines.
+    pub(crate) hosts: HostLines,
+    /// The `Accept` value, its field lines joined with commas when there are several (RFC 9110 §5.3).
+    pub(crate) accept: Option<HeaderValue>,
+}
+
+/// Heads with at most this many field lines are scanned in one pass; larger ones are looked up by name
+/// (two hash lookups cost about what a pass over this many lines does).
+const SCANNED_LINES: usize = 8;
+
+/// Reads the `Host` and `Accept` lines of `headers`: in one pass over a small head, by two lookups in a
+/// large one.
+pub(crate) fn scan(headers: &http::HeaderMap) -> HeadScan {
+    if headers.len() > SCANNED_LINES {
+        return HeadScan { hosts: HostLines::Unknown, accept: accept_of(headers) };
+    }
+    let (mut hosts, mut accept, mut accepts) = (HostLines::Absent, None, 0);
+    for (name, value) in headers {
+        if *name == HOST {
+            hosts = match hosts {
+                HostLines::Absent if is_plain_host(value.as_bytes()) => HostLines::OnePlain,
+                _ => HostLines::Other,
+            };
+        } else if *name == ACCEPT {
+            accepts += 1;
+            accept = Some(value);
+        }
+    }
+    let accept = match accepts {
+        0 => None,
+        1 => accept.cloned(),
+        _ => accept_of(headers),
+    };
+    HeadScan { hosts, accept }
+}
+
+/// The request's `Accept`, its field lines joined when there are several.
+fn accept_of(headers: &http::HeaderMap) -> Option<HeaderValue> {
+    let first = headers.get(ACCEPT)?;
+    let mut values = headers.get_all(ACCEPT).into_iter().skip(1);
+    let Some(second) = values.next() else {
+        return Some(first.clone());
+    };
+    let mut joined = first.as_bytes().to_vec();
+    for value in std::iter::once(second).chain(values) {
+        joined.extend_from_slice(b", ");
+        joined.extend_from_slice(value.as_bytes());
+    }
+    HeaderValue::from_bytes(&joined).ok()
+}
+
+fn check_host(head: &mut http::request::Parts, lines: HostLines) -> Result<(), Response> {
+    if head.uri.authority().is_none() {
+        match lines {
+            HostLines::OnePlain => return Ok(()),
+            HostLines::Absent if head.version != Version::HTTP_11 => return Ok(()),
+            _ => {}
+        }
+    }
     let mut hosts = head.headers.get_all(HOST).iter();
     let host = hosts.next();
     if hosts.next().is_some() {
@@ -584,10 +659,42 @@ mod tests {
         assert!(normalize_path("/a{b}").unwrap_err().contains("not allowed"));
     }
 
+    #[test]
+    fn large_heads_are_looked_up_and_small_ones_scanned_alike_10() {
+        for extra in [0, 12] {
+            let with = |host: &str| {
+                let mut request = http::Request::builder().uri("/a").header(HOST, host);
+                for index in 0..extra {
+                    request = request.header(format!("x-filler-{index}"), "1");
+                }
+                refusal(request)
+            };
+            assert_eq!(with("example.com:8080"), None, "{extra} extra headers");
+            let (status, closes, detail) = with("a b/../c").unwrap();
+            assert_eq!((status, closes), (StatusCode::BAD_REQUEST, true), "{extra} extra headers");
+            assert!(detail.contains("invalid `Host` header"), "{detail}");
+        }
+    }
+
+    #[test]
+    fn scan_joins_accept_lines_and_counts_hosts_10() {
+        let mut headers = http::HeaderMap::new();
+        headers.append(ACCEPT, HeaderValue::from_static("text/plain"));
+        headers.append(ACCEPT, HeaderValue::from_static("application/json;q=0.5"));
+        headers.append(HOST, HeaderValue::from_static("a.example"));
+        let found = scan(&headers);
+        assert_eq!(found.accept.unwrap(), "text/plain, application/json;q=0.5");
+        assert_eq!(found.hosts, HostLines::OnePlain);
+        headers.append(HOST, HeaderValue::from_static("b.example"));
+        assert_eq!(scan(&headers).hosts, HostLines::Other);
+        assert_eq!(scan(&http::HeaderMap::new()).hosts, HostLines::Absent);
+    }
+
     /// The answer of [`check`] for `request`, or `None` when it passes.
     fn refusal(request: http::request::Builder) -> Option<(StatusCode, bool, String)> {
         let mut head = request.body(()).unwrap().into_parts().0;
-        let response = check(&mut head, &Limits::default(), true, false).err()?;
+        let hosts = scan(&head.headers).hosts;
+        let response = check(&mut head, &Limits::default(), true, false, hosts).err()?;
         let closes = response.headers().get(CONNECTION).is_some_and(|value| value == "close");
         let detail = response.extensions().get::<Problem>().unwrap().detail().to_owned();
         Some((response.status(), closes, detail))

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http::header::{HeaderValue, ACCEPT, CONTENT_LENGTH, SERVER, VARY};
+use http::header::{HeaderValue, CONTENT_LENGTH, SERVER, VARY};
 use http::{Method, StatusCode};
 
 use super::AppShared;
@@ -38,7 +38,13 @@ pub(crate) struct Finishing {
 impl Finishing {
     /// The finishing of a request with this head. Allocates only when the app has completion observers or
     /// error sinks (the report, one box).
-    pub(crate) fn new(shared: &Arc<AppShared>, head: &http::request::Parts, id: Option<&RequestId>) -> Self {
+    /// `accept` is the request's `Accept` ([`crate::target::scan`] reads it).
+    pub(crate) fn new(
+        shared: &Arc<AppShared>,
+        head: &http::request::Parts,
+        id: Option<&RequestId>,
+        accept: Option<HeaderValue>,
+    ) -> Self {
         let lifecycle = &shared.lifecycle;
         let report =
             (!lifecycle.completion_observers.is_empty() || !lifecycle.error_sinks.is_empty()).then(|| {
@@ -61,7 +67,7 @@ impl Finishing {
             strip_body: head.method == Method::HEAD,
             vary_accept: false,
             report,
-            accept: accept_of(&head.headers),
+            accept,
         }
     }
 
@@ -93,22 +99,6 @@ impl Finishing {
             None => response,
         }
     }
-}
-
-/// The request's `Accept`, its field lines joined when there are several.
-fn accept_of(headers: &http::HeaderMap) -> Option<HeaderValue> {
-    // One lookup when the request has no `Accept` (the common case for API clients).
-    let first = headers.get(ACCEPT)?;
-    let mut values = headers.get_all(ACCEPT).into_iter().skip(1);
-    let Some(second) = values.next() else {
-        return Some(first.clone());
-    };
-    let mut joined = first.as_bytes().to_vec();
-    for value in std::iter::once(second).chain(values) {
-        joined.extend_from_slice(b", ");
-        joined.extend_from_slice(value.as_bytes());
-    }
-    HeaderValue::from_bytes(&joined).ok()
 }
 
 /// A `HEAD` response keeps the headers `GET` would send, `Content-Length` included, without the body

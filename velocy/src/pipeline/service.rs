@@ -38,11 +38,12 @@ impl AppService {
         let (mut head, body) = request.into_parts();
         let shared = &self.shared;
         let request_id = shared.config.request_id.as_ref().map(|setting| setting.id_for(&head.headers));
-        let mut finishing = Finishing::new(shared, &head, request_id.as_ref());
+        let scan = crate::target::scan(&head.headers);
+        let mut finishing = Finishing::new(shared, &head, request_id.as_ref(), scan.accept);
         let unicode = shared.table.options().unicode_normalization;
         let length_known = http_body::Body::size_hint(&body).exact().is_some();
         let limits = &shared.config.limits;
-        let matching_path = match crate::target::check(&mut head, limits, unicode, length_known) {
+        let matching_path = match crate::target::check(&mut head, limits, unicode, length_known, scan.hosts) {
             Ok(matching_path) => matching_path,
             Err(response) => return self.rejected(head, body, remote_addr, request_id, response, finishing),
         };
