@@ -223,3 +223,34 @@ async fn handler_errors_render_as_problems() {
         json!({"type": "about:blank", "title": "Conflict", "status": 409, "detail": "already exists"})
     );
 }
+
+#[tokio::test]
+async fn query_and_form_components_that_are_not_utf8_are_refused_10() {
+    use std::collections::HashMap;
+
+    use crate::Form;
+
+    let client = client(
+        Router::new()
+            .get("/q", |Query(pairs): Query<HashMap<String, String>>| async move { pairs.len().to_string() })
+            .post("/f", |Form(pairs): Form<HashMap<String, String>>| async move { pairs.len().to_string() }),
+    );
+    let response = client.get("/q?name=%FF").send().await.assert_status(400);
+    let problem: serde_json::Value = response.json();
+    assert_eq!(
+        problem["detail"],
+        "the query string component `%FF` is not valid UTF-8 after percent-decoding"
+    );
+    // Valid escapes, including multi-byte UTF-8, still decode.
+    client.get("/q?name=caf%C3%A9&x=a+b").send().await.assert_status(200).assert_text("2");
+    let form = |body: &'static str| {
+        client.post("/f").header("content-type", "application/x-www-form-urlencoded").body(body)
+    };
+    let response = form("a=1&b%FE=2").send().await.assert_status(422);
+    let problem: serde_json::Value = response.json();
+    assert_eq!(
+        problem["detail"],
+        "the form field component `b%FE` is not valid UTF-8 after percent-decoding"
+    );
+    form("a=1&b=%C3%A9").send().await.assert_status(200).assert_text("2");
+}

@@ -44,7 +44,16 @@ impl<T: DeserializeOwned + Send> FromRequest for Form<T> {
             .into());
         }
         let bytes = super::body::read_body(parts, body).await.map_err(BodyRejection::into_form)?;
-        serde_urlencoded::from_bytes(&bytes)
+        let text =
+            std::str::from_utf8(&bytes).map_err(|_| InvalidForm::new("the form body is not valid UTF-8"))?;
+        // `serde_urlencoded` would replace invalid bytes with U+FFFD; refuse them instead.
+        if let Some(component) = super::private::first_non_utf8_component(text) {
+            return Err(InvalidForm::new(format!(
+                "the form field component `{component}` is not valid UTF-8 after percent-decoding"
+            ))
+            .into());
+        }
+        serde_urlencoded::from_str(text)
             .map(Form)
             .map_err(|error| InvalidForm::new(format!("invalid form body: {error}")).into())
     }

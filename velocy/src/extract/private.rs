@@ -179,6 +179,18 @@ pub(crate) fn form_urlencoded_pairs(query: &str) -> impl Iterator<Item = (&str, 
     query.split('&').filter(|pair| !pair.is_empty()).map(|pair| pair.split_once('=').unwrap_or((pair, "")))
 }
 
+/// The first name or value of urlencoded `text` (a query string or form body) that is not UTF-8 once
+/// percent-decoded, as written; `None` when all are. Text without `%` is skipped at once (only an escape
+/// can make invalid UTF-8 out of a `str`).
+pub(crate) fn first_non_utf8_component(text: &str) -> Option<&str> {
+    if !text.contains('%') {
+        return None;
+    }
+    form_urlencoded_pairs(text)
+        .flat_map(|(name, value)| [name, value])
+        .find(|component| percent_encoding::percent_decode_str(component).decode_utf8().is_err())
+}
+
 /// One name or value of a query string decoded: `+` is a space, then percent-decoded once; `None` when the
 /// decoded bytes are not UTF-8.
 pub(crate) fn decode_form_component(text: &str) -> Option<Cow<'_, str>> {

@@ -22,7 +22,8 @@ use crate::request::RequestParts;
 /// ```
 ///
 /// # Rejections
-/// [`InvalidQuery`] (400) with serde's message, e.g. `invalid digit found in string`, or when the query has
+/// [`InvalidQuery`] (400) with serde's message, e.g. `invalid digit found in string`; when a name or value
+/// is not UTF-8 once percent-decoded (`?q=%FF`); or when the query has
 /// more pairs than [`Limits::max_query_pairs`](crate::server::Limits::max_query_pairs) (default 256).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Query<T>(pub T);
@@ -35,6 +36,12 @@ impl<T: DeserializeOwned + Send> FromRequestParts for Query<T> {
         let limit = parts.app.max_query_pairs;
         if query.split('&').filter(|pair| !pair.is_empty()).nth(limit).is_some() {
             return Err(InvalidQuery::new(format!("the query string has more than {limit} parameters")));
+        }
+        // `serde_urlencoded` would replace invalid bytes with U+FFFD; refuse them, as path parameters do.
+        if let Some(component) = super::private::first_non_utf8_component(query) {
+            return Err(InvalidQuery::new(format!(
+                "the query string component `{component}` is not valid UTF-8 after percent-decoding"
+            )));
         }
         serde_urlencoded::from_str(query)
             .map(Query)
