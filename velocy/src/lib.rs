@@ -71,7 +71,7 @@
 //! ## How the crate is layered
 //! Lower layers never import higher ones:
 //! the foundation ([`body`], [`error`], [`response`], the request types, [`extract`], handlers,
-//! [`negotiation`], [`conditional`]) → [`routing`] and [`middleware`] with the [`lifecycle`] hooks → the
+//! [`negotiation`], [`conditional`]) → [`routing`] and [`middleware`](mod@middleware) with the [`lifecycle`] hooks → the
 //! request [`pipeline`] → the [`server`] → the [`app`] builder. Each battery (the [`store`] today) depends
 //! only on the foundation and public traits.
 

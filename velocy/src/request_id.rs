@@ -3,7 +3,7 @@
 //! Turn them on with [`App::request_id`](crate::App::request_id). The id is decided as the request arrives —
 //! before the request target is checked, request hooks and routing — so every response carries it,
 //! including the framework's own 400, 404 and 500 answers, and every stage can read it: handlers take
-//! [`RequestId`] as an extractor, middleware and hooks read [`RequestParts::request_id`], completion
+//! [`RequestId`] as an extractor, middleware and hooks read [`RequestParts::request_id`](crate::RequestParts::request_id), completion
 //! hooks see [`Completion::request_id`](crate::lifecycle::Completion::request_id), and the snapshot behind
 //! [`context::current`](crate::context::current) holds it.
 
@@ -100,7 +100,7 @@ impl RequestIdConfig {
 ///
 /// Also an extractor: a handler argument of this type gets the id. Building the app fails, naming the
 /// route, when a route takes it but the app has no [`App::request_id`](crate::App::request_id); outside a
-/// route (a custom extractor called by hand) a missing id is a 500 ([`MissingRequestId`]).
+/// route (a custom extractor called by hand) a missing id is a 500 ([`MissingRequestId`](crate::extract::rejection::MissingRequestId)).
 #[derive(Clone)]
 pub struct RequestId(Repr);
 

@@ -128,7 +128,7 @@ impl fmt::Display for HttpError {
 }
 
 /// Any standard error converts into a 500 whose cause is kept but not shown, so handlers can use `?`.
-/// An error whose module registered a mapping (an [`HttpErrorMapping`], such as the store's: 404 for a
+/// An error whose module registered a mapping (such as the store's: 404 for a
 /// missing record, 409 for a duplicate key) keeps the status that mapping gives it.
 impl<E> From<E> for HttpError
 where

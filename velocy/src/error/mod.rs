@@ -131,6 +131,7 @@ impl std::error::Error for Error {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

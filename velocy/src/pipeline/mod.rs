@@ -4,7 +4,7 @@
 //!
 //! 1. **request id** — decided first (propagated or generated), so every answer carries it;
 //! 2. **target check** — the request target, `Host` and framing are validated and the path normalized
-//!    (400 or 414 on failure: [`crate::target`] rules);
+//!    (400 or 414 on failure, with `Connection: close` for framing problems);
 //! 3. **request hooks** — may rewrite the head or answer at once;
 //! 4. **routing** — the route table picks the endpoint, or a routing rejection answers
 //!    ([`crate::routing::rejection`]: 404, 405, 406, 415, 501, a bad `Host`; `OPTIONS` and redirects);
@@ -23,7 +23,7 @@
 //! An app with no request hooks or response mappers, global middleware, interceptor or request
 //! context takes the **fast path**: stages 3, 5 (global) and 7 have nothing to run, so the handler is called
 //! straight from [`AppService::handle`] without the boxed future of the full pipeline. Both paths share
-//! [`dispatch`] (routing) and [`Finishing`].
+//! the routing step and the finishing step.
 
 mod config;
 mod dispatch;
