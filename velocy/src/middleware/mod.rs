@@ -31,6 +31,7 @@
 //! extensions for handlers to read with [`Extension<T>`](crate::Extension).
 //!
 #![doc = include_str!("../docs/middleware.md")]
+#![cfg_attr(feature = "tower", doc = include_str!("../docs/tower.md"))]
 
 use std::future::Future;
 use std::sync::Arc;
