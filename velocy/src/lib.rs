@@ -115,10 +115,10 @@ pub use body::Body;
 pub use error::{BoxError, BuildError, BuildProblem, Error, ErrorSource, HttpError, Result};
 pub use extract::{Extension, Form, FromRequest, FromRequestParts, Path, Query, State};
 pub use handler::Handler;
-pub use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+pub use http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 pub use json::Json;
 pub use request::{Request, RequestParts};
-pub use response::{Html, IntoResponse, IntoResponseParts, Problem, Redirect, Response};
+pub use response::{Created, Html, IntoResponse, IntoResponseParts, Problem, Redirect, Response};
 pub use routing::{Route, RouteInfo, Router};
 /// The store's record trait and its derive (`#[derive(Record)]`), also at [`store::Record`].
 #[cfg(feature = "store")]
@@ -134,8 +134,8 @@ pub mod prelude {
     pub use crate::extract::{Extension, Form, FromRequest, FromRequestParts, Path, Query, State};
     pub use crate::middleware::Next;
     pub use crate::{
-        delete, get, head, options, patch, post, put, route, routes, App, Body, Error, Html, HttpError,
-        IntoResponse, Json, Redirect, Request, RequestParts, Response, Route, Router, StatusCode,
+        delete, get, head, options, patch, post, put, route, routes, App, Body, Created, Error, Html,
+        HttpError, IntoResponse, Json, Redirect, Request, RequestParts, Response, Route, Router, StatusCode,
     };
     pub use velocy_macros::{middleware, FromRequest, FromRequestParts};
 }

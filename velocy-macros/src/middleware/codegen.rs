@@ -37,6 +37,7 @@ pub(super) fn generate(middleware: &Middleware, func: &ItemFn) -> TokenStream {
     let has_extractors = middleware.args.iter().any(|arg| matches!(arg, MiddlewareArg::Extractor(_)));
     let mut extractions = Vec::new();
     let mut call_args = Vec::new();
+    let mut requirements = Vec::new();
     for (position, arg) in middleware.args.iter().enumerate() {
         match arg {
             MiddlewareArg::Request => call_args.push(quote!(__velocy_request)),
@@ -50,6 +51,9 @@ pub(super) fn generate(middleware: &Middleware, func: &ItemFn) -> TokenStream {
                 let future = quote_spanned! {span=>
                     <#ty as #from_request_parts>::from_request_parts(#request::parts_mut(&mut __velocy_request))
                 };
+                requirements.push(quote_spanned! {span=>
+                    <#ty as #from_request_parts>::requirements(__velocy_requirements);
+                });
                 extractions.push(quote! {
                     let #var = match #future.await {
                         #std::result::Result::Ok(value) => value,
@@ -64,6 +68,7 @@ pub(super) fn generate(middleware: &Middleware, func: &ItemFn) -> TokenStream {
     }
     let request_binding =
         if has_extractors { quote!(let mut __velocy_request = __velocy_request;) } else { quote!() };
+    let requirements_type = paths::requirements(ident.span());
     let output_span = match &func.sig.output {
         ReturnType::Default => ident.span(),
         ReturnType::Type(_, ty) => ty.span(),
@@ -91,6 +96,11 @@ pub(super) fn generate(middleware: &Middleware, func: &ItemFn) -> TokenStream {
             fn call(&self, __velocy_request: #request, __velocy_next: #next) -> #box_future<'static, #response> {
                 #inner
                 #future
+            }
+
+            fn requirements(&self, __velocy_requirements: &mut #requirements_type) {
+                let _ = &__velocy_requirements;
+                #(#requirements)*
             }
         }
     }

@@ -311,13 +311,24 @@ impl App {
             }
         }
         let no_host = no_host.map(|route| Endpoint { chain: None, handler: route.handler });
-        let proxy_problems = config.trusted_proxies.problems();
+        let mut app_problems = config.trusted_proxies.problems();
+        for layer in &middleware {
+            let mut needs = crate::extract::Requirements::default();
+            layer.requirements(&mut needs);
+            let provided = Provided { state: &state, request_id: config.request_id.is_some() };
+            let name = layer.name();
+            app_problems.extend(
+                needs
+                    .unmet(provided)
+                    .into_iter()
+                    .map(|unmet| format!("the global middleware `{name}` {unmet}")),
+            );
+        }
         let provided = Provided { state: &state, request_id: config.request_id.is_some() };
         let table = RouteTable::build(routes, scopes, provided, routing, no_host);
-        let table =
-            table.and_then(|table| if proxy_problems.is_empty() { Ok(table) } else { Err(Vec::new()) });
+        let table = table.and_then(|table| if app_problems.is_empty() { Ok(table) } else { Err(Vec::new()) });
         let table = table.map_err(|mut problems| {
-            problems.extend(proxy_problems.into_iter().map(BuildProblem::new));
+            problems.extend(app_problems.into_iter().map(BuildProblem::new));
             Error::build(problems)
         })?;
         lifecycle.middleware = Arc::from(middleware);

@@ -254,3 +254,93 @@ async fn query_and_form_components_that_are_not_utf8_are_refused_10() {
     );
     form("a=1&b=%C3%A9").send().await.assert_status(200).assert_text("2");
 }
+
+#[derive(Clone)]
+struct ApiKey(&'static str);
+
+#[crate::middleware]
+async fn require_key(
+    crate::State(key): crate::State<ApiKey>,
+    request: crate::Request,
+    next: crate::middleware::Next,
+) -> crate::Response {
+    if request.headers().get("x-api-key").is_some_and(|value| value == key.0) {
+        next.run(request).await
+    } else {
+        crate::IntoResponse::into_response(StatusCode::UNAUTHORIZED)
+    }
+}
+
+#[test]
+fn state_taken_by_middleware_is_checked_when_the_app_is_built_21() {
+    let route = || Route::new(Method::GET, "/a", || async { "a" }).middleware(require_key);
+    let error = App::new().route(route()).build().unwrap_err();
+    let problems = error.build_error().unwrap().problems();
+    assert_eq!(problems.len(), 1, "{error}");
+    assert!(problems[0].message().contains("its middleware"), "{}", problems[0]);
+    assert!(problems[0].message().contains("State<velocy::app::tests::ApiKey>"), "{}", problems[0]);
+    assert!(problems[0].route().unwrap().contains("GET /a"));
+
+    let error = App::new().middleware(require_key).merge(Router::new().get("/b", || async { "b" })).build();
+    let text = error.unwrap_err().to_string();
+    assert!(text.contains("the global middleware") && text.contains("ApiKey"), "{text}");
+
+    let grouped = Router::new().get("/c", || async { "c" }).middleware(require_key);
+    assert!(App::new().merge(grouped).build().is_err(), "group middleware is checked too");
+
+    App::new().state(ApiKey("k")).route(route()).middleware(require_key).build().unwrap();
+}
+
+/// An extractor written by hand that reads state without declaring it: the build-time check cannot see it.
+struct KeyByHand;
+
+impl crate::FromRequestParts for KeyByHand {
+    type Rejection = crate::extract::rejection::MissingState;
+
+    async fn from_request_parts(parts: &mut crate::RequestParts) -> Result<Self, Self::Rejection> {
+        crate::State::<ApiKey>::from_request_parts(parts).await.map(|_| KeyByHand)
+    }
+}
+
+#[tokio::test]
+async fn a_missing_state_never_names_a_type_to_the_client_21() {
+    let client = client(Router::new().get("/raw", |_: KeyByHand| async { "found" }));
+    let response = client.get("/raw").send().await.assert_status(500);
+    let text = response.text();
+    assert!(!text.contains("ApiKey") && !text.contains("::"), "{text}");
+    assert!(text.contains("no state this request needs"), "{text}");
+}
+
+#[tokio::test]
+async fn repeated_query_keys_fill_vectors_and_are_refused_for_single_values_21() {
+    #[derive(Deserialize)]
+    struct Search {
+        #[serde(default)]
+        tag: Vec<String>,
+        page: Option<u32>,
+        sort: Option<Vec<String>>,
+    }
+    let client = client(Router::new().get("/s", |Query(search): Query<Search>| async move {
+        format!("{:?} {:?} {:?}", search.tag, search.page, search.sort)
+    }));
+    client
+        .get("/s?tag=a&tag=b&page=2")
+        .send()
+        .await
+        .assert_status(200)
+        .assert_text(r#"["a", "b"] Some(2) None"#);
+    client.get("/s").send().await.assert_status(200).assert_text("[] None None");
+    client
+        .get("/s?tag=x&sort=name")
+        .send()
+        .await
+        .assert_status(200)
+        .assert_text(r#"["x"] None Some(["name"])"#);
+    let response = client.get("/s?page=1&page=2").send().await.assert_status(400);
+    let problem: serde_json::Value = response.json();
+    assert_eq!(
+        problem["detail"],
+        "invalid query string: unsupported value (`page` appears more than once: only a list field such as \
+         `Vec<T>` takes a repeated key)"
+    );
+}

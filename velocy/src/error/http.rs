@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::StatusCode;
 
 use super::BoxError;
@@ -30,6 +31,8 @@ struct Inner {
     status: StatusCode,
     message: Cow<'static, str>,
     source: Option<BoxError>,
+    /// Headers the response carries besides the problem's own (`WWW-Authenticate` for a 401).
+    headers: HeaderMap,
 }
 
 impl HttpError {
@@ -39,7 +42,7 @@ impl HttpError {
     }
 
     fn with_source_of(status: StatusCode, message: Cow<'static, str>, source: Option<BoxError>) -> Self {
-        Self { inner: Box::new(Inner { status, message, source }) }
+        Self { inner: Box::new(Inner { status, message, source, headers: HeaderMap::new() }) }
     }
 
     /// 400 Bad Request with `message`.
@@ -47,9 +50,32 @@ impl HttpError {
         Self::new(StatusCode::BAD_REQUEST, message)
     }
 
-    /// 401 Unauthorized with `message`.
+    /// 401 Unauthorized with `message` and `WWW-Authenticate: Bearer`: RFC 9110 §11.6.1 requires a 401 to
+    /// carry at least one challenge. For another scheme use [`HttpError::unauthorized_with`].
+    ///
+    /// ```
+    /// use velocy::{HttpError, IntoResponse};
+    ///
+    /// let response = HttpError::unauthorized("missing token").into_response();
+    /// assert_eq!(response.status(), 401);
+    /// assert_eq!(response.headers()["www-authenticate"], "Bearer");
+    /// ```
     pub fn unauthorized(message: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, message)
+        Self::unauthorized_with(HeaderValue::from_static("Bearer"), message)
+    }
+
+    /// 401 Unauthorized with `message` and the challenge `challenge` in `WWW-Authenticate` (RFC 9110
+    /// §11.6.1), such as `Basic realm="admin"` or `Bearer realm="api", error="invalid_token"` (RFC 6750 §3).
+    pub fn unauthorized_with(challenge: HeaderValue, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, message).with_header(WWW_AUTHENTICATE, challenge)
+    }
+
+    /// Adds a header to the response this error answers with, replacing one of the same name it set
+    /// (the problem's `Content-Type` cannot be replaced).
+    #[must_use]
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.inner.headers.insert(name, value);
+        self
     }
 
     /// 403 Forbidden with `message`.
@@ -156,8 +182,13 @@ inventory::collect!(HttpErrorMapping);
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        let Inner { status, message, source } = *self.inner;
+        let Inner { status, message, source, headers } = *self.inner;
         let mut response = Problem::new(status, message).into_response();
+        for (name, value) in headers {
+            if let Some(name) = name.filter(|name| *name != CONTENT_TYPE) {
+                response.headers_mut().insert(name, value);
+            }
+        }
         if let Some(source) = source {
             response.extensions_mut().insert(ErrorSource(std::sync::Arc::from(source)));
         }

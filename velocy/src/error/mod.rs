@@ -102,8 +102,14 @@ impl Error {
     }
 }
 
+/// The same report as [`Display`](fmt::Display), one problem per line with its `file:line`: what a `main`
+/// returning `velocy::Result<()>` prints when the app cannot start (Rust prints a `main` error with
+/// `Debug`). `{:#?}` gives the structure instead.
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            return fmt::Display::fmt(self, f);
+        }
         match &*self.kind {
             Kind::Build(error) => f.debug_tuple("Error::Build").field(error).finish(),
             Kind::Io(context, source) => f.debug_tuple("Error::Io").field(context).field(source).finish(),
@@ -139,6 +145,26 @@ mod tests {
         assert!(Error::config("bad certificate").is_build());
         assert!(Error::io("bind", std::io::Error::other("x")).is_io());
         assert!(!Error::io("bind", std::io::Error::other("x")).is_build());
+    }
+
+    #[test]
+    fn debug_prints_the_readable_report_21() {
+        let error = Error::build(vec![
+            BuildProblem::for_route(
+                "GET /a (a)".to_owned(),
+                Some(crate::location::Location { file: "src/main.rs", line: 7 }),
+                "uses `State<Db>` but the app provides no state of that type",
+            ),
+            BuildProblem::new("trusted proxy \"x\" is not an address"),
+        ]);
+        let debug = format!("{error:?}");
+        assert_eq!(debug, error.to_string());
+        assert_eq!(
+            debug,
+            "the app cannot start: 2 problem(s) in its configuration\n  - GET /a (a) at src/main.rs:7: uses \
+             `State<Db>` but the app provides no state of that type\n  - trusted proxy \"x\" is not an address"
+        );
+        assert!(format!("{error:#?}").starts_with("Error::Build"));
     }
 
     #[test]

@@ -53,9 +53,10 @@ impl<T: DeserializeOwned + Send> FromRequest for Form<T> {
             ))
             .into());
         }
-        serde_urlencoded::from_str(text)
-            .map(Form)
-            .map_err(|error| InvalidForm::new(format!("invalid form body: {error}")).into())
+        serde_html_form::from_str(text).map(Form).map_err(|error| {
+            let hint = super::private::repeated_key_hint(text);
+            InvalidForm::new(format!("invalid form body: {error}{hint}")).into()
+        })
     }
 }
 

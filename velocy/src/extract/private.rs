@@ -179,6 +179,20 @@ pub(crate) fn form_urlencoded_pairs(query: &str) -> impl Iterator<Item = (&str, 
     query.split('&').filter(|pair| !pair.is_empty()).map(|pair| pair.split_once('=').unwrap_or((pair, "")))
 }
 
+/// What to add to a deserialization error of urlencoded `text` when a name appears more than once: only
+/// sequence fields (`Vec<T>`) take a repeated key, and for any other field a repeat is refused (a proxy and
+/// the app could read different values: parameter pollution). Empty when no name repeats.
+pub(crate) fn repeated_key_hint(text: &str) -> String {
+    let names: Vec<&str> = form_urlencoded_pairs(text).map(|(name, _)| name).collect();
+    let repeated = names.iter().enumerate().find(|(index, name)| names[..*index].contains(name));
+    match repeated {
+        Some((_, name)) => format!(
+            " (`{name}` appears more than once: only a list field such as `Vec<T>` takes a repeated key)"
+        ),
+        None => String::new(),
+    }
+}
+
 /// The first name or value of urlencoded `text` (a query string or form body) that is not UTF-8 once
 /// percent-decoded, as written; `None` when all are. Text without `%` is skipped at once (only an escape
 /// can make invalid UTF-8 out of a `str`).

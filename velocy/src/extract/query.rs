@@ -6,8 +6,13 @@ use super::rejection::InvalidQuery;
 use super::FromRequestParts;
 use crate::request::RequestParts;
 
-/// The request's query string (`application/x-www-form-urlencoded`, decoded with `serde_urlencoded`) as `T`.
+/// The request's query string (`application/x-www-form-urlencoded`, decoded with `serde_html_form`) as `T`.
 /// A missing query string deserializes like an empty one, so `Option` fields default to `None`.
+///
+/// A key may repeat for a list field: `?tag=a&tag=b` fills `tag: Vec<String>` (give it `#[serde(default)]`,
+/// or make it `Option<Vec<String>>`, when it may be absent). For any other field a repeated key is refused
+/// with 400 rather than picking the first or the last value: a proxy and the app could pick differently
+/// (HTTP parameter pollution), so the request is ambiguous.
 ///
 /// ```
 /// use serde::Deserialize;
@@ -43,8 +48,9 @@ impl<T: DeserializeOwned + Send> FromRequestParts for Query<T> {
                 "the query string component `{component}` is not valid UTF-8 after percent-decoding"
             )));
         }
-        serde_urlencoded::from_str(query)
-            .map(Query)
-            .map_err(|error| InvalidQuery::new(format!("invalid query string: {error}")))
+        serde_html_form::from_str(query).map(Query).map_err(|error| {
+            let hint = super::private::repeated_key_hint(query);
+            InvalidQuery::new(format!("invalid query string: {error}{hint}"))
+        })
     }
 }

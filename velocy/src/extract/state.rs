@@ -31,7 +31,9 @@ impl<T: Clone + Send + Sync + 'static> FromRequestParts for State<T> {
 
     async fn from_request_parts(parts: &mut RequestParts) -> Result<Self, Self::Rejection> {
         parts.state::<T>().cloned().map(State).ok_or_else(|| {
-            MissingState::new(format!("no application state of type `{}`", std::any::type_name::<T>()))
+            // Never the type's name: that is the server's business. `App::build` reports the type for
+            // every route and middleware that asks for it; only hand-written extraction gets here.
+            MissingState::new("the app provides no state this request needs")
         })
     }
 

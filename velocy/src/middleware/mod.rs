@@ -36,6 +36,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use crate::extract::Requirements;
 use crate::future::BoxFuture;
 use crate::handler::panic::CatchPanic;
 use crate::handler::RouteHandler;
@@ -66,6 +67,18 @@ pub use tower::{from_layer, NextFuture, NextService, TowerLayer};
 pub trait Middleware: Send + Sync + 'static {
     /// Handles `request`, calling `next.run(request)` to continue the chain.
     fn call(&self, request: Request, next: Next) -> BoxFuture<'static, Response>;
+
+    /// Records what the middleware's extractors need from the app (`State<T>`, request ids), so that
+    /// [`App::build`](crate::App::build) reports a missing one instead of a request failing. A
+    /// `#[middleware]` function records its arguments' needs; the default records nothing.
+    fn requirements(&self, requirements: &mut Requirements) {
+        let _ = requirements;
+    }
+
+    /// The middleware's name in build errors: its type's name by default.
+    fn name(&self) -> &'static str {
+        std::any::type_name::<Self>()
+    }
 }
 
 /// The rest of the chain after a middleware: further middleware, then routing or the handler.

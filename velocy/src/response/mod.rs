@@ -18,12 +18,14 @@
 //! | `Option<T>` | `T`, or `404 Not Found` for `None` |
 //! | [`HttpError`](crate::HttpError), [`Problem`] | an RFC 9457 problem document |
 
+mod created;
 mod html;
 mod into_response;
 mod parts;
 mod problem;
 mod redirect;
 
+pub use created::Created;
 pub use html::Html;
 pub(crate) use into_response::with_content_type as into_response_with_type;
 pub use into_response::IntoResponse;

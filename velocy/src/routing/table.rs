@@ -15,7 +15,7 @@ use super::route::{Route, RouteInfo};
 use super::router::Scope;
 use super::Trie;
 use crate::error::BuildProblem;
-use crate::extract::Provided;
+use crate::extract::{Provided, Requirements};
 use crate::lifecycle::Interceptors;
 use crate::middleware::Endpoint;
 use crate::negotiation::{accept_ranges, quality_of};
@@ -145,6 +145,17 @@ impl RouteTable {
         let problem = |message: String| BuildProblem::for_route(label.clone(), info.location, message);
         let mut problems: Vec<BuildProblem> = info.problems.iter().cloned().map(problem).collect();
         problems.extend(requirements.unmet(provided).into_iter().map(problem));
+        for layer in &middleware {
+            let mut needs = Requirements::default();
+            layer.requirements(&mut needs);
+            let name = layer.name();
+            problems.extend(
+                needs
+                    .unmet(provided)
+                    .into_iter()
+                    .map(|unmet| problem(format!("its middleware `{name}` {unmet}"))),
+            );
+        }
         if info.methods.is_empty() {
             problems.push(problem("the route has no method".to_owned()));
         }

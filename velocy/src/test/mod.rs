@@ -24,3 +24,7 @@ mod server;
 pub use client::{TestClient, TestRequest};
 pub use response::TestResponse;
 pub use server::TestServer;
+
+/// `serde_json`'s `json!`, for [`TestResponse::assert_json`] without a `serde_json` dependency of your own:
+/// `response.assert_json(&velocy::test::json!({ "id": 7 }))`.
+pub use serde_json::json;
