@@ -93,7 +93,19 @@ pub fn route_pattern(data: &[u8]) {
         Ok(segments) => segments,
     };
     assert_eq!(render(&segments), source, "the segments do not spell the route");
-    // Static text is written the way requests are normalized, or the route could never match.
+    // Static text is written the way requests are normalized, or the route could never match: each static
+    // segment alone (the grammar refuses escapes that do not decode to UTF-8, so a lone `%AF` never gets
+    // here), and an all-static route as a whole.
+    for segment in &segments {
+        if let Segment::Static(text) = segment {
+            let path = format!("/{text}");
+            assert_eq!(
+                __fuzz::normalize_path(&path).as_deref(),
+                Ok(path.as_str()),
+                "the static segment {text:?} of {source:?} is not in normalized form"
+            );
+        }
+    }
     if segments.iter().all(|segment| matches!(segment, Segment::Static(_))) {
         assert_eq!(
             __fuzz::normalize_path(&source).as_deref(),

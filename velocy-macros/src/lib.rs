@@ -1,5 +1,5 @@
 //! Procedural macros for [Velocy](https://docs.rs/velocy): route attributes, `routes![]`, the extractor
-//! derives and `#[velocy::main]`.
+//! derives, `#[velocy::main]` and `#[velocy::test]`.
 //!
 //! Use them through `velocy` (`velocy::get`, `velocy::routes!`, ...), not from this crate directly: the
 //! code they generate names the runtime as `::velocy::__private`.
@@ -74,8 +74,10 @@ use route::Methods;
 ///
 /// A route starts with `/`. A segment `:name` is a parameter matching one segment, `:name(regex)` one
 /// whose whole segment must match the regex, and `*name` a catch-all matching the rest of the path (last
-/// segment only). Static segments are RFC 3986 `pchar`s. The route is checked at compile time, regexes
-/// included.
+/// segment only). Static segments are RFC 3986 `pchar`s, written the way request paths are normalized
+/// before routing, as any other spelling could never match: no escapes of unreserved characters (`a`, not
+/// `%61`), uppercase hex (`%2F`), and escapes that decode to UTF-8 (`%C3%A9` for `é`, not a lone `%E9`).
+/// The route is checked at compile time, regexes included.
 ///
 /// # Arguments
 ///
@@ -89,15 +91,51 @@ use route::Methods;
 ///   extractors run first and the body extractor last, whatever the argument order; at most one argument
 ///   may consume the body.
 ///
+/// To bind a parameter to an argument of another name, take it through `Path`: `Path(bookmark_id):
+/// Path<u64>` receives the route's single parameter `:id`, `Path((user, id)): Path<(String, u64)>` several
+/// in route order, and a `Path<T>` of a `Deserialize` struct takes them by name (then no parameter needs
+/// an argument of its own).
+///
+/// On a route whose methods all carry no body by convention (`GET`, `HEAD`, `DELETE`, `OPTIONS`), an
+/// argument of a plain body type (`String`, `Vec<u8>`, `Bytes`, or one of them in `Option`/`Result`) that
+/// is not a parameter is a compile error: it would read the body, which is empty, where a query value
+/// was most likely meant (use `Query<T>`, or a `#[query]` field of a derived extractor). For the rare
+/// request with a body there, mark the argument `#[body]`: `#[body] text: String`. The mark only opts in
+/// and is removed from the function; explicit body extractors (`Json<T>`, `Form<T>`, `Body`) need none.
+///
+/// ```
+/// use velocy::prelude::*;
+/// # #[derive(serde::Deserialize)]
+/// # struct Search { q: String }
+///
+/// #[get("/bookmarks/:id")]
+/// async fn show_bookmark(Path(bookmark_id): Path<u64>) -> String {
+///     format!("bookmark {bookmark_id}")
+/// }
+///
+/// #[get("/search")]
+/// async fn search(Query(search): Query<Search>, #[body] filter: String) -> String {
+///     format!("{} where {filter}", search.q)
+/// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// #     let client = velocy::test::TestClient::new(App::new().routes(routes![show_bookmark, search]));
+/// #     client.get("/bookmarks/7").await.assert_text("bookmark 7");
+/// #     client.get("/search?q=rust").body("year > 2020").await.assert_text("rust where year > 2020");
+/// # }
+/// ```
+///
 /// The function is called with the arguments in their written order and its output converted with
 /// `IntoResponse`. It stays callable as a normal function.
 ///
 /// # Errors
 ///
-/// Compile errors, each at its token: a malformed route, an invalid regex, a parameter without an
-/// argument, a scalar argument without a parameter, an argument that is neither a parameter nor an
-/// extractor, two body extractors, a handler that is not `async`, is generic or takes `self`, a second
-/// route attribute on the same function, and unknown attribute keys.
+/// Compile errors, each at its token: a malformed route, a static segment that no normalized request
+/// path can match, an invalid regex, a parameter without an argument (naming the fix when one argument
+/// is left over under another name), a scalar argument without a parameter, an argument that is neither
+/// a parameter nor an extractor, two body extractors, a plain body type on a route without a body (see
+/// above), a handler that is not `async`, is generic or takes `self`, a second route attribute on the same
+/// function, and unknown attribute keys.
 ///
 /// Route attributes go on free functions (at module level or inside a function body), one per function:
 /// the hidden type they declare cannot live in an `impl` block. To answer several methods, use
@@ -571,4 +609,49 @@ pub fn derive_record(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
     main_attr::expand(args.into(), item.into()).into()
+}
+
+/// Runs an `async fn` test on a current-thread tokio runtime, as `#[velocy::test]`.
+///
+/// The function becomes a `#[test]` that builds the runtime from Velocy's own tokio dependency (I/O and
+/// timers enabled) and blocks on the body, so tests need no `tokio` dependency or `#[tokio::test]` either.
+/// It keeps its return type (a test returning `Result` can use `?`) and its other attributes
+/// (`#[should_panic]`, `#[ignore]`). It takes no arguments, and no `#[test]` of its own.
+///
+/// Write it with its path, `#[velocy::test]`. `velocy::test` also names the module of `TestClient`: a
+/// macro and a module live in different namespaces, so both work, but importing the name (`use
+/// velocy::test;`, or `use velocy::*;`) makes a plain `#[test]` in that module mean `#[velocy::test]`;
+/// import `velocy::test::TestClient` instead.
+///
+/// ```
+/// use velocy::prelude::*;
+/// use velocy::test::TestClient;
+///
+/// #[get("/hello/:name")]
+/// async fn hello(name: String) -> String {
+///     format!("Hello, {name}!")
+/// }
+///
+/// #[velocy::test]
+/// async fn greets_by_name() {
+///     let client = TestClient::new(App::new().routes(routes![hello]));
+///     client.get("/hello/ada").await.assert_status(200).assert_text("Hello, ada!");
+/// }
+///
+/// #[velocy::test]
+/// async fn unknown_paths_are_404() -> Result<(), velocy::Error> {
+///     let client = TestClient::new(App::new().routes(routes![hello]));
+///     client.get("/bye").await.assert_status(404);
+///     Ok(())
+/// }
+/// # fn main() {}
+/// ```
+///
+/// # Errors
+///
+/// Compile errors for arguments to the attribute, a function that is not `async`, takes arguments or is
+/// generic, and a `#[test]` or `#[tokio::test]` next to it.
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    main_attr::expand_test(args.into(), item.into()).into()
 }

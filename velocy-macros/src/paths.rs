@@ -55,6 +55,8 @@ runtime_paths! {
     path_param_by_name => path_param_by_name;
     /// A query value, parsed with `FromParam`.
     query_value => query_value;
+    /// Every value of a repeated query key, parsed.
+    query_values => query_values;
     /// A header value, parsed with `FromParam`.
     header_value => header_value;
     /// The 400 for a missing query parameter.

@@ -45,6 +45,10 @@
 //!   `@`. `:` and `*` are only special as the first character; later in a segment they are errors,
 //!   because parameters take a whole segment. Spaces, `?`, `#`, non-ASCII characters and the other
 //!   characters outside `pchar` are errors; the help suggests how to percent-encode them.
+//! - Static text is written the way the runtime normalizes request paths before routing, since any other
+//!   spelling could never match: escapes of unreserved characters (`%41`) are errors (write `A`), hex
+//!   digits are uppercase (`%2F`, not `%2f`), and the escapes must decode to UTF-8 (`%C3%A9`, not a lone
+//!   `%E9`) without NUL (`%00`), as requests whose decoded path is not are refused.
 //!
 //! [`parse`] reports every error it finds, each with the byte span in the route that it is about,
 //! a short lowercase message and, when the fix is known, a help text. It never panics.
@@ -370,7 +374,8 @@ impl<'a> Parser<'a> {
     /// Reads a static segment starting at `start`, reporting every character outside `pchar`.
     fn static_segment(&mut self, start: usize) -> usize {
         // Static text must be written the way `target::normalize_path` leaves request paths, or the route
-        // could never match: no dot segments, no escapes of unreserved characters, uppercase hex.
+        // could never match: no dot segments, no escapes of unreserved characters, uppercase hex, and escapes
+        // that decode to UTF-8 without NUL.
         let end = self.next_slash(start);
         let text = &self.source[start..end];
         if text.len() > 2 && text.starts_with('{') && text.ends_with('}') {
@@ -384,6 +389,9 @@ impl<'a> Parser<'a> {
             self.error(start..end, format!("a `{text}` segment can never match"), Some(help.into()));
             return end;
         }
+        // A request is refused before routing when its decoded path is not UTF-8: report those escapes once
+        // each, and not also their hex case.
+        let not_utf8 = non_utf8_escapes(text, start);
         let mut reported_sigil = false;
         let mut characters = text.char_indices().peekable();
         while let Some((offset, character)) = characters.next() {
@@ -433,7 +441,22 @@ impl<'a> Parser<'a> {
                             value * 16 + (*digit as char).to_digit(16).map_or(0, |d| d as u8)
                         });
                         let span = index..index + 3;
-                        if value.is_ascii_alphanumeric() || b"-._~".contains(&value) {
+                        if let Some(invalid) = not_utf8.iter().find(|invalid| invalid.contains(&index)) {
+                            if invalid.start == index {
+                                let escapes = &self.source[invalid.clone()];
+                                let message = format!(
+                                    "`{escapes}` does not decode to UTF-8: the route can never match"
+                                );
+                                self.error(invalid.clone(), message, Some(non_utf8_help(escapes, value)));
+                            }
+                        } else if value == 0 {
+                            let help = "remove it: request paths containing `%00` are refused before routing";
+                            self.error(
+                                span,
+                                "`%00` encodes NUL: the route can never match",
+                                Some(help.into()),
+                            );
+                        } else if value.is_ascii_alphanumeric() || b"-._~".contains(&value) {
                             let help = format!("write `{}` instead", value as char);
                             let message = format!("`{escape}` encodes an unreserved character");
                             self.error(span, message, Some(help));
@@ -529,6 +552,68 @@ impl<'a> Parser<'a> {
     /// Records an error.
     fn error(&mut self, span: Range<usize>, message: impl Into<String>, help: Option<String>) {
         self.errors.push(PatternError { span, message: message.into(), help });
+    }
+}
+
+/// The spans (in the route, `text` starting at `start`) of the runs of percent-escapes in static `text` that
+/// do not decode to UTF-8, one per invalid sequence as [`std::str::from_utf8`] finds them.
+///
+/// The request normalizer refuses a path whose decoded bytes are not UTF-8, so such a route never matches. A
+/// segment is checked alone: `/` is ASCII and ends any multi-byte sequence. Literal characters are whole
+/// UTF-8 characters, so every invalid sequence is made of escapes only.
+fn non_utf8_escapes(text: &str, start: usize) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    if !bytes.contains(&b'%') {
+        return Vec::new();
+    }
+    // Each decoded byte with the bytes of `text` it was written as.
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut written = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let escape = match bytes.get(index..index + 3) {
+            Some([b'%', high, low]) => {
+                hex_digit(*high).zip(hex_digit(*low)).map(|(high, low)| high * 16 + low)
+            }
+            _ => None,
+        };
+        let width = if escape.is_some() { 3 } else { 1 };
+        decoded.push(escape.unwrap_or(bytes[index]));
+        written.push(index..index + width);
+        index += width;
+    }
+    let mut invalid = Vec::new();
+    let mut from = 0;
+    while let Err(error) = std::str::from_utf8(&decoded[from..]) {
+        let first = from + error.valid_up_to();
+        let end = error.error_len().map_or(decoded.len(), |length| first + length);
+        invalid.push(start + written[first].start..start + written[end - 1].end);
+        from = end;
+    }
+    invalid
+}
+
+/// The value of one hex digit, either case.
+fn hex_digit(byte: u8) -> Option<u8> {
+    char::from(byte).to_digit(16).and_then(|digit| u8::try_from(digit).ok())
+}
+
+/// The help for `escapes` that do not decode to UTF-8, `first` being the first decoded byte: the spelling of
+/// the character a lone byte stands for in Latin-1 (`%E9` is often meant as `é`), and of the text itself.
+fn non_utf8_help(escapes: &str, first: u8) -> String {
+    let text = format!("to match the text `{escapes}`, write `{}`", escapes.replace('%', "%25"));
+    let character = char::from(first);
+    if escapes.len() == 3 && !character.is_control() {
+        let (code, utf8) = (u32::from(character), percent_encode(character));
+        format!(
+            "request paths must decode to UTF-8; if `{escapes}` means `{character}` (U+{code:04X}), write \
+             `{utf8}`; {text}"
+        )
+    } else {
+        format!(
+            "request paths must decode to UTF-8: escape every byte of a character, like `%C3%A9` for `é`; \
+             {text}"
+        )
     }
 }
 

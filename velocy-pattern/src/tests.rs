@@ -310,3 +310,71 @@ fn static_text_must_be_in_normalized_form() {
     assert!(parse("/./x").is_err());
     assert!(parse("/a%2Fb/caf%C3%A9").is_ok());
 }
+
+/// Issue 21: the request normalizer refuses a path whose escapes do not decode to UTF-8, so a static segment
+/// spelled that way could never match; it is an error at the escapes, with the spellings that can match.
+#[test]
+fn escapes_that_are_not_utf8_can_never_match_21() {
+    let error = assert_error("/Naath%AF", 6..9, "`%AF` does not decode to UTF-8: the route can never match");
+    assert_eq!(
+        error.help.as_deref(),
+        Some(
+            "request paths must decode to UTF-8; if `%AF` means `¯` (U+00AF), write `%C2%AF`; to match the \
+             text `%AF`, write `%25AF`"
+        )
+    );
+    // A truncated sequence is one error over all its escapes, with no Latin-1 guess.
+    let error =
+        assert_error("/a/%E2%82/b", 3..9, "`%E2%82` does not decode to UTF-8: the route can never match");
+    assert!(error.help.unwrap().ends_with("to match the text `%E2%82`, write `%25E2%2582`"));
+    // Each invalid sequence of a segment is reported, and a lowercase one only once.
+    let errors = parse("/%C3%28x%ff/:id").unwrap_err();
+    let spans: Vec<_> = errors.iter().map(|error| error.span.clone()).collect();
+    assert_eq!(spans, [1..4, 8..11], "{errors:?}");
+    assert!(errors.iter().all(|error| error.message.contains("does not decode to UTF-8")), "{errors:?}");
+    // An encoded NUL is refused by the normalizer too.
+    assert_error("/a%00b", 2..5, "`%00` encodes NUL: the route can never match");
+    // Whole characters, ASCII escapes and literal `%` text still parse, also after other escapes.
+    for source in
+        ["/caf%C3%A9", "/%E2%9C%93/x", "/Naath%25AF", "/Naath%C2%AF", "/a%2F%C3%A9%20b", "/%F0%9F%A6%80"]
+    {
+        ok(source);
+    }
+}
+
+/// Every static route the grammar accepts is already in the normalizer's form: decoding it yields UTF-8
+/// without NUL, no unreserved escapes and uppercase hex (checked here without the runtime).
+#[test]
+fn accepted_static_escapes_decode_to_utf8() {
+    const PIECES: [&str; 10] = ["a", "%C3", "%A9", "%AF", "%00", "%2F", "%41", "%e9", "%E2%82%AC", "%"];
+    let mut sources = vec![String::from("/")];
+    for _ in 0..3 {
+        let longer: Vec<String> = sources
+            .iter()
+            .flat_map(|source| PIECES.iter().map(move |piece| format!("{source}{piece}")))
+            .collect();
+        sources.extend(longer);
+    }
+    for source in &sources {
+        let Ok(pattern) = parse(source) else { continue };
+        for segment in &pattern.segments {
+            let SegmentKind::Static(text) = segment.kind else { continue };
+            let mut decoded = Vec::new();
+            let mut index = 0;
+            while index < text.len() {
+                if text.as_bytes()[index] == b'%' {
+                    let hex = &text[index + 1..index + 3];
+                    assert_eq!(hex, hex.to_ascii_uppercase(), "`{source}`");
+                    let value = u8::from_str_radix(hex, 16).unwrap();
+                    assert!(value != 0 && !value.is_ascii_alphanumeric(), "`{source}`");
+                    decoded.push(value);
+                    index += 3;
+                } else {
+                    decoded.push(text.as_bytes()[index]);
+                    index += 1;
+                }
+            }
+            assert!(std::str::from_utf8(&decoded).is_ok(), "`{source}` was accepted");
+        }
+    }
+}

@@ -125,7 +125,7 @@ pub use routing::{Route, RouteInfo, Router};
 #[cfg_attr(docsrs, doc(cfg(feature = "store")))]
 pub use store::Record;
 pub use velocy_macros::{
-    delete, get, head, main, middleware, options, patch, post, put, route, routes, FromRequest,
+    delete, get, head, main, middleware, options, patch, post, put, route, routes, test, FromRequest,
     FromRequestParts,
 };
 
@@ -146,7 +146,7 @@ pub mod __private {
     pub use crate::body::Body;
     pub use crate::extract::private::{
         declare, header_value, missing_header, missing_path_param, missing_query, path_param,
-        path_param_by_name, query_value, respond, Extract, ViaParts, ViaRequest,
+        path_param_by_name, query_value, query_values, respond, Extract, ViaParts, ViaRequest,
     };
     pub use crate::extract::{FromParam, FromRequest, FromRequestParts, Requirements};
     pub use crate::future::BoxFuture;

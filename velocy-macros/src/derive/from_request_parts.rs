@@ -129,6 +129,18 @@ fn keyed(
     let std = paths::std(Span::call_site());
     let parsed = &value.parsed;
     let key = &value.key;
+    if value.list {
+        let values = paths::query_values(span);
+        let call = or_return(quote_spanned!(span=> #values::<#parsed>(__velocy_parts, #key)));
+        return if value.optional {
+            quote!({
+                let values: #std::vec::Vec<#parsed> = #call;
+                (!values.is_empty()).then_some(values)
+            })
+        } else {
+            call
+        };
+    }
     let getter = getter(span);
     let call = quote_spanned!(span=> #getter::<#parsed>(__velocy_parts, #key));
     if value.optional {

@@ -5,7 +5,7 @@
 //!
 //! | field attribute | value | missing |
 //! | --- | --- | --- |
-//! | `#[query]`, `#[query("key")]` | the first query value for the key (default: the field name), parsed with `FromParam` | 400 |
+//! | `#[query]`, `#[query("key")]` | the query value for the key (default: the field name), parsed with `FromParam`; a key given twice is a 400 (no first-or-last guess: a proxy and the app could pick differently); a `Vec<T>` field takes every value of a repeated key, in order (`?tag=a&tag=b`), empty when absent, and `Option<Vec<T>>` is `None` when absent | 400 |
 //! | `#[header]`, `#[header("x-api-key")]` | the header (default: the field name with `_` as `-`), parsed with `FromParam` | 400 |
 //! | `#[param]`, `#[param("name")]` | the path parameter by name, percent-decoded, parsed with `FromParam` | 500 (the route has no such parameter) |
 //! | `#[body]` (`FromRequest` only) | the body, through the field type's `FromRequest` | — |
@@ -93,6 +93,9 @@ struct Value {
     parsed: Type,
     /// Whether the field is an `Option<T>`, absent values being `None`.
     optional: bool,
+    /// Whether the field is a `Vec<T>` (or `Option<Vec<T>>`) of a `#[query]` key that may repeat: every value
+    /// in order, `T` parsed from each.
+    list: bool,
 }
 
 /// Expands `#[derive(FromRequestParts)]`.
@@ -224,7 +227,8 @@ fn field_source(derive: Derive, field: &syn::Field) -> Result<Source, Diagnostic
             }
             "query" => {
                 let key = attr::optional_str_arg(attr, "page")?;
-                Source::Query(value(field, key.map_or_else(|| Ok(ident.clone()), |lit| check_key(&lit))?))
+                let key = key.map_or_else(|| Ok(ident.clone()), |lit| check_key(&lit))?;
+                Source::Query(list_value(field, key))
             }
             "header" => {
                 let name = attr::optional_str_arg(attr, "x-api-key")?;
@@ -284,15 +288,30 @@ fn check_param(lit: &syn::LitStr) -> Result<String, Diagnostic> {
 /// The [`Value`] of a field keyed by `key`, unwrapping `Option<T>`.
 fn value(field: &syn::Field, key: String) -> Value {
     match option_inner(&field.ty) {
-        Some(inner) => Value { key, parsed: inner.clone(), optional: true },
-        None => Value { key, parsed: field.ty.clone(), optional: false },
+        Some(inner) => Value { key, parsed: inner.clone(), optional: true, list: false },
+        None => Value { key, parsed: field.ty.clone(), optional: false, list: false },
+    }
+}
+
+/// The [`Value`] of a `#[query]` field, which may also be a list of a repeated key: `Vec<T>` or
+/// `Option<Vec<T>>` (`None` when the key is absent).
+fn list_value(field: &syn::Field, key: String) -> Value {
+    let plain = value(field, key);
+    match wrapped(&plain.parsed, "Vec") {
+        Some(inner) => Value { parsed: inner.clone(), list: true, ..plain },
+        None => plain,
     }
 }
 
 /// `T` if `ty` is written `Option<T>`.
 fn option_inner(ty: &Type) -> Option<&Type> {
+    wrapped(ty, "Option")
+}
+
+/// `T` if `ty` is written `Wrapper<T>` (by its last path segment).
+fn wrapped<'t>(ty: &'t Type, wrapper: &str) -> Option<&'t Type> {
     let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last().filter(|last| last.ident == "Option")?;
+    let last = path.path.segments.last().filter(|last| last.ident == wrapper)?;
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
         return None;
     };

@@ -1,7 +1,8 @@
 //! Code generation for a checked [`Route`]; it cannot fail.
 //!
 //! For `#[get("/users/:id")] async fn get_user(id: u64, db: State<Db>) -> R` it emits, next to the
-//! unchanged function (given `#[allow(clippy::unused_async)]`: the attribute requires `async`):
+//! function, unchanged but for the `#[body]` marks on its arguments (rustc does not know them) and given
+//! `#[allow(clippy::unused_async)]` (the attribute requires `async`):
 //!
 //! * a hidden, empty `struct get_user {}` of the same name and visibility (braced, so it lives in the type
 //!   namespace only and does not clash with the function), which `routes![get_user]` names;
@@ -20,7 +21,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Attribute, ItemFn, ReturnType};
 
-use super::parse::{ArgKind, HandlerArg, Route};
+use super::parse::{self, ArgKind, HandlerArg, Route};
 use crate::paths;
 
 /// The whole expansion for a valid route: the function, its hidden type, the spec and the registration.
@@ -38,6 +39,7 @@ pub(crate) fn generate(route: &Route, func: &ItemFn) -> TokenStream {
     let body_checks = if body_checks.is_empty() { body_checks } else { quote!(#(#cfgs)* #body_checks) };
     // The attribute requires `async`, so clippy's advice to drop an unused one would not compile.
     let allow_unused_async = quote!(#[allow(clippy::unused_async)]);
+    let func = parse::without_body_attributes(func);
     quote! {
         #allow_unused_async
         #func

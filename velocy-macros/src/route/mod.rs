@@ -39,9 +39,13 @@ pub(crate) fn expand(methods: Methods, args: TokenStream, item: TokenStream) -> 
     let output = match parse::parse(methods, args, &func) {
         Ok(route) => codegen::generate(&route, &func),
         Err(errors) => {
-            let mut output = if func.attrs.iter().any(parse::is_route_attribute) {
-                // Drop the other route attributes (already reported), or each would expand too.
-                let mut func = func.clone();
+            let body_marks = func.sig.inputs.iter().any(|input| {
+                matches!(input, syn::FnArg::Typed(typed) if typed.attrs.iter().any(parse::is_body_attribute))
+            });
+            let mut output = if func.attrs.iter().any(parse::is_route_attribute) || body_marks {
+                // Drop the other route attributes (already reported), or each would expand too, and the
+                // `#[body]` marks, which rustc does not know.
+                let mut func = parse::without_body_attributes(&func);
                 func.attrs.retain(|attr| !parse::is_route_attribute(attr));
                 func.into_token_stream()
             } else {

@@ -87,7 +87,7 @@ pub(crate) fn parse(methods: Methods, args: TokenStream, func: &ItemFn) -> syn::
         }
     };
     check_constraints(&mut diagnostics, &attr.path, &pattern);
-    let args = bind_args(&mut diagnostics, &attr.path, &pattern, func);
+    let args = bind_args(&mut diagnostics, &attr.path, &pattern, &attr.methods, func);
     let route = Route {
         methods: attr.methods,
         shape: pattern.shape(),
@@ -156,12 +156,14 @@ fn check_constraints(diagnostics: &mut Diagnostics, lit: &LitStr, pattern: &Patt
 
 /// Binds each argument: to the path parameter of the same name, or to an extractor chosen by its type.
 ///
-/// Reports parameters without an argument, scalar arguments without a parameter, and a second argument
-/// of a type known to consume the body.
+/// Reports parameters without an argument (with the one fix when a single argument is left over for a
+/// single parameter), scalar arguments without a parameter, a second argument of a type known to consume
+/// the body, and a plain body type on a route whose methods carry no body (unless marked `#[body]`).
 fn bind_args(
     diagnostics: &mut Diagnostics,
     lit: &LitStr,
     pattern: &Pattern<'_>,
+    methods: &[String],
     func: &ItemFn,
 ) -> Vec<HandlerArg> {
     let params: Vec<(&str, std::ops::Range<usize>)> = pattern
@@ -174,25 +176,57 @@ fn bind_args(
             }
         })
         .collect();
-    let mut bound = vec![false; params.len()];
-    let mut unbound_names: Vec<String> = Vec::new();
+    let typed: Vec<&syn::PatType> = func
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            FnArg::Typed(typed) => Some(typed),
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let names: Vec<Option<String>> = typed.iter().map(|typed| arg_name(&typed.pat)).collect();
+    let param_of = |name: &Option<String>| {
+        name.as_ref().and_then(|name| params.iter().position(|(param, _)| param == name))
+    };
+    let bound: Vec<bool> =
+        (0..params.len()).map(|index| names.iter().any(|name| param_of(name) == Some(index))).collect();
+    let unbound_names: Vec<&str> =
+        names.iter().filter(|name| param_of(name).is_none()).filter_map(|name| name.as_deref()).collect();
+    // `Path<T>` deserializes every parameter: the others need no argument of their own.
+    let path_extractor = typed
+        .iter()
+        .zip(&names)
+        .any(|(typed, name)| param_of(name).is_none() && is_path_extractor(&typed.ty));
+    let misnamed =
+        if path_extractor { None } else { misnamed(&params, &bound, &typed, &names, &unbound_names) };
+    let bodiless = bodiless_methods(methods);
+
     let mut args = Vec::new();
     let mut body: Option<&Type> = None;
-    for input in &func.sig.inputs {
-        let FnArg::Typed(typed) = input else { continue };
+    for (position, (typed, name)) in typed.iter().zip(&names).enumerate() {
         let ty = &*typed.ty;
-        let name = arg_name(&typed.pat);
-        if let Some(name) = &name {
-            if let Some(index) = params.iter().position(|(param, _)| param == name) {
-                bound[index] = true;
-                let kind = ArgKind::Param { index, name: name.clone() };
-                args.push(HandlerArg { label: label(typed), ty: ty.clone(), kind });
-                continue;
+        let body_attr = body_attribute(diagnostics, typed);
+        if let (Some(index), Some(name)) = (param_of(name), name) {
+            if let Some(attr) = body_attr {
+                diagnostics.push(
+                    Diagnostic::spanned(
+                        attr,
+                        format!("`{name}` is the path parameter `:{name}`, not the body"),
+                    )
+                    .help("remove `#[body]`; it marks an argument that reads the request body"),
+                );
             }
-            unbound_names.push(name.clone());
+            let kind = ArgKind::Param { index, name: name.clone() };
+            args.push(HandlerArg { label: label(typed), ty: ty.clone(), kind });
+            continue;
         }
-        if let Some(scalar) = scalar_name(ty) {
+        let is_misnamed = misnamed.as_ref().is_some_and(|misnamed| misnamed.position == position);
+        if let Some(scalar) = scalar_name(ty).filter(|_| !is_misnamed) {
             diagnostics.push(unbound_scalar(&typed.pat, name.as_deref(), scalar, &params));
+        }
+        if !bodiless.is_empty() && body_attr.is_none() && !is_misnamed && is_plain_body_type(ty) {
+            diagnostics.push(body_without_body(typed, &bodiless));
         }
         let known_body = is_body_extractor(ty);
         if known_body {
@@ -214,19 +248,18 @@ fn bind_args(
             kind: ArgKind::Extractor { known_body },
         });
     }
-    // `Path<T>` deserializes every parameter: the others need no argument of their own.
-    if args.iter().any(|arg| matches!(arg.kind, ArgKind::Extractor { .. }) && is_path_extractor(&arg.ty)) {
+    if path_extractor {
         return args;
     }
     let function = func.sig.ident.unraw().to_string();
-    for ((param, span), bound) in params.iter().zip(&bound) {
+    for (index, ((param, span), bound)) in params.iter().zip(&bound).enumerate() {
         if *bound {
             continue;
         }
-        let typo = diag::closest(param, unbound_names.iter().map(String::as_str));
-        let help = match typo {
-            Some(arg) => format!("rename the argument `{arg}` to `{param}`"),
-            None => {
+        let help = match (&misnamed, diag::closest(param, unbound_names.iter().copied())) {
+            (Some(misnamed), _) if misnamed.param == index => misnamed.help.clone(),
+            (_, Some(arg)) => format!("rename the argument `{arg}` to `{param}`"),
+            (_, None) => {
                 format!("add an argument `{param}: T` where `T: FromParam`, such as `{param}: u64`")
             }
         };
@@ -241,6 +274,140 @@ fn bind_args(
         );
     }
     args
+}
+
+/// The one argument left for the one parameter without an argument: most likely the same value under
+/// another name (`bookmark_id: u64` for `:id`).
+struct Misnamed {
+    /// The argument's position among the typed arguments.
+    position: usize,
+    /// The parameter's index in the route.
+    param: usize,
+    /// The fix: rename the argument, or bind it through `Path`.
+    help: String,
+}
+
+/// Finds a [`Misnamed`] argument: exactly one parameter has no argument and exactly one argument named by
+/// a plain identifier, of a type that looks like a `FromParam` value, binds no parameter, and it is not
+/// merely misspelt (that gets the typo's help).
+fn misnamed(
+    params: &[(&str, std::ops::Range<usize>)],
+    bound: &[bool],
+    typed: &[&syn::PatType],
+    names: &[Option<String>],
+    unbound_names: &[&str],
+) -> Option<Misnamed> {
+    let mut unbound_params = bound.iter().enumerate().filter(|(_, bound)| !**bound).map(|(index, _)| index);
+    let (param, None) = (unbound_params.next()?, unbound_params.next()) else {
+        return None;
+    };
+    let (param_name, _) = &params[param];
+    if diag::closest(param_name, unbound_names.iter().copied()).is_some() {
+        return None;
+    }
+    let mut candidates = typed.iter().zip(names).enumerate().filter(|(_, (typed, name))| {
+        name.as_deref().is_some_and(|name| unbound_names.contains(&name)) && looks_like_param(&typed.ty)
+    });
+    let ((position, (typed, Some(name))), None) = (candidates.next()?, candidates.next()) else {
+        return None;
+    };
+    let ty = type_name(&typed.ty);
+    let help = format!("rename `{name}` to `{param_name}`, or take `Path({name}): Path<{ty}>`");
+    Some(Misnamed { position, param, help })
+}
+
+/// Types that parse from a path segment with `FromParam` and are usually nothing else: the scalars,
+/// `String`, the non-zero integers and IP addresses.
+fn looks_like_param(ty: &Type) -> bool {
+    const OTHERS: [&str; 6] = ["String", "NonZeroU32", "NonZeroU64", "IpAddr", "Ipv4Addr", "Ipv6Addr"];
+    scalar_name(ty).is_some()
+        || last_segment(ty)
+            .is_some_and(|last| last.arguments.is_none() && OTHERS.iter().any(|other| last.ident == other))
+}
+
+/// The methods that carry no request body by convention.
+const BODILESS_METHODS: [&str; 4] = ["GET", "HEAD", "DELETE", "OPTIONS"];
+
+/// `methods` when all of them carry no body by convention, none otherwise.
+fn bodiless_methods(methods: &[String]) -> Vec<&str> {
+    if methods.iter().all(|method| BODILESS_METHODS.contains(&method.as_str())) {
+        methods.iter().map(String::as_str).collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// Whether `ty` is a plain type that extracts the whole body (`String`, `Vec<u8>`, `Bytes`, any path ending
+/// so), possibly in `Option`/`Result`: on a route without a body it most likely meant a query value.
+fn is_plain_body_type(ty: &Type) -> bool {
+    let Some(last) = last_segment(ty) else { return false };
+    let first_arg = match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
+            syn::GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        }),
+        _ => None,
+    };
+    match (last.ident.to_string().as_str(), first_arg) {
+        ("Option" | "Result", Some(inner)) => is_plain_body_type(inner),
+        ("Vec", Some(inner)) => matches!(unwrap_type(inner), Type::Path(p) if p.path.is_ident("u8")),
+        ("String" | "Bytes", None) => last.arguments.is_none(),
+        _ => false,
+    }
+}
+
+/// The error for an argument that would read the body of a request whose methods carry none.
+fn body_without_body(typed: &syn::PatType, methods: &[&str]) -> Diagnostic {
+    let label = label(typed);
+    let message = format!(
+        "`{label}` reads the request body, which {} requests do not carry",
+        diag::list(methods.iter().copied())
+    );
+    let note = format!(
+        "an argument not named after a path parameter is an extractor chosen by its type, and `{}` reads the \
+         whole body",
+        type_name(&typed.ty)
+    );
+    let help = "did you mean `Query<T>`, a `#[query]` field of a derived extractor, or a body on a \
+                POST/PUT/PATCH route?";
+    Diagnostic::spanned(typed, message)
+        .note(note)
+        .help(help)
+        .help(format!("to read a body on this route anyway, mark the argument: `#[body] {label}`"))
+}
+
+/// The argument's `#[body]` attribute, checked: it takes no arguments and is written once.
+fn body_attribute<'a>(diagnostics: &mut Diagnostics, typed: &'a syn::PatType) -> Option<&'a syn::Attribute> {
+    let mut found = None;
+    for attr in typed.attrs.iter().filter(|attr| is_body_attribute(attr)) {
+        if found.is_some() {
+            diagnostics.push(Diagnostic::spanned(attr, "`#[body]` is repeated").help("remove this one"));
+            continue;
+        }
+        if !matches!(attr.meta, syn::Meta::Path(_)) {
+            diagnostics
+                .push(Diagnostic::spanned(attr, "`#[body]` takes no arguments").help("write `#[body]`"));
+        }
+        found = Some(attr);
+    }
+    found
+}
+
+/// Whether `attr` is `#[body]`, the mark of an argument read as the body on a route without one.
+pub(crate) fn is_body_attribute(attr: &syn::Attribute) -> bool {
+    attr.path().is_ident("body")
+}
+
+/// `func` without the `#[body]` marks on its arguments, which only the route attribute reads: rustc would
+/// reject them.
+pub(crate) fn without_body_attributes(func: &ItemFn) -> ItemFn {
+    let mut func = func.clone();
+    for input in &mut func.sig.inputs {
+        if let FnArg::Typed(typed) = input {
+            typed.attrs.retain(|attr| !is_body_attribute(attr));
+        }
+    }
+    func
 }
 
 /// The error for a scalar argument (bound by name only) that names no path parameter.

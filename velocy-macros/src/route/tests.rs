@@ -137,9 +137,14 @@ fn scalar_without_param_suggests_adding_it() {
     assert!(text.contains("add `/:page` to the route"), "{text}");
 }
 
+/// Parses `#[post(args)] item`.
+fn post(args: TokenStream, item: TokenStream) -> syn::Result<Route> {
+    parse(Methods::Fixed("POST"), args, &syn::parse2(item).unwrap())
+}
+
 #[test]
 fn strings_without_params_are_extractors() {
-    let route = get(
+    let route = post(
         quote!("/"),
         quote!(
             async fn f(text: String) {}
@@ -373,4 +378,164 @@ fn middleware_are_values() {
         ),
     ));
     assert!(text.contains("a middleware is a value, not a string"), "{text}");
+}
+
+/// The number of errors in an error text made by [`error`].
+fn error_count(text: &str) -> usize {
+    text.split("\n---\n").count()
+}
+
+/// Issue 21: on a route whose methods carry no body, a plain body type that is not a parameter is an error
+/// at the argument, pointing at the query and at the methods that have a body.
+#[test]
+fn get_body_string_21() {
+    for item in [
+        quote!(
+            async fn search(q: String) {}
+        ),
+        quote!(
+            async fn search(q: Vec<u8>) {}
+        ),
+        quote!(
+            async fn search(q: bytes::Bytes) {}
+        ),
+        quote!(
+            async fn search(q: Option<Bytes>) {}
+        ),
+    ] {
+        let text = error(get(quote!("/search"), item));
+        assert_eq!(error_count(&text), 1, "{text}");
+        assert!(text.contains("reads the request body, which `GET` requests do not carry"), "{text}");
+        assert!(
+            text.contains(
+                "did you mean `Query<T>`, a `#[query]` field of a derived extractor, or a body on a \
+                 POST/PUT/PATCH route?"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("mark the argument: `#[body] q: "), "{text}");
+    }
+    for method in ["HEAD", "DELETE", "OPTIONS"] {
+        let item = syn::parse2(quote!(
+            async fn f(text: String) {}
+        ))
+        .unwrap();
+        let text = error(parse(Methods::Fixed(method), quote!("/"), &item));
+        assert!(text.contains(&format!("which `{method}` requests do not carry")), "{text}");
+    }
+    let item = syn::parse2(quote!(
+        async fn f(text: String) {}
+    ))
+    .unwrap();
+    let listed = parse(Methods::Listed, quote!("/", method = ["GET", "HEAD"]), &item);
+    assert!(error(listed).contains("which `GET` and `HEAD` requests do not carry"));
+    // A route that also answers a method with a body, a parameter, and explicit extractors are fine.
+    assert!(parse(Methods::Listed, quote!("/", method = ["GET", "POST"]), &item).is_ok());
+    assert!(get(
+        quote!("/files/*path"),
+        quote!(
+            async fn f(path: String, Json(j): Json<J>, Query(q): Query<Q>) {}
+        )
+    )
+    .is_ok());
+}
+
+/// Issue 21: `#[body]` opts a bodiless route into reading the body; the mark does not reach rustc.
+#[test]
+fn body_mark_reads_the_body_on_a_get_route_21() {
+    let route = get(
+        quote!("/search"),
+        quote!(
+            async fn search(#[body] q: String) {}
+        ),
+    )
+    .unwrap();
+    assert!(matches!(route.args[0].kind, ArgKind::Extractor { known_body: true }));
+    let output = super::expand(
+        Methods::Fixed("GET"),
+        quote!("/search"),
+        quote!(
+            async fn search(#[body] q: String, #[allow(unused)] n: Query<N>) {}
+        ),
+    )
+    .to_string();
+    assert!(output.contains("async fn search (q : String , # [allow (unused)] n : Query < N >)"), "{output}");
+    assert!(!output.contains("# [body]") && !output.contains("compile_error"), "{output}");
+    // Also when the route has errors: the function is still emitted without the mark.
+    let output = super::expand(
+        Methods::Fixed("GET"),
+        quote!("/search/:id"),
+        quote!(
+            async fn search(#[body] q: String) {}
+        ),
+    )
+    .to_string();
+    assert!(output.contains("compile_error") && !output.contains("# [body]"), "{output}");
+}
+
+#[test]
+fn body_marks_are_checked_21() {
+    let text = error(get(
+        quote!("/users/:id"),
+        quote!(
+            async fn f(
+                #[body] id: u64,
+                #[body(x)] a: String,
+                #[body]
+                #[body]
+                b: Bytes,
+            ) {
+            }
+        ),
+    ));
+    for expected in [
+        "`id` is the path parameter `:id`, not the body",
+        "`#[body]` takes no arguments",
+        "`#[body]` is repeated",
+        "only one argument that consumes the request body",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
+/// Issue 21: one parameter without an argument and one argument that looks like a parameter under another
+/// name are one error, with both fixes.
+#[test]
+fn misnamed_param_21() {
+    for (ty, shown) in
+        [(quote!(u64), "u64"), (quote!(String), "String"), (quote!(std::net::IpAddr), "std::net::IpAddr")]
+    {
+        let text = error(get(
+            quote!("/bookmarks/:id"),
+            quote!(
+                async fn show_bookmark(bookmark_id: #ty, State(db): State<Db>) {}
+            ),
+        ));
+        assert_eq!(error_count(&text), 1, "{text}");
+        assert!(text.starts_with("path parameter `id` has no matching argument"), "{text}");
+        let help = format!("rename `bookmark_id` to `id`, or take `Path(bookmark_id): Path<{shown}>`");
+        assert!(text.contains(&help), "{text}");
+    }
+    // Two candidates, two parameters or a typo keep the general messages.
+    let text = error(get(
+        quote!("/bookmarks/:id"),
+        quote!(
+            async fn f(bookmark_id: u64, page: u32) {}
+        ),
+    ));
+    assert!(text.contains("add an argument `id: T`") && !text.contains("Path(bookmark_id)"), "{text}");
+    let text = error(get(
+        quote!("/users/:user/bookmarks/:id"),
+        quote!(
+            async fn f(bookmark_id: u64) {}
+        ),
+    ));
+    assert!(!text.contains("Path(bookmark_id)"), "{text}");
+    let text = error(get(
+        quote!("/users/:id"),
+        quote!(
+            async fn f(idd: u64) {}
+        ),
+    ));
+    assert!(text.contains("rename the argument `idd` to `id`"), "{text}");
 }

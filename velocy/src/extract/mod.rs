@@ -64,6 +64,7 @@ pub use form::Form;
 pub use from_param::FromParam;
 pub use head::{ContentType, Host, RemoteAddr, UserAgent};
 pub use path::Path;
+pub use private::Extract;
 pub use query::Query;
 pub(crate) use requirements::Provided;
 pub use requirements::Requirements;

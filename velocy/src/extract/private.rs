@@ -1,4 +1,5 @@
-//! The glue the macros generate calls to; reached only through `velocy::__private`.
+//! The glue the macros generate calls to; reached only through `velocy::__private` (and [`Extract`], the
+//! bound of handler arguments, also as `velocy::extract::Extract`).
 //!
 //! [`Extract`] puts both extractor traits behind one trait with a marker type, so generated code can call
 //! `<T as Extract<_>>::extract(..)` for any argument without knowing which trait it implements.
@@ -20,24 +21,33 @@ pub enum ViaParts {}
 #[derive(Debug)]
 pub enum ViaRequest {}
 
-/// Either kind of extractor, run by generated handler code.
+/// A handler argument chosen by type: implemented for every [`FromRequestParts`] type and every
+/// [`FromRequest`] type (`M` tells the two apart), and the bound each such argument of a route handler must
+/// meet. Implement (or derive) one of those two traits; this one has no use of its own. Public as
+/// `velocy::extract::Extract` so that the compiler names a documented trait when an argument is not an
+/// extractor; its items are the generated code's.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a handler argument",
     label = "neither an extractor nor a path parameter",
     note = "an argument is either bound by name to a path parameter (its type implements `FromParam`) or \
-            chosen by type as an extractor (`FromRequestParts` or `FromRequest`)"
+            chosen by type as an extractor (`FromRequestParts` or `FromRequest`)",
+    note = "to read it from the query string take `Query<{Self}>`, from a JSON body `Json<{Self}>`, or make \
+            it an extractor with `#[derive(FromRequestParts)]` and `#[query]`/`#[header]`/`#[param]` fields"
 )]
 pub trait Extract<M>: Sized + Send {
     /// Whether this extractor consumes the body.
+    #[doc(hidden)]
     const CONSUMES_BODY: bool;
 
     /// Runs the extractor; a failure comes back as a response already rendered for the request's `Accept`.
+    #[doc(hidden)]
     fn extract(
         parts: &mut RequestParts,
         body: &mut Option<Body>,
     ) -> impl Future<Output = Result<Self, Response>> + Send;
 
     /// Records what the extractor needs from the app.
+    #[doc(hidden)]
     fn declare(requirements: &mut Requirements);
 }
 
@@ -139,37 +149,65 @@ pub fn path_param_by_name<T: FromParam>(
     }
 }
 
-/// The first query value for `key`, decoded (`+` is a space) and parsed; `Ok(None)` when absent.
-///
-/// The pairs are read in order up to the first one named `key`; the ones after it are not looked at.
+/// The value of the query key `key` parsed with `FromParam`; `Ok(None)` when the key is absent.
 ///
 /// # Errors
-/// A rendered 400 ([`InvalidQuery`](super::rejection::InvalidQuery), as `Query<T>` answers) when the value
-/// does not parse, or when it, or a name read before it, is not UTF-8 after percent-decoding.
+/// A rendered 400 when a name or the value is not UTF-8 once decoded, when the value does not parse, or
+/// when the key appears more than once: a single-valued field does not pick the first or the last of
+/// several (a proxy and the app could pick differently); a `Vec<T>` field takes them all
+/// ([`query_values`]).
 pub fn query_value<T: FromParam>(parts: &RequestParts, key: &'static str) -> Result<Option<T>, Response> {
-    let Some(query) = parts.uri().query() else {
-        return Ok(None);
-    };
-    let invalid = |detail: String| respond(parts, super::rejection::InvalidQuery::new(detail));
-    for (raw_name, raw_value) in form_urlencoded_pairs(query) {
+    let mut found = None;
+    for value in query_matches(parts, key) {
+        let value = value?;
+        if found.is_some() {
+            let detail =
+                format!("query parameter `{key}` appears more than once, and this field takes one value");
+            return Err(respond(parts, super::rejection::InvalidQuery::new(detail)));
+        }
+        found = Some(parse_query_value(parts, key, &value)?);
+    }
+    Ok(found)
+}
+
+/// Every value of the repeated query key `key`, in order, each parsed with `FromParam` (`?tag=a&tag=b`);
+/// empty when the key is absent.
+///
+/// # Errors
+/// A rendered 400 as for [`query_value`], naming the value that does not parse.
+pub fn query_values<T: FromParam>(parts: &RequestParts, key: &'static str) -> Result<Vec<T>, Response> {
+    query_matches(parts, key).map(|value| parse_query_value(parts, key, &value?)).collect()
+}
+
+/// The decoded values of the query key `key`, or the 400 for a name or value that is not UTF-8.
+fn query_matches<'p>(
+    parts: &'p RequestParts,
+    key: &'static str,
+) -> impl Iterator<Item = Result<Cow<'p, str>, Response>> + 'p {
+    let query = parts.uri().query().unwrap_or_default();
+    let invalid = move |detail: String| respond(parts, super::rejection::InvalidQuery::new(detail));
+    form_urlencoded_pairs(query).filter_map(move |(raw_name, raw_value)| {
         let Some(name) = decode_form_component(raw_name) else {
             // The raw name is what the client sent (a URI query is ASCII), so it is safe to quote.
             let detail =
                 format!("query parameter name `{raw_name}` is not valid UTF-8 after percent-decoding");
-            return Err(invalid(detail));
+            return Some(Err(invalid(detail)));
         };
         if name != key {
-            continue;
+            return None;
         }
-        let Some(value) = decode_form_component(raw_value) else {
-            let detail = format!("query parameter `{key}` is not valid UTF-8 after percent-decoding");
-            return Err(invalid(detail));
-        };
-        return T::from_param(&value).map(Some).map_err(|error| {
-            invalid(format!("invalid value {:?} for query parameter `{key}`: {error}", &*value))
-        });
-    }
-    Ok(None)
+        Some(decode_form_component(raw_value).ok_or_else(|| {
+            invalid(format!("query parameter `{key}` is not valid UTF-8 after percent-decoding"))
+        }))
+    })
+}
+
+/// One decoded query value parsed with `FromParam`, or the 400 saying why it does not parse.
+fn parse_query_value<T: FromParam>(parts: &RequestParts, key: &str, value: &str) -> Result<T, Response> {
+    T::from_param(value).map_err(|error| {
+        let detail = format!("invalid value {value:?} for query parameter `{key}`: {error}");
+        respond(parts, super::rejection::InvalidQuery::new(detail))
+    })
 }
 
 /// The `name=value` pairs of a query string (`application/x-www-form-urlencoded`), still encoded: split on
@@ -303,5 +341,41 @@ mod tests {
         }
         // Other parameters' values are not this field's business.
         client.get("/?other=%FF&q=ok").send().await.assert_text("ok|");
+    }
+
+    /// Issue 21: `#[query] tag: Vec<String>` takes a repeated key; a single-valued field refuses one.
+    #[tokio::test]
+    async fn query_fields_take_repeated_keys_as_lists_21() {
+        #[derive(crate::FromRequestParts)]
+        struct Filter {
+            #[query]
+            tag: Vec<String>,
+            #[query("id")]
+            ids: Option<Vec<u32>>,
+            #[query]
+            page: Option<u32>,
+        }
+        let router = crate::Router::new().get("/", |filter: Filter| async move {
+            format!("{:?} {:?} {:?}", filter.tag, filter.ids, filter.page)
+        });
+        let client = crate::test::TestClient::new(crate::App::new().merge(router));
+        client
+            .get("/?tag=a&id=1&tag=b+c&id=2&page=3")
+            .send()
+            .await
+            .assert_text(r#"["a", "b c"] Some([1, 2]) Some(3)"#);
+        client.get("/").send().await.assert_text("[] None None");
+        let response = client.get("/?id=1&id=x").send().await.assert_status(400);
+        let problem: serde_json::Value = response.json();
+        assert_eq!(
+            problem["detail"],
+            "invalid value \"x\" for query parameter `id`: invalid digit found in string"
+        );
+        let response = client.get("/?page=1&page=2").send().await.assert_status(400);
+        let problem: serde_json::Value = response.json();
+        assert_eq!(
+            problem["detail"],
+            "query parameter `page` appears more than once, and this field takes one value"
+        );
     }
 }
