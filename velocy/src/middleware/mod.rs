@@ -25,6 +25,11 @@
 //! | group | [`Router::middleware`](crate::Router::middleware) | after routing, for the router's routes |
 //! | route | `#[get("/x", middleware = [a, b])]` or [`Route::middleware`](crate::Route::middleware) | after routing, for that route |
 //!
+//! A `#[middleware]` function's extractors are checked when the app is built, like a handler's: a
+//! `State<T>` the app does not provide is a build error naming the middleware and the route (or "global
+//! middleware"), never a 500 at request time. Middleware written by hand declares its needs through
+//! [`Middleware::requirements`]; hooks and tower layers take no extractors, so they need nothing.
+//!
 //! Requests go in global → group (outer router first) → route → handler, and responses come back out in
 //! reverse. Middleware that runs after routing sees the request head read-only
 //! ([`Request::head_mut`](crate::Request::head_mut) returns `None`); it may still add typed values to the
