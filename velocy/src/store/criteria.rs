@@ -1,4 +1,4 @@
-//! What a [`Query`](super::Query) asks for, as plain data: its conditions, predicates, sort fields,
+//! What a [`TableQuery`](super::TableQuery) asks for, as plain data: its conditions, predicates, sort fields,
 //! limit, offset and cursor ([`Criteria`]), which the planner reads; and the public [`Order`] and
 //! [`Cursor`] it is built from.
 
@@ -27,7 +27,7 @@ pub enum Order {
 /// Bounds on primary keys.
 pub(crate) type KeyBounds<K> = (Bound<K>, Bound<K>);
 
-/// A predicate of [`Query::filter`](super::Query::filter).
+/// A predicate of [`TableQuery::filter`](super::TableQuery::filter).
 pub(crate) type Filter<'q, R> = Box<dyn Fn(&R) -> bool + 'q>;
 
 /// Encodes one field of a record into a buffer.

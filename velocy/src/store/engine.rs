@@ -8,13 +8,20 @@
 //! group commit). A commit is therefore visible to readers slightly before it is durable; its writer is
 //! told only once it is.
 //!
+//! Lifetime: the handles hold an [`Inner`], the background thread only its [`Core`]. Dropping the last
+//! handle stops the thread, waiting for a tick in progress (a compaction included), then syncs the log and
+//! closes the store, which releases the directory's lock: when that drop returns, the directory can be
+//! opened again.
+//!
 //! The store's files form layers, each using only those below it: plain data (`kv_data`, `rows`,
 //! `criteria`, `explain`, and the `record`, `field`, `encoding` and `index` basics), then `state`, then the
 //! durable side (`log`, `snapshot`), then this core, and on top the handles that hold an `Inner`:
-//! [`Query`](super::Query) (planned by `plan`), [`Table`](super::Table), [`Transaction`](super::Transaction)
+//! [`TableQuery`](super::TableQuery) (planned by `plan`), [`Table`](super::Table), [`Transaction`](super::Transaction)
 //! (whose `run` takes the write lock and commits every write) and [`Kv`](super::Kv).
 
-use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock, RwLockReadGuard, Weak};
+use std::ops::Deref;
+use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock, RwLockReadGuard};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::error::StoreError;
@@ -33,36 +40,54 @@ struct Shutdown {
     wake: Condvar,
 }
 
-/// The shared core of a store.
+/// What every handle of a store shares: the [`Core`] (through `Deref`) and its background thread,
+/// stopped when the last handle is dropped.
 #[derive(Debug)]
 pub(crate) struct Inner {
+    core: Arc<Core>,
+    background: Option<JoinHandle<()>>,
+}
+
+/// The state, the log and what the background thread needs; shared by the handles and that thread.
+#[derive(Debug)]
+pub(crate) struct Core {
     state: RwLock<State>,
     pub(crate) log: Option<Log>,
-    shutdown: Arc<Shutdown>,
+    shutdown: Shutdown,
 }
 
 impl Inner {
     /// A core over `state`, logging to `log` if given, with its background thread started.
     pub(crate) fn start(state: State, log: Option<Log>) -> Arc<Self> {
-        let shutdown = Arc::new(Shutdown::default());
-        let inner = Arc::new(Self { state: RwLock::new(state), log, shutdown: Arc::clone(&shutdown) });
-        let weak = Arc::downgrade(&inner);
-        let tick = match inner.log.as_ref().map(|log| log.writer.policy()) {
+        let core = Arc::new(Core { state: RwLock::new(state), log, shutdown: Shutdown::default() });
+        let tick = match core.log.as_ref().map(|log| log.writer.policy()) {
             Some(SyncPolicy::Interval(interval)) => interval.clamp(Duration::from_millis(1), TICK),
             _ => TICK,
         };
+        let shared = Arc::clone(&core);
         // Without a thread the store still works: expiry stays lazy and interval syncs do not happen.
-        let _ = std::thread::Builder::new()
+        let background = std::thread::Builder::new()
             .name("velocy-store".into())
-            .spawn(move || background(weak, shutdown, tick));
-        inner
+            .spawn(move || background(&shared, tick))
+            .ok();
+        Arc::new(Self { core, background })
     }
 
     /// Identifies this store, to check that a table handle belongs to it.
     pub(crate) fn id(self: &Arc<Self>) -> *const () {
         Arc::as_ptr(self).cast()
     }
+}
 
+impl Deref for Inner {
+    type Target = Core;
+
+    fn deref(&self) -> &Core {
+        &self.core
+    }
+}
+
+impl Core {
     /// The state, shared.
     pub(crate) fn read_lock(&self) -> RwLockReadGuard<'_, State> {
         self.state.read().unwrap_or_else(PoisonError::into_inner)
@@ -115,6 +140,11 @@ impl Drop for Inner {
         *stopped = true;
         self.shutdown.wake.notify_all();
         drop(stopped);
+        // Waits for a tick in progress (a compaction, say). The thread holds the core until it returns;
+        // then dropping `core` below closes the store, releasing the directory's lock, before this returns.
+        if let Some(background) = self.background.take() {
+            let _ = background.join();
+        }
         if let Some(log) = &self.log {
             let _ = log.writer.sync();
         }
@@ -122,7 +152,8 @@ impl Drop for Inner {
 }
 
 /// The background thread: wakes every `tick` until the store is dropped.
-fn background(inner: Weak<Inner>, shutdown: Arc<Shutdown>, tick: Duration) {
+fn background(core: &Core, tick: Duration) {
+    let shutdown = &core.shutdown;
     let mut last_sync = Instant::now();
     loop {
         let stopped = shutdown.stopped.lock().unwrap_or_else(PoisonError::into_inner);
@@ -134,9 +165,6 @@ fn background(inner: Weak<Inner>, shutdown: Arc<Shutdown>, tick: Duration) {
             return;
         }
         drop(stopped);
-        let Some(inner) = inner.upgrade() else {
-            return;
-        };
-        inner.tick(&mut last_sync);
+        core.tick(&mut last_sync);
     }
 }

@@ -38,6 +38,10 @@ pub enum ErrorKind {
     UnsupportedFormat,
     /// An I/O operation failed; after a failed write the store refuses further writes. Answers 500.
     Io,
+    /// The store directory is already open, in another process or in another `Store` of this one: a
+    /// directory is opened by one process at a time. The message names the directory and the pid of the
+    /// process holding it; [`StoreError::path`] is the directory. Answers 500.
+    Locked,
 }
 
 /// An error from the store: a failed write (not found, duplicate key, unique violation), a damaged file,
@@ -113,6 +117,28 @@ impl StoreError {
         error
     }
 
+    /// The directory `dir` is locked by the process `holder` (`None`: unknown); `ours` when that is this
+    /// process, through another `Store`.
+    pub(crate) fn locked(dir: &std::path::Path, holder: Option<u32>, ours: bool) -> Self {
+        let dir_name = dir.display();
+        let message = match holder {
+            _ if ours => format!(
+                "the store directory \"{dir_name}\" is already open in this process (pid {}), by another \
+                 Store: clone that Store to share it; a store directory can be opened by one Store at a time",
+                std::process::id()
+            ),
+            Some(pid) => format!(
+                "the store directory \"{dir_name}\" is already open in another process (pid {pid}); a store \
+                 directory can be opened by one process at a time"
+            ),
+            None => format!(
+                "the store directory \"{dir_name}\" is already open in another process (holder unknown); a \
+                 store directory can be opened by one process at a time"
+            ),
+        };
+        Self::new(ErrorKind::Locked, message).at_path(dir.to_owned())
+    }
+
     pub(crate) fn in_table(mut self, table: &str) -> Self {
         self.inner.table = Some(table.to_owned());
         self
@@ -151,6 +177,11 @@ impl StoreError {
     /// Whether an I/O operation failed ([`ErrorKind::Io`]).
     pub fn is_io(&self) -> bool {
         self.inner.kind == ErrorKind::Io
+    }
+
+    /// Whether the store directory is open elsewhere ([`ErrorKind::Locked`]).
+    pub fn is_locked(&self) -> bool {
+        self.inner.kind == ErrorKind::Locked
     }
 
     /// The table involved, if any.
@@ -244,6 +275,14 @@ mod tests {
         assert_eq!(StoreError::duplicate_key("User", &1).status(), StatusCode::CONFLICT);
         let io = StoreError::io("disk", std::io::Error::other("full"));
         assert_eq!(io.into_response().status(), 500);
+        let locked = StoreError::locked(std::path::Path::new("./data"), Some(4242), false);
+        assert!(locked.is_locked());
+        assert_eq!(
+            locked.to_string(),
+            "the store directory \"./data\" is already open in another process (pid 4242); a store directory \
+             can be opened by one process at a time"
+        );
+        assert_eq!(locked.into_response().status(), 500);
     }
 
     #[test]

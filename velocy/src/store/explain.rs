@@ -1,4 +1,4 @@
-//! [`Plan`]: how a query runs, as [`Query::explain`](super::Query::explain) reports it.
+//! [`Plan`]: how a query runs, as [`TableQuery::explain`](super::TableQuery::explain) reports it.
 
 use std::fmt;
 
@@ -22,7 +22,7 @@ pub enum Access {
     IndexScan(&'static str),
 }
 
-/// How a query runs, from [`Query::explain`](super::Query::explain). Its `Display` reads like
+/// How a query runs, from [`TableQuery::explain`](super::TableQuery::explain). Its `Display` reads like
 /// ``index range on `age`, reversed; 1 filter; limit 10``.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {

@@ -7,8 +7,8 @@ use super::record::{Indexable, Record};
 /// A field of record type `R` holding a `V`, as `#[derive(Record)]` generates them: one associated constant
 /// per field, named after it in upper case (`User::EMAIL` for `email`).
 ///
-/// Queries take fields to compare and sort on: [`Query::eq`](super::Query::eq),
-/// [`Query::range`](super::Query::range), [`Query::order_by`](super::Query::order_by). A condition on the
+/// Queries take fields to compare and sort on: [`TableQuery::eq`](super::TableQuery::eq),
+/// [`TableQuery::range`](super::TableQuery::range), [`TableQuery::order_by`](super::TableQuery::order_by). A condition on the
 /// primary key or an indexed field is answered from the index; any other field is compared record by
 /// record.
 pub struct Field<R, V: ?Sized> {

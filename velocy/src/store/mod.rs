@@ -31,7 +31,7 @@ pub use explain::{Access, Plan};
 pub use field::{Field, FieldSource, QueryValue};
 pub use kv::{Kv, Ttl};
 pub use log::{Report as RecoveryReport, SyncPolicy};
-pub use query::{Page, Query};
+pub use query::{Page, TableQuery};
 pub use record::{AutoIncrement, IndexInfo, Indexable, Key, Record};
 pub use table::Table;
 pub use transaction::Transaction;
@@ -96,7 +96,10 @@ impl Store {
     /// # Errors
     /// [`ErrorKind::Io`] when the directory cannot be read or written; [`ErrorKind::Corrupted`] when a
     /// file is damaged other than by a torn final write (which is cut off); [`ErrorKind::UnsupportedFormat`]
-    /// for files of another format version.
+    /// for files of another format version; [`ErrorKind::Locked`], at once (it does not wait), when the
+    /// directory is already open in another process or in another `Store` of this one (clone a `Store`
+    /// to share it). The directory stays locked until the last handle of the store is dropped, or the
+    /// process ends however it ends.
     pub fn open(dir: impl AsRef<Path>) -> Result<Self, StoreError> {
         StoreOptions::new().open(dir)
     }

@@ -1,4 +1,4 @@
-//! Planning and running a [`Query`](super::Query), from its [`Criteria`]: which index to read, in which
+//! Planning and running a [`TableQuery`](super::TableQuery), from its [`Criteria`]: which index to read, in which
 //! direction, and whether the order it gives is the order asked for (then results stream out of the index
 //! and stop at the limit) or records must be sorted in memory (then only the `offset + limit` smallest are
 //! fully sorted).

@@ -1,9 +1,9 @@
-//! [`Query`]: conditions, filters, order, limit and offset, and cursor pagination over one table.
+//! [`TableQuery`]: conditions, filters, order, limit and offset, and cursor pagination over one table.
 //!
-//! Conditions on fields ([`Query::eq`], [`Query::range`]) are answered from an index when the field is the
-//! primary key or indexed; the planner picks one (see [`Query::explain`]) and checks the others record by
-//! record, with the arbitrary predicates of [`Query::filter`]. Results come in the order of
-//! [`Query::order_by`], then by primary key (ascending, or in the direction of the last sort field), so the
+//! Conditions on fields ([`TableQuery::eq`], [`TableQuery::range`]) are answered from an index when the field is the
+//! primary key or indexed; the planner picks one (see [`TableQuery::explain`]) and checks the others record by
+//! record, with the arbitrary predicates of [`TableQuery::filter`]. Results come in the order of
+//! [`TableQuery::order_by`], then by primary key (ascending, or in the direction of the last sort field), so the
 //! order is total and pages never overlap. Without `order_by`, results come by primary key.
 
 use std::any::Any;
@@ -22,8 +22,8 @@ use super::plan;
 use super::record::{Indexable, Record};
 use super::rows::TableData;
 
-/// A query over a [`Table`], from [`Table::query`]. Build it, then run it with [`Query::all`],
-/// [`Query::first`], [`Query::count`] or [`Query::page`]; [`Query::explain`] tells how it would run.
+/// A query over a [`Table`], from [`Table::query`]. Build it, then run it with [`TableQuery::all`],
+/// [`TableQuery::first`], [`TableQuery::count`] or [`TableQuery::page`]; [`TableQuery::explain`] tells how it would run.
 ///
 /// The whole query runs under one shared lock: it sees one consistent state and never blocks other
 /// readers.
@@ -69,15 +69,18 @@ use super::rows::TableData;
 /// [`Table`]: super::Table
 /// [`Table::query`]: super::Table::query
 #[must_use]
-pub struct Query<'t, R: Record> {
+pub struct TableQuery<'t, R: Record> {
     inner: &'t Inner,
     slot: usize,
     criteria: Criteria<'t, R>,
 }
 
-impl<R: Record> fmt::Debug for Query<'_, R> {
+impl<R: Record> fmt::Debug for TableQuery<'_, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Query").field("table", &R::TABLE).field("plan", &self.explain().to_string()).finish()
+        f.debug_struct("TableQuery")
+            .field("table", &R::TABLE)
+            .field("plan", &self.explain().to_string())
+            .finish()
     }
 }
 
@@ -89,7 +92,7 @@ fn as_key<R: Record, V: 'static>(value: &V) -> Option<R::Key> {
     (value as &dyn Any).downcast_ref::<R::Key>().cloned()
 }
 
-impl<'t, R: Record> Query<'t, R> {
+impl<'t, R: Record> TableQuery<'t, R> {
     /// A query over the table at `slot` of the store `inner`.
     pub(crate) fn new(inner: &'t Inner, slot: usize) -> Self {
         Self { inner, slot, criteria: Criteria::new() }
@@ -243,11 +246,11 @@ impl<'t, R: Record> Query<'t, R> {
     }
 }
 
-/// One page of a query's results, from [`Query::page`]. Serializes as `{"items": [...], "next": "..."}`.
+/// One page of a query's results, from [`TableQuery::page`]. Serializes as `{"items": [...], "next": "..."}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Page<R> {
     /// The records of this page.
     pub items: Vec<R>,
-    /// Where the next page starts ([`Query::after`]); `None` on the last page.
+    /// Where the next page starts ([`TableQuery::after`]); `None` on the last page.
     pub next: Option<Cursor>,
 }

@@ -44,7 +44,7 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// The derive uses the struct's name unless `#[record(table = "...")]` says otherwise.
     const TABLE: &'static str;
 
-    /// The primary key's field name, for messages and [`explain`](super::Query::explain).
+    /// The primary key's field name, for messages and [`explain`](super::TableQuery::explain).
     const KEY_FIELD: &'static str;
 
     /// Whether [`Table::insert`](super::Table::insert) assigns the key when the record's key is the

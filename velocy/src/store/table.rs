@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::engine::Inner;
 use super::field::{Field, FieldSource, QueryValue};
-use super::query::Query;
+use super::query::TableQuery;
 use super::record::{Indexable, Record};
 
 /// The table of `R` records in a store, from [`Store::table`](super::Store::table).
@@ -152,7 +152,7 @@ impl<R: Record> Table<R> {
     }
 
     /// A query over the table: conditions, filters, order, limit and offset, cursor pagination.
-    pub fn query(&self) -> Query<'_, R> {
-        Query::new(&self.inner, self.slot)
+    pub fn query(&self) -> TableQuery<'_, R> {
+        TableQuery::new(&self.inner, self.slot)
     }
 }

@@ -4,10 +4,12 @@
 //! `00000007.snapshot` the state before it. Opening loads the newest snapshot and replays every log from
 //! its generation on. Compaction starts log generation `n + 1`, writes snapshot `n + 1` from the state at
 //! that instant (to a temporary file renamed into place), then deletes the older files; a crash at any
-//! point leaves either the old snapshot with every log after it, or the new one.
+//! point leaves either the old snapshot with every log after it, or the new one. The `LOCK` file keeps
+//! the directory to one process at a time (see `lock`).
 
 mod files;
 pub(crate) mod format;
+mod lock;
 mod recovery;
 pub(crate) mod replay;
 mod writer;
@@ -25,6 +27,7 @@ use super::snapshot;
 use super::state::State;
 use files::{create_log, snapshot_path, write_atomically};
 use format::HEADER_LEN;
+use lock::DirLock;
 
 /// The log of a durable store.
 #[derive(Debug)]
@@ -38,6 +41,9 @@ pub(crate) struct Log {
     /// ...and past the size of the last snapshot.
     snapshot_size: AtomicU64,
     compacting: AtomicBool,
+    /// The directory's lock, held as long as the store lives; last, so it is released after the log's
+    /// file is closed.
+    _lock: DirLock,
 }
 
 impl Log {
@@ -50,6 +56,8 @@ impl Log {
         fs::create_dir_all(dir).map_err(|error| {
             StoreError::io(format!("cannot create {}", dir.display()), error).at_path(dir.to_owned())
         })?;
+        // Before recovery, which truncates torn tails and removes temporary files: another process's.
+        let lock = DirLock::acquire(dir)?;
         let recovered = recovery::recover(dir)?;
         let writer = LogWriter::new(recovered.file, recovered.log_length, recovered.last_seq, policy);
         let log = Self {
@@ -59,6 +67,7 @@ impl Log {
             compact_after,
             snapshot_size: AtomicU64::new(recovered.snapshot_size),
             compacting: AtomicBool::new(false),
+            _lock: lock,
         };
         Ok((log, recovered.state, recovered.report))
     }

@@ -1,8 +1,11 @@
-//! Durable stores: reopening, torn tails, damage, compaction, format versions, sync policies.
+//! Durable stores: reopening, torn tails, damage, compaction, format versions, sync policies, and the
+//! directory lock (one process at a time).
 
 use std::fs;
-use std::io::Write;
-use std::time::Duration;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use super::{Account, TestDir, User};
 use crate::store::log::format::{read_frame, Frame, FRAME_HEADER_LEN, FRAME_MARKER, HEADER_LEN};
@@ -184,6 +187,7 @@ fn compaction_keeps_everything_and_shrinks_the_log() {
     let names: Vec<String> = fs::read_dir(dir.path())
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "LOCK")
         .collect();
     assert!(names.iter().all(|name| name.starts_with("00000002.")), "{names:?}");
 
@@ -312,4 +316,118 @@ fn records_that_no_longer_fit_their_type_are_reported() {
     assert_eq!(error.table(), Some("Account"));
     // The data is untouched: the old type still reads it.
     assert_eq!(store.table::<Account>().unwrap().count(), 1);
+}
+
+#[test]
+fn second_open_of_a_directory_fails_21() {
+    let dir = TestDir::new("locked");
+    let store = Store::open(dir.path()).unwrap();
+    fill(&store, 1);
+    // A leftover temporary file, which recovery would remove: a refused open must fail before it.
+    let leftover = dir.path().join("00000009.tmp");
+    fs::write(&leftover, b"x").unwrap();
+
+    let error = Store::open(dir.path()).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Locked);
+    assert!(error.is_locked());
+    assert_eq!(error.path(), Some(dir.path()));
+    let message = error.to_string();
+    assert!(message.contains(&format!("\"{}\"", dir.path().display())), "{message}");
+    assert!(message.contains(&format!("in this process (pid {})", std::process::id())), "{message}");
+    assert!(leftover.exists(), "the refused open ran recovery");
+    assert_eq!(fs::read_to_string(dir.path().join("LOCK")).unwrap(), format!("{}\n", std::process::id()));
+
+    // Through the options and another spelling of the same directory too.
+    let respelled = dir.path().join("..").join(dir.path().file_name().unwrap());
+    let error = Store::options().sync(SyncPolicy::Never).open(&respelled).unwrap_err();
+    assert!(error.is_locked(), "{error}");
+    assert!(error.to_string().contains("in this process"), "{error}");
+
+    // Every handle keeps the directory locked: a clone, a table.
+    let users = store.table::<User>().unwrap();
+    let clone = store.clone();
+    drop(store);
+    assert!(Store::open(dir.path()).unwrap_err().is_locked());
+    drop(clone);
+    assert!(Store::open(dir.path()).unwrap_err().is_locked());
+    drop(users);
+
+    // The last drop released it.
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.table::<User>().unwrap().count(), 1);
+    assert!(!leftover.exists());
+    drop(store);
+    // Over and over, with the background thread busy syncing every millisecond.
+    for n in 0..20 {
+        let store =
+            Store::options().sync(SyncPolicy::Interval(Duration::from_millis(1))).open(dir.path()).unwrap();
+        store.table::<User>().unwrap().insert(User::new(&format!("again-{n}@x.io"), 1, "again")).unwrap();
+    }
+    assert_eq!(Store::open(dir.path()).unwrap().table::<User>().unwrap().count(), 21);
+}
+
+/// Names the directory the child of [`two_processes_cannot_open_one_directory_21`] opens.
+const LOCK_CHILD_ENV: &str = "VELOCY_STORE_LOCK_CHILD";
+
+/// That test's own name, which the child is re-run on.
+const LOCK_TEST_NAME: &str = "store::tests::durability::two_processes_cannot_open_one_directory_21";
+
+/// The child: opens the store in `dir`, writes a record, prints `opened`, and keeps the store open until
+/// its stdin is closed.
+fn hold_open_until_stdin_closes(dir: &str) {
+    let store = Store::open(dir).unwrap();
+    store.table::<User>().unwrap().insert(User::new("child@x.io", 1, "child")).unwrap();
+    let mut stdout = std::io::stdout().lock();
+    // On a line of its own: the test harness may have printed the test's name without a newline.
+    writeln!(stdout, "\nopened").unwrap();
+    stdout.flush().unwrap();
+    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+}
+
+/// The child is this test binary itself, re-run on this test with [`LOCK_CHILD_ENV`] naming the
+/// directory (as in the crash test): with that variable set the test is the child, so it is one test,
+/// which checks the lock in every run.
+#[test]
+fn two_processes_cannot_open_one_directory_21() {
+    if let Ok(dir) = std::env::var(LOCK_CHILD_ENV) {
+        // This process is the child that the test (below, in the parent) runs.
+        hold_open_until_stdin_closes(&dir);
+        return;
+    }
+    let dir = TestDir::new("two-processes");
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([LOCK_TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])
+        .env(LOCK_CHILD_ENV, dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (sender, opened) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if line == "opened" {
+                let _ = sender.send(());
+            }
+        }
+    });
+    opened.recv_timeout(Duration::from_secs(20)).expect("the child did not open the store");
+
+    let started = Instant::now();
+    let error = Store::open(dir.path()).unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2), "the open waited for the lock");
+    assert_eq!(error.kind(), ErrorKind::Locked, "{error}");
+    let message = error.to_string();
+    assert!(message.contains(&format!("\"{}\"", dir.path().display())), "{message}");
+    assert!(message.contains(&format!("in another process (pid {})", child.id())), "{message}");
+
+    // Closing its stdin ends the child, and its lock with it.
+    drop(child.stdin.take());
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    assert!(status.success(), "the child failed: {status}");
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.table::<User>().unwrap().get_by(User::EMAIL, "child@x.io").unwrap().name, "child");
 }

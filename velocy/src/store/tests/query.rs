@@ -132,7 +132,7 @@ fn all_pages(make: &dyn Fn(Option<Cursor>) -> crate::store::Page<User>) -> Vec<V
 #[test]
 fn cursors_page_through_every_order() {
     let users = people();
-    let with_cursor = |query: crate::store::Query<'_, User>, cursor: Option<Cursor>| match cursor {
+    let with_cursor = |query: crate::store::TableQuery<'_, User>, cursor: Option<Cursor>| match cursor {
         Some(cursor) => query.after(cursor).page(),
         None => query.page(),
     };
