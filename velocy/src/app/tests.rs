@@ -309,6 +309,12 @@ async fn a_missing_state_never_names_a_type_to_the_client_21() {
     let text = response.text();
     assert!(!text.contains("ApiKey") && !text.contains("::"), "{text}");
     assert!(text.contains("no state this request needs"), "{text}");
+
+    let extension_client = TestClient::new(
+        App::new().merge(Router::new().get("/ext", |_: crate::Extension<ApiKey>| async { "found" })),
+    );
+    let text = extension_client.get("/ext").send().await.assert_status(500).text();
+    assert!(!text.contains("ApiKey") && !text.contains("::"), "{text}");
 }
 
 #[tokio::test]

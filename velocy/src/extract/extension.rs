@@ -19,7 +19,10 @@ impl<T: Clone + Send + Sync + 'static> FromRequestParts for Extension<T> {
 
     async fn from_request_parts(parts: &mut RequestParts) -> Result<Self, Self::Rejection> {
         parts.extensions().get::<T>().cloned().map(Extension).ok_or_else(|| {
-            MissingExtension::new(format!("no request extension of type `{}`", std::any::type_name::<T>()))
+            // Never the type's name: that is the server's business, not the client's.
+            MissingExtension::new(
+                "a value this request needs was not added by the middleware that provides it",
+            )
         })
     }
 }
