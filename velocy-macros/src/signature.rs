@@ -125,19 +125,24 @@ pub(crate) fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
     }
 }
 
+/// The first type argument of a path segment: `T` in `Option<T>` or `Result<T, E>`.
+pub(crate) fn first_type_argument(segment: &syn::PathSegment) -> Option<&Type> {
+    match &segment.arguments {
+        syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
+            syn::GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
 /// Extractors known to consume the body.
 const BODY_EXTRACTORS: [&str; 6] = ["Json", "Form", "Bytes", "String", "Body", "Multipart"];
 
 /// Whether `ty` is syntactically one of the well-known body extractors, possibly in `Option`/`Result`.
 pub(crate) fn is_body_extractor(ty: &Type) -> bool {
     let Some(last) = last_segment(ty) else { return false };
-    let first_arg = match &last.arguments {
-        syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
-            syn::GenericArgument::Type(ty) => Some(ty),
-            _ => None,
-        }),
-        _ => None,
-    };
+    let first_arg = first_type_argument(last);
     let name = last.ident.to_string();
     match (name.as_str(), first_arg) {
         ("Option" | "Result", Some(inner)) => is_body_extractor(inner),

@@ -12,7 +12,7 @@ use velocy_pattern::{self as pattern, Pattern, SegmentKind};
 
 use super::attribute::{read_attr, Methods};
 use crate::diag::{self, Diagnostic, Diagnostics};
-use crate::signature::{self, is_body_extractor, last_segment, type_name, unwrap_type};
+use crate::signature::{self, first_type_argument, is_body_extractor, last_segment, type_name, unwrap_type};
 
 /// A checked route: everything code generation needs besides the function itself.
 pub(crate) struct Route {
@@ -341,13 +341,7 @@ fn bodiless_methods(methods: &[String]) -> Vec<&str> {
 /// so), possibly in `Option`/`Result`: on a route without a body it most likely meant a query value.
 fn is_plain_body_type(ty: &Type) -> bool {
     let Some(last) = last_segment(ty) else { return false };
-    let first_arg = match &last.arguments {
-        syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
-            syn::GenericArgument::Type(ty) => Some(ty),
-            _ => None,
-        }),
-        _ => None,
-    };
+    let first_arg = first_type_argument(last);
     match (last.ident.to_string().as_str(), first_arg) {
         ("Option" | "Result", Some(inner)) => is_plain_body_type(inner),
         ("Vec", Some(inner)) => matches!(unwrap_type(inner), Type::Path(p) if p.path.is_ident("u8")),
