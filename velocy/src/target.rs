@@ -313,29 +313,20 @@ pub(crate) fn parse_request_host(text: &str) -> Result<(String, Option<u16>), St
 /// # Errors
 /// A message saying what is malformed.
 fn check_request_host(text: &str) -> Result<(&str, Option<u16>), String> {
-    // The common case, a reg-name or IPv4 address with an optional port, in one pass over a byte table;
-    // anything else (an IP literal, a percent-encoding, an error to explain) takes the full rules below.
-    let mut colon = None;
-    for (index, &byte) in text.as_bytes().iter().enumerate() {
-        if byte == b':' && colon.is_none() {
-            colon = Some(index);
-        } else if !PLAIN_HOST_BYTES[usize::from(byte)] || (colon.is_some() && !byte.is_ascii_digit()) {
-            return check_request_host_fully(text);
-        }
-    }
-    let (host, port) = match colon {
-        Some(index) => (&text[..index], Some(&text[index + 1..])),
-        None => (text, None),
-    };
-    if host.is_empty() || port.is_some_and(|digits| digits.len() > 5) {
+    // The common case, a reg-name or IPv4 address with an optional port, accepted by one pass over a byte
+    // table; anything else (an IP literal, a percent-encoding, an error to explain) takes the full rules.
+    if !is_plain_host(text.as_bytes()) {
         return check_request_host_fully(text);
     }
-    let port = port.filter(|digits| !digits.is_empty()).map(parse_port).transpose()?;
-    Ok((host, port))
+    Ok(match text.split_once(':') {
+        Some((host, "")) => (host, None),
+        Some((host, digits)) => (host, Some(parse_port(digits)?)),
+        None => (text, None),
+    })
 }
 
 /// What a reg-name may hold literally (RFC 3986 §3.2.2: unreserved and sub-delims), for the one-pass check
-/// of [`check_request_host`]; `%` is left to the full rules.
+/// of [`is_plain_host`]; `%` is left to the full rules.
 static PLAIN_HOST_BYTES: [bool; 256] = {
     let mut table = [false; 256];
     let mut byte = 0;
