@@ -8,7 +8,6 @@
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -73,17 +72,10 @@ fn acknowledged_writes_survive_sigkill() {
         write_until_killed(&dir);
     }
     let dir = TestDir::new("crash");
-    let exe = std::env::current_exe().unwrap();
     let mut random = Random::new();
     let mut acknowledged = BTreeSet::new();
     for _round in 0..5 {
-        let mut child = Command::new(&exe)
-            .args([TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])
-            .env(CHILD_ENV, dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = super::spawn_child_test(TEST_NAME, CHILD_ENV, dir.path(), false);
         let stdout = child.stdout.take().unwrap();
         let (sender, acks) = mpsc::channel();
         let reader = std::thread::spawn(move || {

@@ -3,7 +3,6 @@
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -395,14 +394,7 @@ fn two_processes_cannot_open_one_directory_21() {
         return;
     }
     let dir = TestDir::new("two-processes");
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([LOCK_TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])
-        .env(LOCK_CHILD_ENV, dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = super::spawn_child_test(LOCK_TEST_NAME, LOCK_CHILD_ENV, dir.path(), true);
     let stdout = child.stdout.take().unwrap();
     let (sender, opened) = mpsc::channel();
     let reader = std::thread::spawn(move || {

@@ -91,6 +91,26 @@ impl Record for Account {
     }
 }
 
+/// Re-runs this test binary on the one test `test_name` as a child process, with `env` naming `dir`, its
+/// stdout piped (and its stdin when `with_stdin`): how the crash and lock tests get a second process. The
+/// test sees `env` set and plays the child's part.
+pub(crate) fn spawn_child_test(
+    test_name: &str,
+    env: &str,
+    dir: &Path,
+    with_stdin: bool,
+) -> std::process::Child {
+    let stdin = if with_stdin { std::process::Stdio::piped() } else { std::process::Stdio::null() };
+    std::process::Command::new(std::env::current_exe().unwrap())
+        .args([test_name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(env, dir)
+        .stdin(stdin)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 /// A temporary directory, removed when dropped.
 pub(crate) struct TestDir(PathBuf);
 
