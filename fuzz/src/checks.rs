@@ -29,6 +29,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("query", query),
     ("accept", accept),
     ("etag", etag),
+    ("static_path", static_path),
 ];
 
 fn text(data: &[u8]) -> String {
@@ -450,4 +451,57 @@ pub fn etag(data: &[u8]) {
     assert_eq!(put, expected, "If-Match: {value:?}");
     let absent = Preconditions::from_head(&http::Method::PUT, &headers).evaluate(&Validators::absent());
     assert_eq!(absent, Outcome::PreconditionFailed);
+}
+
+/// The static-file path join (`files` feature): never panics, and an accepted path is the root followed by
+/// plain names only (no `..`, no root or drive prefix, no separator inside a name), so it stays inside the
+/// root; a path whose decoded text holds `..` as a segment, a backslash, NUL or `:` is refused.
+#[cfg(feature = "files")]
+pub fn static_path(data: &[u8]) {
+    use std::path::{Component, Path};
+
+    let raw = text(data);
+    let root = Path::new("/srv/static-root");
+    let Some((joined, _directory)) = __fuzz::static_path(root, &raw) else {
+        return;
+    };
+    let rest = joined.strip_prefix(root).unwrap_or_else(|_| panic!("{raw:?} left the root: {joined:?}"));
+    for component in rest.components() {
+        let Component::Normal(name) = component else {
+            panic!("{raw:?} joined a non-plain component {component:?}: {joined:?}");
+        };
+        let name = name.to_str().expect("accepted names are UTF-8");
+        assert!(!name.is_empty() && name != "." && name != "..", "{raw:?}: {name:?}");
+        assert!(!name.contains(['/', '\\', ':', '\0']), "{raw:?}: {name:?}");
+    }
+    let decoded = percent_decode(&raw);
+    for segment in decoded.split(['/', '\\']) {
+        assert!(segment != "..", "{raw:?} was accepted with a `..` segment");
+    }
+}
+
+/// Without the `files` feature there is nothing to check.
+#[cfg(not(feature = "files"))]
+pub fn static_path(_data: &[u8]) {}
+
+/// Percent-decodes `text` once (lossy), for cross-checking.
+#[cfg(feature = "files")]
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+        match (bytes[index], hex(index + 1), hex(index + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                index += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

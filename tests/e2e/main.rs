@@ -5,10 +5,13 @@
 
 mod builtins;
 mod client;
+mod compression;
 mod extractors;
+mod files;
 mod framework_answers;
 mod hardening;
 mod lifecycle;
+mod multipart;
 mod responses;
 mod routing;
 mod server;

@@ -533,6 +533,45 @@ pub fn derive_from_request(input: TokenStream) -> TokenStream {
     derive::expand_from_request(input.into()).into()
 }
 
+/// Derives `velocy::multipart::FromMultipart`: a typed `multipart/form-data` form (RFC 7578), extracted
+/// with `velocy::multipart::MultipartForm<T>` (which also reads URL-encoded bodies into it).
+///
+/// Needs a struct with named fields. Each field takes the parts of one form name (the field's name, or
+/// `rename`): `Option<T>` at most one (`None` when absent), `Vec<T>` every one in order (not `Vec<u8>`,
+/// which is the raw bytes of one part), any other type exactly one (400 naming it when absent, 400 when
+/// repeated). `T` implements `velocy::multipart::FromField`: `String`, numbers, `bool`, `char`,
+/// `Vec<u8>`, `Bytes`, `TempFile`.
+///
+/// Field options, `#[multipart(...)]`: `rename = "name"`, `limit = <bytes>` (413 past it),
+/// `content_types = ["image/png", "image/*"]` and `extensions = ["png"]` (415 otherwise). Struct option:
+/// `#[multipart(deny_unknown_fields)]` (400 for a part no field takes; by default skipped).
+///
+/// ```
+/// use velocy::multipart::{FromMultipart, MultipartForm, TempFile};
+///
+/// #[derive(FromMultipart)]
+/// #[multipart(deny_unknown_fields)]
+/// struct Avatar {
+///     user: String,
+///     #[multipart(rename = "file", limit = 1_048_576, content_types = ["image/*"], extensions = ["png"])]
+///     image: TempFile,
+/// }
+///
+/// async fn upload(MultipartForm(avatar): MultipartForm<Avatar>) -> String {
+///     format!("{}: {} bytes", avatar.user, avatar.image.size())
+/// }
+/// # let _ = velocy::Router::new().post("/avatar", upload);
+/// ```
+///
+/// Compile errors: an enum, union, tuple or unit struct; unknown or repeated options; a `limit` that is
+/// not an integer literal; a media type that is not `type/subtype` or `type/*`; an extension with a dot;
+/// two fields with the same form name; and (from the compiler, at the field's type) a type that is not
+/// a `FromField`.
+#[proc_macro_derive(FromMultipart, attributes(multipart))]
+pub fn derive_from_multipart(input: TokenStream) -> TokenStream {
+    derive::expand_from_multipart(input.into()).into()
+}
+
 /// Derives `velocy::store::Record` for a struct stored in a table of Velocy's embedded store.
 ///
 /// The struct needs named fields, no generics, and `Serialize`, `Deserialize` and `Clone`. Field

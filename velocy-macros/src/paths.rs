@@ -97,6 +97,8 @@ runtime_paths! {
     store_index_value => store::index_value;
     /// Checks that a `#[key(auto)]` key is an integer.
     store_auto_increment => store::auto_increment;
+    /// What `#[derive(FromMultipart)]` calls (`velocy::multipart::__derive`).
+    multipart_derive => multipart;
     /// The re-exported `inventory` crate.
     inventory => inventory;
     /// The re-exported `tokio` crate.

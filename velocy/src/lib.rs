@@ -53,7 +53,7 @@
 //! | middleware | [`Timeout`](middleware::Timeout), [`BodyLimit`](middleware::BodyLimit), [`SecurityHeaders`](middleware::SecurityHeaders); any tower `Layer` on the app, a router or a route, and the app as a tower `Service` (cargo feature `tower`) |
 //! | negotiation | `Accept`, `Accept-Encoding` and `Accept-Language` with q-values: [`negotiation`] |
 //! | server | HTTP/1.1 (keep-alive, pipelining), HTTP/2 (h2c, and over TLS with the `tls` feature), graceful shutdown |
-//! | HTTP semantics | conditional requests ([`conditional`]: ETag, 304, 412), client IP behind trusted proxies ([`extract::ClientIp`]) |
+//! | HTTP semantics | conditional requests ([`conditional`]: ETag, 304, 412; `Range`/`If-Range` with 206 and 416 in [`conditional::range`]), client IP behind trusted proxies ([`extract::ClientIp`]) |
 //! | testing | in-process [`test::TestClient`], real-socket [`test::TestServer`] |
 //! | store | [`store`]: an embedded database (cargo feature `store`): typed tables with `#[derive(Record)]`, primary keys and secondary indexes, queries with cursors, transactions, key-value with TTL, durable log with group commit, snapshots and crash recovery |
 //!
@@ -67,6 +67,9 @@
 //! | `tower` | on | tower interop: [`AppService`] is a `tower::Service`; `App::layer`, `Router::layer`, `Route::layer` and [`middleware::from_layer`] take any tower `Layer` |
 //! | `store` | off | [`store`]: the embedded data store and `#[derive(Record)]` |
 //! | `tls` | off | HTTPS with rustls: `server::TlsConfig`, `App::listen_tls`, certificate reload |
+//! | `files` | off | `files`: static files (`ServeDir`, `ServeFile`, `App::static_files`) with ETag, `Range`, precompressed siblings, index files, optional listings |
+//! | `compression` | off | `compression`: response compression (zstd, brotli, gzip by `Accept-Encoding` q-values, streaming) and request decompression with the body limit on the decoded size |
+//! | `multipart` | off | `multipart`: `multipart/form-data` uploads streamed to disk: the `Multipart` extractor, `#[derive(FromMultipart)]` with `MultipartForm<T>` (also URL-encoded), `TempFile`, limits via `MultipartConfig` |
 //!
 //! ## How the crate is layered
 //! Lower layers never import higher ones:
@@ -86,10 +89,16 @@ extern crate self as velocy;
 
 pub mod app;
 pub mod body;
+#[cfg(feature = "compression")]
+#[cfg_attr(docsrs, doc(cfg(feature = "compression")))]
+pub mod compression;
 pub mod conditional;
 pub mod context;
 pub mod error;
 pub mod extract;
+#[cfg(feature = "files")]
+#[cfg_attr(docsrs, doc(cfg(feature = "files")))]
+pub mod files;
 mod future;
 mod handler;
 mod json;
@@ -97,6 +106,9 @@ pub mod lifecycle;
 mod limits;
 mod location;
 pub mod middleware;
+#[cfg(feature = "multipart")]
+#[cfg_attr(docsrs, doc(cfg(feature = "multipart")))]
+pub mod multipart;
 pub mod negotiation;
 pub mod pipeline;
 mod request;
@@ -117,6 +129,11 @@ pub use extract::{Extension, Form, FromRequest, FromRequestParts, Path, Query, S
 pub use handler::Handler;
 pub use http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 pub use json::Json;
+/// The multipart form trait and its derive (`#[derive(FromMultipart)]`), also at
+/// [`multipart::FromMultipart`].
+#[cfg(feature = "multipart")]
+#[cfg_attr(docsrs, doc(cfg(feature = "multipart")))]
+pub use multipart::FromMultipart;
 pub use request::{Request, RequestParts};
 pub use response::{Created, Html, IntoResponse, IntoResponseParts, Problem, Redirect, Response};
 pub use routing::{Route, RouteInfo, Router};
@@ -152,6 +169,8 @@ pub mod __private {
     pub use crate::future::BoxFuture;
     pub use crate::handler::HandlerFn;
     pub use crate::middleware::{IntoMiddleware, Middleware, Next};
+    #[cfg(feature = "multipart")]
+    pub use crate::multipart::__derive as multipart;
     pub use crate::request::{Request, RequestParts};
     pub use crate::response::{IntoResponse, Response};
     pub use crate::routing::spec::{routes_overlap, RouteDef, RouteRegistration, RouteSpec};
@@ -199,6 +218,15 @@ pub mod __fuzz {
             SegmentKind::CatchAll { name, .. } => Segment::CatchAll((*name).to_owned()),
         });
         Ok(segments.collect())
+    }
+
+    /// The static-file path check (`files::path::parse`, cargo feature `files`): the raw path below the
+    /// mount joined onto `root` as the file services would open it (before symbolic links are checked),
+    /// with whether it asked for a directory; `None` when the path is refused.
+    #[cfg(feature = "files")]
+    pub fn static_path(root: &std::path::Path, raw: &str) -> Option<(std::path::PathBuf, bool)> {
+        let path = crate::files::path::parse(raw).ok()?;
+        Some((path.join(root), path.trailing_slash))
     }
 
     /// Request-path normalization (`target::normalize_path`).

@@ -15,10 +15,12 @@
 //! absent instead of failing. (`#[path]` would read better, but rustc reserves that name for the built-in
 //! `#[path = "file.rs"]` attribute, so path parameters use `#[param]`.)
 
+mod from_multipart;
 mod from_request;
 mod from_request_parts;
 mod record;
 
+pub(crate) use from_multipart::expand as expand_from_multipart;
 pub(crate) use record::expand as expand_record;
 
 use proc_macro2::{Span, TokenStream};

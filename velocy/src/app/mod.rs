@@ -103,6 +103,23 @@ impl App {
         self
     }
 
+    /// Serves the files under the directory `dir` at `prefix` (such as `/static`, or `/` for a fallback
+    /// that every other route wins over): the routes of
+    /// [`ServeDir::new(dir).router(prefix)`](crate::files::ServeDir::router), with its defaults. Build a
+    /// [`ServeDir`](crate::files::ServeDir) and [`merge`](Self::merge) it to configure more. Requires the
+    /// `files` feature.
+    ///
+    /// ```no_run
+    /// # async fn run() -> velocy::Result<()> {
+    /// velocy::App::new().static_files("/static", "public").listen("127.0.0.1:3000").await
+    /// # }
+    /// ```
+    #[cfg(feature = "files")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "files")))]
+    pub fn static_files(self, prefix: &str, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.merge(crate::files::ServeDir::new(dir).router(prefix))
+    }
+
     /// Adds every route declared with a route macro anywhere in the binary (collected at link time with
     /// `inventory`).
     ///

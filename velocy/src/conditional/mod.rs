@@ -32,7 +32,9 @@
 //!    for every other method.
 //! 4. else, for `GET` and `HEAD`, `If-Modified-Since` present (and the resource has a modification date):
 //!    true goes to step 5; false answers **304**.
-//! 5. `Range` with `If-Range` is left to the handler (no range support here yet).
+//! 5. `Range` with `If-Range`, for `GET`: evaluated by [`RangeRequest::evaluate`] (see [`range`]): a
+//!    matching `If-Range` (or none) lets the range through (**206**, or **416** when no range is
+//!    satisfiable); otherwise the `Range` is ignored (**200**).
 //! 6. Proceed with the method.
 //!
 //! What the RFC leaves to the server, decided here:
@@ -61,8 +63,12 @@ use crate::request::RequestParts;
 use crate::response::{IntoResponse, IntoResponseParts, Problem, Response};
 
 mod etag;
+pub mod range;
 
 pub use etag::{ETag, ETagList, InvalidETag};
+pub use range::{
+    range_not_satisfiable, ByteRange, ByteRanges, IfRange, RangeOutcome, RangeRequest, RangeSpec,
+};
 
 /// The validators of the current representation of a resource: its [`ETag`] and its last modification
 /// time, or the fact that it has no current representation ([`Validators::absent`]).

@@ -102,6 +102,9 @@ macro_rules! composite_rejection {
     };
 }
 
+#[allow(unused_imports, reason = "used by feature-gated batteries (multipart)")]
+pub(crate) use composite_rejection;
+
 define_rejection!(
     /// A handler asked for the request id but the app gives requests none (500; building the app catches
     /// this for routes).
@@ -274,11 +277,19 @@ impl BodyRejection {
 
 impl From<crate::body::BodyReadError> for BodyRejection {
     fn from(error: crate::body::BodyReadError) -> Self {
-        match error {
+        match &error {
             crate::body::BodyReadError::TooLarge { .. } => {
                 Self::PayloadTooLarge(PayloadTooLarge::new(error.to_string()))
             }
-            crate::body::BodyReadError::Read(_) => {
+            crate::body::BodyReadError::Read(source) => {
+                // A body that checks what it yields (a decoded request body, for one) ends with the
+                // rejection itself, which keeps its status and message.
+                if let Some(rejection) = source.downcast_ref::<PayloadTooLarge>() {
+                    return Self::PayloadTooLarge(rejection.clone());
+                }
+                if let Some(rejection) = source.downcast_ref::<BodyReadFailed>() {
+                    return Self::BodyReadFailed(rejection.clone());
+                }
                 Self::BodyReadFailed(BodyReadFailed::new(error.to_string()))
             }
         }
