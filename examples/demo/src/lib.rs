@@ -11,6 +11,10 @@
 //! | `DELETE` | `/api/users/:id` | `204` |
 //! | `GET` | `/api/users` with `Accept: text/csv` | `200` the page as CSV (chosen by content negotiation) |
 //! | `GET` | `/api/audit` | `200` every change made through the API |
+//! | `POST` | `/api/uploads` | `201` + `Location`: a multipart upload (`file`, optional `description`) stored and its metadata; 413 past 10 MiB |
+//! | `GET` | `/uploads/*name` | an uploaded file (static file serving: `ETag`, `Range`, 304) |
+//! | `GET` | `/` | the front page, `public/index.html` |
+//! | `GET` | `/static/*path` | the front page's assets from `public/static/` |
 //!
 //! Around the routes: a request id (an app setting) and security headers (global middleware) on every
 //! response, an `x-api-version` header on the API (group middleware), an audit record for every write
@@ -20,16 +24,21 @@
 pub mod audit;
 pub mod model;
 pub mod store;
+pub mod uploads;
 pub mod users;
+
+use std::path::PathBuf;
 
 use velocy::prelude::*;
 
+use velocy::files::{ServeDir, ServeFile};
 use velocy::lifecycle::{Completion, Intercepted};
 use velocy::middleware::SecurityHeaders;
 use velocy::request_id::RequestIdConfig;
 
 use crate::audit::AuditLog;
 use crate::store::UserStore;
+use crate::uploads::UploadDir;
 
 /// `GET /health`: liveness.
 #[get("/health")]
@@ -37,14 +46,32 @@ pub async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
-/// The demo app: `/health` at the root and the users API nested under `/api`, with its middleware and
-/// hooks. `access_log` prints one line per finished request to standard output.
-pub fn app(store: UserStore) -> App {
+/// The directory of the front page and its assets: `$PUBLIC_DIR`, else `examples/demo/public` of this
+/// source tree.
+pub fn public_dir() -> PathBuf {
+    std::env::var_os("PUBLIC_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("public"), PathBuf::from)
+}
+
+/// The demo app: `/health` and the front page at the root, its assets under `/static`, the users and
+/// uploads API nested under `/api`, uploaded files under `/uploads`, with its middleware and hooks.
+/// [`with_access_log`] adds one line per finished request on standard output.
+pub fn app(store: UserStore, uploads: UploadDir) -> App {
+    let public = public_dir();
     App::new()
         .state(store)
         .state(AuditLog::default())
         .routes(routes![health])
-        .nest("/api", users::router().routes(routes![audit::list_audit]).middleware(audit::api_version))
+        .route(ServeFile::new(public.join("index.html")).route("/"))
+        .static_files("/static", public.join("static"))
+        .merge(ServeDir::new(uploads.path()).router("/uploads"))
+        .state(uploads)
+        .nest(
+            "/api",
+            users::router()
+                .routes(routes![audit::list_audit, uploads::create_upload])
+                .middleware(audit::api_version),
+        )
         .request_id(RequestIdConfig::new())
         .middleware(SecurityHeaders::new())
         .on_status(StatusCode::NOT_FOUND, not_found_page)

@@ -1,7 +1,9 @@
 //! Runs the demo on 127.0.0.1:3000 (`PORT` overrides the port) and prints its route table. Users are kept
-//! in `./data` (created if missing) so they survive a restart; `--memory` keeps them in RAM only.
+//! in `./data` and uploads in `./uploads` (created if missing) so they survive a restart; `--memory`
+//! keeps users in RAM and uploads in a temporary directory removed at exit.
 
 use demo::store::UserStore;
+use demo::uploads::UploadDir;
 
 #[velocy::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -10,12 +12,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(_) => 3000,
     };
     // Users are kept in `./data` and survive a restart; `--memory` keeps them in RAM only.
-    let (store, kept) = if std::env::args().skip(1).any(|arg| arg == "--memory") {
-        (UserStore::memory(), "in memory".to_owned())
+    let (store, uploads, kept) = if std::env::args().skip(1).any(|arg| arg == "--memory") {
+        (UserStore::memory(), UploadDir::temporary()?, "in memory".to_owned())
     } else {
-        (UserStore::open("./data")?, "in ./data".to_owned())
+        (
+            UserStore::open("./data")?,
+            UploadDir::open("./uploads")?,
+            "in ./data, uploads in ./uploads".to_owned(),
+        )
     };
-    let service = demo::with_access_log(demo::app(store)).build()?;
+    let service = demo::with_access_log(demo::app(store, uploads)).build()?;
     println!(
         "velocy demo listening on http://127.0.0.1:{port} (users kept {kept})\n\n{}",
         service.route_table()

@@ -3,12 +3,13 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use demo::store::UserStore;
+use demo::uploads::UploadDir;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use velocy::test::{TestClient, TestServer};
 
 fn client() -> TestClient {
-    TestClient::new(demo::app(UserStore::default()))
+    TestClient::new(demo::app(UserStore::default(), UploadDir::temporary().unwrap()))
 }
 
 async fn create(client: &TestClient, name: &str, email: &str) -> Value {
@@ -114,7 +115,8 @@ async fn ids_must_be_numeric() {
 
 #[tokio::test]
 async fn serves_over_a_real_socket() {
-    let server = TestServer::start(demo::app(UserStore::default())).await.unwrap();
+    let server =
+        TestServer::start(demo::app(UserStore::default(), UploadDir::temporary().unwrap())).await.unwrap();
     let mut stream = tokio::net::TcpStream::connect(server.address()).await.unwrap();
     let body = r#"{"name":"Grace","email":"grace@example.com"}"#;
     let request = format!(
@@ -183,7 +185,8 @@ async fn users_survive_a_restart() {
     let dir = std::env::temp_dir().join(format!("velocy-demo-restart-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     {
-        let client = TestClient::new(demo::app(UserStore::open(&dir).unwrap()));
+        let client =
+            TestClient::new(demo::app(UserStore::open(&dir).unwrap(), UploadDir::temporary().unwrap()));
         create(&client, "Ada", "ada@example.com").await;
         create(&client, "Grace", "grace@example.com").await;
         create(&client, "Linus", "linus@example.com").await;
@@ -191,7 +194,7 @@ async fn users_survive_a_restart() {
         client.patch("/api/users/3").json(&json!({ "name": "Linus T." })).send().await.assert_status(200);
     }
     // A new app over the same directory, as after a restart.
-    let client = TestClient::new(demo::app(UserStore::open(&dir).unwrap()));
+    let client = TestClient::new(demo::app(UserStore::open(&dir).unwrap(), UploadDir::temporary().unwrap()));
     let page: Value = client.get("/api/users").send().await.assert_status(200).json();
     assert_eq!(page["total"], 2);
     assert_eq!(

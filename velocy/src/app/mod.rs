@@ -116,6 +116,7 @@ impl App {
     /// ```
     #[cfg(feature = "files")]
     #[cfg_attr(docsrs, doc(cfg(feature = "files")))]
+    #[track_caller]
     pub fn static_files(self, prefix: &str, dir: impl Into<std::path::PathBuf>) -> Self {
         self.merge(crate::files::ServeDir::new(dir).router(prefix))
     }

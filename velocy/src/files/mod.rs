@@ -346,6 +346,7 @@ impl ServeDir {
     /// listing) directly, since a route pattern cannot end in `/` (`{prefix}/` reaches it only under
     /// [`TrailingSlash::Ignore`](crate::routing::TrailingSlash::Ignore)). A prefix of `/` or `""` gives
     /// the same routes as [`fallback`](Self::fallback).
+    #[track_caller]
     pub fn router(self, prefix: &str) -> Router {
         let prefix = prefix.trim_end_matches('/');
         let shared = Arc::new(Shared {
@@ -363,6 +364,7 @@ impl ServeDir {
     /// The routes serving this directory at `/` and `/*path`: every path that no other route matches,
     /// since static segments and parameters win over a catch-all wherever they are (see
     /// [`routing`](crate::routing)). Other methods on such paths answer `405`.
+    #[track_caller]
     pub fn fallback(self) -> Router {
         self.router("/")
     }
@@ -397,6 +399,7 @@ impl ServeFile {
     shared_options!();
 
     /// The route serving the file on `pattern` for `GET` and `HEAD`.
+    #[track_caller]
     pub fn route(self, pattern: &str) -> Route {
         let shared = Arc::new(Shared {
             open_files: Arc::new(Semaphore::new(self.config.max_open_files)),
@@ -408,12 +411,19 @@ impl ServeFile {
     }
 }
 
+/// The `GET`/`HEAD` route on `pattern`, named after what it serves in the route table, located at the
+/// application's call.
+#[track_caller]
 fn route(pattern: &str, shared: Arc<Shared>) -> Route {
+    let name = match &shared.target {
+        Target::Dir(root) => format!("ServeDir({})", root.display()),
+        Target::File(path) => format!("ServeFile({})", path.display()),
+    };
     let handler = move |request: FileRequest| {
         let shared = Arc::clone(&shared);
         async move { serve::serve(&shared, request).await }
     };
-    Route::new(Method::GET, pattern, handler).with_methods([Method::GET, Method::HEAD])
+    Route::new(Method::GET, pattern, handler).with_methods([Method::GET, Method::HEAD]).named(name)
 }
 
 /// Whether a path's file name looks content-hashed, as bundlers write them (`app.3f9a1c2b.js`,

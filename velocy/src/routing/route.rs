@@ -127,6 +127,14 @@ impl Route {
         &self.info
     }
 
+    /// The same route shown as `name` in the route table and in build errors (instead of the handler's
+    /// type name): for routes a library builds, such as [`files::ServeDir`](crate::files::ServeDir)'s.
+    #[must_use]
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.info.name = name.into();
+        self
+    }
+
     /// The same route answering `methods` instead.
     #[must_use]
     pub fn with_methods(mut self, methods: impl IntoIterator<Item = Method>) -> Self {
