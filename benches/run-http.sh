@@ -17,6 +17,10 @@
 #   SERVER_CPU=0 CLIENT_CPU=1   cores for taskset
 #   NICE=19         niceness of server and wrk (0 on a quiet machine; CPU time per request is the robust metric)
 #   SERVERS="hyper velocy axum actix"   (also: velocy-full, Velocy with request id + log + metrics hooks)   ENDPOINTS="plaintext json user echo pipelined"
+#   Static files (issue 11): SERVERS="velocy-files axum-files" ENDPOINTS="static1k static1m range" BASELINE=axum-files
+#     (Velocy's ServeDir against tower-http's ServeDir under axum; the files are created in $STATIC_DIR)
+#   BASELINE=hyper   the server the ratios are computed against
+#   STATIC_DIR=benches/target/static   where 1k.bin and 1m.bin are created for the static endpoints
 #   PORT=18080      first port; every run uses the next one
 #   SKIP_BUILD=1    use the binaries already in benches/target/release
 #   RESULTS=benches/target/http-results.tsv   raw results, one line per measured run
@@ -35,6 +39,8 @@ CLIENT_CPU=${CLIENT_CPU:-1}
 NICE=${NICE:-19}
 SERVERS=${SERVERS:-"hyper velocy axum actix"}
 ENDPOINTS=${ENDPOINTS:-"plaintext json user echo pipelined"}
+BASELINE=${BASELINE:-hyper}
+export STATIC_DIR=${STATIC_DIR:-$HERE/target/static}
 PORT=${PORT:-18080}
 RESULTS=${RESULTS:-$HERE/target/http-results.tsv}
 BIN="${CARGO_TARGET_DIR:-$HERE/target}/release"
@@ -65,6 +71,8 @@ endpoint_path() {
         json) echo /json ;;
         user) echo /users/12345 ;;
         echo) echo /echo ;;
+        static1k) echo /static/1k.bin ;;
+        static1m | range) echo /static/1m.bin ;;
         *) die "unknown endpoint $1" ;;
     esac
 }
@@ -72,6 +80,7 @@ endpoint_script() {
     case "$1" in
         echo) echo "-s $HERE/wrk/echo.lua" ;;
         pipelined) echo "-s $HERE/wrk/pipeline.lua" ;;
+        range) echo "-s $HERE/wrk/range.lua" ;;
     esac
 }
 endpoint_args() {
@@ -166,7 +175,7 @@ measure() {
 
 # Median tables (markdown) from the results file.
 summarize() {
-    awk -F'\t' -v servers="$SERVERS" -v endpoints="$ENDPOINTS" -v pipeline="$PIPELINE" '
+    awk -F'\t' -v servers="$SERVERS" -v endpoints="$ENDPOINTS" -v pipeline="$PIPELINE" -v baseline="$BASELINE" '
         function median(key,    n, i, j, v, tmp) {
             n = count[key]
             for (i = 1; i <= n; i++) v[i] = values[key, i]
@@ -182,7 +191,7 @@ summarize() {
             print line; print sep
             for (e = 1; e <= ne; e++) {
                 line = "| " label_of[endpoint[e]] " |"
-                base = (metric SUBSEP "hyper" SUBSEP endpoint[e]) in count ? median(metric SUBSEP "hyper" SUBSEP endpoint[e]) : 0
+                base = (metric SUBSEP baseline SUBSEP endpoint[e]) in count ? median(metric SUBSEP baseline SUBSEP endpoint[e]) : 0
                 for (s = 1; s <= ns; s++) {
                     key = metric SUBSEP server[s] SUBSEP endpoint[e]
                     if (!(key in count)) { line = line " – |"; continue }
@@ -195,13 +204,14 @@ summarize() {
         BEGIN {
             ns = split(servers, server, " "); ne = split(endpoints, endpoint, " ")
             name["hyper"] = "raw hyper 1"; name["velocy"] = "Velocy"; name["velocy-full"] = "Velocy + default middleware"; name["axum"] = "axum 0.8"; name["actix"] = "actix-web 4"
+            name["velocy-files"] = "Velocy ServeDir"; name["axum-files"] = "axum 0.8 + tower-http ServeDir"
             label_of["plaintext"] = "plaintext"; label_of["json"] = "json"; label_of["user"] = "`/users/:id`"
-            label_of["echo"] = "POST echo JSON"; label_of["pipelined"] = "plaintext pipelined ×" pipeline
+            label_of["echo"] = "POST echo JSON"; label_of["static1k"] = "static 1 KiB"; label_of["static1m"] = "static 1 MiB"; label_of["range"] = "Range 1000 bytes of 1 MiB"; label_of["pipelined"] = "plaintext pipelined ×" pipeline
         }
         END {
-            table("cpu", "Server CPU µs per request (median; ratio to raw hyper, lower is better)", "%.2f", 1)
-            table("rps", "Requests per second (median; ratio to raw hyper, higher is better)", "%.0f", 1)
-            table("p99", "p99 latency in µs (median; ratio to raw hyper, lower is better)", "%.0f", 1)
+            table("cpu", "Server CPU µs per request (median; ratio to " name[baseline] ", lower is better)", "%.2f", 1)
+            table("rps", "Requests per second (median; ratio to " name[baseline] ", higher is better)", "%.0f", 1)
+            table("p99", "p99 latency in µs (median; ratio to " name[baseline] ", lower is better)", "%.0f", 1)
         }
     ' "$RESULTS"
 }
@@ -216,7 +226,9 @@ main() {
     install_wrk
     build
     for server in $SERVERS; do [ -x "$BIN/$server-server" ] || die "missing $BIN/$server-server"; done
-    mkdir -p "$(dirname "$RESULTS")"
+    mkdir -p "$(dirname "$RESULTS")" "$STATIC_DIR"
+    [ -f "$STATIC_DIR/1k.bin" ] || head -c 1024 /dev/urandom >"$STATIC_DIR/1k.bin"
+    [ -f "$STATIC_DIR/1m.bin" ] || head -c 1048576 /dev/urandom >"$STATIC_DIR/1m.bin"
     printf 'round\tserver\tendpoint\trps\tp99_us\tcpu_us_per_req\trequests\terrors\tpeak_rss_kib\n' >"$RESULTS"
     log "$(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); server on core $SERVER_CPU" \
         "($WORKERS worker(s)), wrk on core $CLIENT_CPU: -t1 -c$CONNECTIONS, ${WARMUP}s warm-up + ${DURATION}s per run, $ROUNDS round(s)"

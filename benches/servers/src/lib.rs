@@ -43,6 +43,15 @@ pub struct UserId<S> {
     pub id: S,
 }
 
+/// The directory the static file servers serve under `/static`: `$STATIC_DIR`, else `benches/target/static`
+/// (created by `benches/files.sh` with `1k.bin` and `1m.bin`).
+pub fn static_dir() -> std::path::PathBuf {
+    std::env::var_os("STATIC_DIR").map_or_else(
+        || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/static"),
+        std::path::PathBuf::from,
+    )
+}
+
 /// The command line every server takes: `PORT WORKERS`.
 #[derive(Debug, Clone, Copy)]
 pub struct Args {
