@@ -30,6 +30,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("accept", accept),
     ("etag", etag),
     ("static_path", static_path),
+    ("multipart_scan", multipart_scan),
 ];
 
 fn text(data: &[u8]) -> String {
@@ -504,4 +505,114 @@ fn percent_decode(text: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The boundary, part limit and header limit of the `multipart_scan` check.
+#[cfg(feature = "multipart")]
+const SCAN_BOUNDARY: &str = "XB";
+#[cfg(feature = "multipart")]
+const SCAN_MAX_PARTS: usize = 3;
+#[cfg(feature = "multipart")]
+const SCAN_MAX_HEADER: usize = 24;
+
+/// The multipart scanner (`multipart` feature), fed the input after its first byte in chunks whose sizes
+/// that byte seeds (`0`: one chunk): never panics; the header ends it reports are exactly those of the
+/// reference reading below (the parser's grammar, one pass over the whole body); it fails exactly on the
+/// chunk where the reference first sees a limit exceeded, with that limit, so the parser never buffers
+/// more than the header limit of a header block or preamble.
+#[cfg(feature = "multipart")]
+pub fn multipart_scan(data: &[u8]) {
+    let Some((&seed, body)) = data.split_first() else {
+        return;
+    };
+    let body = &body[..body.len().min(4096)];
+    let mut chunks = Vec::new();
+    let mut rest = body;
+    let mut state = u32::from(seed);
+    while !rest.is_empty() {
+        let size = if seed == 0 {
+            rest.len()
+        } else {
+            state = (state * 31 + 7) % 251;
+            1 + (state as usize % 13)
+        };
+        let (chunk, after) = rest.split_at(size.min(rest.len()));
+        chunks.push(chunk);
+        rest = after;
+    }
+    let (ends, failed) = __fuzz::multipart_scan(SCAN_BOUNDARY, &chunks, SCAN_MAX_PARTS, SCAN_MAX_HEADER);
+    match failed {
+        None => {
+            let (expected, violation) = scan_model(body);
+            assert_eq!(violation, None, "{body:?}: the scanner missed a limit");
+            assert_eq!(ends, expected, "{body:?}: header ends");
+        }
+        Some((index, limit)) => {
+            let before: usize = chunks[..index].iter().map(|chunk| chunk.len()).sum();
+            let after = before + chunks[index].len();
+            assert_eq!(scan_model(&body[..before]).1, None, "{body:?}: failed early, on chunk {index}");
+            let (expected, violation) = scan_model(&body[..after]);
+            assert_eq!(violation, Some(limit), "{body:?}: failed on chunk {index}");
+            assert_eq!(ends, expected, "{body:?}: header ends before the failure");
+        }
+    }
+}
+
+/// Without the `multipart` feature there is nothing to check.
+#[cfg(not(feature = "multipart"))]
+pub fn multipart_scan(_data: &[u8]) {}
+
+/// The reference reading of a (partial) body as the parser reads it: the offsets just past every header
+/// block's `CRLF CRLF`, and the first limit these bytes show exceeded (`"headers"`, `"parts"`). The first
+/// boundary is the first `--XB` anywhere; after a boundary `-` closes the body or is refused, otherwise
+/// spaces and tabs then CRLF, then headers to the first `CRLF CRLF`; a header block counts from the end of
+/// its boundary; anything else after a boundary stops the reading (the parser refuses it).
+#[cfg(feature = "multipart")]
+fn scan_model(data: &[u8]) -> (Vec<usize>, Option<&'static str>) {
+    let first = format!("--{SCAN_BOUNDARY}").into_bytes();
+    let delimiter = format!("\r\n--{SCAN_BOUNDARY}").into_bytes();
+    let find = |from: usize, pattern: &[u8]| {
+        data[from..].windows(pattern.len()).position(|window| window == pattern).map(|at| from + at)
+    };
+    let mut ends = Vec::new();
+    let mut at = match find(0, &first) {
+        Some(start) if start > SCAN_MAX_HEADER => return (ends, Some("headers")),
+        Some(start) => start + first.len(),
+        None => {
+            // The bytes that may still begin the boundary are not preamble yet.
+            let pending =
+                (1..first.len()).rev().find(|&length| data.ends_with(&first[..length])).unwrap_or(0);
+            let violation = (data.len() - pending > SCAN_MAX_HEADER).then_some("headers");
+            return (ends, violation);
+        }
+    };
+    loop {
+        let line = &data[at..];
+        if line.first() == Some(&b'-') {
+            return (ends, None);
+        }
+        let padding = line.iter().take_while(|byte| matches!(byte, b' ' | b'\t')).count();
+        let after = &line[padding..];
+        if !after.starts_with(b"\r\n") {
+            // Cut short, or refused by the parser: the padding (and a CR) still count.
+            let seen = padding + usize::from(after.first() == Some(&b'\r'));
+            return (ends, (seen > SCAN_MAX_HEADER).then_some("headers"));
+        }
+        let headers = at + padding + 2;
+        let Some(blank) = find(headers, b"\r\n\r\n") else {
+            return (ends, (data.len() - at > SCAN_MAX_HEADER).then_some("headers"));
+        };
+        let end = blank + 4;
+        if end - at > SCAN_MAX_HEADER {
+            return (ends, Some("headers"));
+        }
+        if ends.len() == SCAN_MAX_PARTS {
+            return (ends, Some("parts"));
+        }
+        ends.push(end);
+        match find(end, &delimiter) {
+            Some(start) => at = start + delimiter.len(),
+            None => return (ends, None),
+        }
+    }
 }

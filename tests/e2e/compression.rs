@@ -8,8 +8,9 @@ use bytes::Bytes;
 use http::Method;
 use tokio::io::AsyncReadExt;
 use velocy::compression::{Compression, RequestDecompression};
+use velocy::conditional::{ETag, Preconditions, Validators};
 use velocy::test::TestServer;
-use velocy::{App, Body, Json, Router};
+use velocy::{App, Body, HeaderValue, IntoResponse, Json, Response, Router};
 
 use crate::client::send;
 
@@ -46,10 +47,22 @@ fn streamed_report() -> Body {
     Body::from_stream(velocy::body::iter_stream(chunks.collect::<Vec<_>>()))
 }
 
+/// A page of `media` type with a strong `ETag`, or its `304` (with the `Content-Type` a `200` would send).
+fn tagged(preconditions: Preconditions, media: &'static str) -> Response {
+    let validators = Validators::new().etag(ETag::strong("t1").unwrap());
+    if let Err(mut response) = preconditions.check(&validators) {
+        response.headers_mut().insert("content-type", HeaderValue::from_static(media));
+        return response;
+    }
+    (validators, [("content-type", media)], page()).into_response()
+}
+
 async fn server() -> TestServer {
     let pages = Router::new()
         .get("/page", || async { page() })
         .get("/report", || async { ([("content-type", "text/plain")], streamed_report()) })
+        .get("/logo", |preconditions: Preconditions| async move { tagged(preconditions, "image/png") })
+        .get("/data", |preconditions: Preconditions| async move { tagged(preconditions, "application/json") })
         .middleware(Compression::new());
     let uploads = Router::new()
         .post("/echo", |Json(value): Json<serde_json::Value>| async move { Json(value) })
@@ -150,4 +163,60 @@ async fn corrupt_gzip_is_400() {
     assert_eq!(reply.status, 400, "{}", reply.text());
     let reply = send(Method::POST, &server.url("/count"), &headers, "not gzip at all").await;
     assert_eq!(reply.status, 400, "{}", reply.text());
+}
+
+#[tokio::test]
+async fn head_sends_the_headers_get_would() {
+    let server = server().await;
+    let head = send(Method::HEAD, &server.url("/data"), &[("accept-encoding", "br")], Bytes::new()).await;
+    let get = send(Method::GET, &server.url("/data"), &[("accept-encoding", "br")], Bytes::new()).await;
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    for name in ["content-encoding", "vary", "etag", "content-length"] {
+        assert_eq!(head.header(name), get.header(name), "{name}");
+    }
+    assert_eq!(head.header("content-encoding"), Some("br"));
+    assert_eq!(head.header("etag"), Some("W/\"t1\""));
+    assert_eq!(head.header("content-length"), None);
+}
+
+#[tokio::test]
+async fn a_304_keeps_a_strong_etag_unless_its_200_is_compressed() {
+    let server = server().await;
+    let revalidate = |path: &'static str, tag: &'static str| {
+        let url = server.url(path);
+        async move {
+            let headers = [("accept-encoding", "gzip"), ("if-none-match", tag)];
+            send(Method::GET, &url, &headers, Bytes::new()).await
+        }
+    };
+    // A PNG is never compressed: the strong tag a cache stored (and If-Range needs) stays strong.
+    let logo = send(Method::GET, &server.url("/logo"), &[("accept-encoding", "gzip")], Bytes::new()).await;
+    assert_eq!(logo.header("content-encoding"), None);
+    assert_eq!(logo.header("etag"), Some("\"t1\""));
+    let not_modified = revalidate("/logo", "\"t1\"").await;
+    assert_eq!(not_modified.status, 304);
+    assert_eq!(not_modified.header("etag"), Some("\"t1\""));
+    assert_eq!(not_modified.header("vary"), None);
+    // A JSON document is compressed: its 304 carries the weak tag and Vary of the compressed 200.
+    let data = send(Method::GET, &server.url("/data"), &[("accept-encoding", "gzip")], Bytes::new()).await;
+    assert_eq!(data.header("content-encoding"), Some("gzip"));
+    assert_eq!(data.header("etag"), Some("W/\"t1\""));
+    let not_modified = revalidate("/data", "W/\"t1\"").await;
+    assert_eq!(not_modified.status, 304);
+    assert_eq!(not_modified.header("etag"), Some("W/\"t1\""));
+    assert_eq!(not_modified.header("vary"), Some("accept-encoding"));
+}
+
+#[tokio::test]
+async fn stacked_codings_that_decode_to_nothing_are_413() {
+    let server = server().await;
+    // 200 000 empty gzip members (4 MB, more than the 2 MiB default limit), gzipped again to a few KB:
+    // the decoded body is empty, but the inner layer would cost 4 MB of decoding work.
+    let member = encode("gzip", b"").await;
+    let inner: Vec<u8> = member.iter().copied().cycle().take(member.len() * 200_000).collect();
+    let outer = encode("gzip", &inner).await;
+    assert!(outer.len() < 100 * 1024, "{} bytes", outer.len());
+    let reply = send(Method::POST, &server.url("/count"), &[("content-encoding", "gzip, gzip")], outer).await;
+    assert_eq!(reply.status, 413, "{}", reply.text());
 }

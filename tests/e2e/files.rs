@@ -150,6 +150,17 @@ async fn ranges_over_the_wire() {
     assert_eq!(refused.status, 416);
     assert_eq!(refused.header("content-range"), Some("bytes */10"));
 
+    // A date validates a range only once the file is a second old (RFC 9110 §8.8.2.2): just touched, no.
+    let touch = |time: std::time::SystemTime| {
+        let file = std::fs::File::options().write(true).open(base.path().join("root/digits.txt")).unwrap();
+        file.set_modified(time).unwrap();
+    };
+    touch(std::time::SystemTime::now());
+    let date = fetch(&server, "/static/digits.txt", &[]).await.header("last-modified").unwrap().to_owned();
+    let fresh = fetch(&server, "/static/digits.txt", &[("range", "bytes=0-1"), ("if-range", &date)]).await;
+    assert_eq!((fresh.status.as_u16(), fresh.text()), (200, "0123456789".to_owned()));
+    touch(std::time::SystemTime::now() - std::time::Duration::from_secs(60));
+
     let etag = fetch(&server, "/static/digits.txt", &[]).await.header("etag").unwrap().to_owned();
     let date = fetch(&server, "/static/digits.txt", &[]).await.header("last-modified").unwrap().to_owned();
     let hit = fetch(&server, "/static/digits.txt", &[("range", "bytes=0-1"), ("if-range", &etag)]).await;

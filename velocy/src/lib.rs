@@ -55,6 +55,9 @@
 //! | server | HTTP/1.1 (keep-alive, pipelining), HTTP/2 (h2c, and over TLS with the `tls` feature), graceful shutdown |
 //! | HTTP semantics | conditional requests ([`conditional`]: ETag, 304, 412; `Range`/`If-Range` with 206 and 416 in [`conditional::range`]), client IP behind trusted proxies ([`extract::ClientIp`]) |
 //! | testing | in-process [`test::TestClient`], real-socket [`test::TestServer`] |
+//! | static files | [`files`] (cargo feature `files`): `ServeDir`/`ServeFile`, ETag and 304/412, `Range` (206, `multipart/byteranges`, 416, `If-Range`), precompressed siblings, index files, optional listings, traversal-safe |
+//! | uploads | [`multipart`] (cargo feature `multipart`): the streaming `Multipart` extractor, typed forms with `#[derive(FromMultipart)]`, `TempFile` on disk, limits per app or route |
+//! | compression | [`compression`] (cargo feature `compression`): zstd, brotli and gzip responses by `Accept-Encoding`, streamed; request decompression under the body limit |
 //! | store | [`store`]: an embedded database (cargo feature `store`): typed tables with `#[derive(Record)]`, primary keys and secondary indexes, queries with cursors, transactions, key-value with TTL, durable log with group commit, snapshots and crash recovery |
 //!
 //! ## Cargo features
@@ -227,6 +230,27 @@ pub mod __fuzz {
     pub fn static_path(root: &std::path::Path, raw: &str) -> Option<(std::path::PathBuf, bool)> {
         let path = crate::files::path::parse(raw).ok()?;
         Some((path.join(root), path.trailing_slash))
+    }
+
+    /// The multipart scanner (`multipart::scan`, cargo feature `multipart`) for `boundary`, fed `chunks`
+    /// in order until it fails: the offsets (in the whole body) just past the `CRLF CRLF` of every header
+    /// block it saw end, and, when it failed, the index of the chunk it failed on with the limit exceeded
+    /// (`"parts"` or `"headers"`, the latter also for the preamble).
+    #[cfg(feature = "multipart")]
+    pub fn multipart_scan(
+        boundary: &str,
+        chunks: &[&[u8]],
+        max_parts: usize,
+        max_header: usize,
+    ) -> (Vec<usize>, Option<(usize, &'static str)>) {
+        use crate::multipart::scan::{ScanError, Scanner};
+        let mut scanner = Scanner::recording(boundary, max_parts, max_header);
+        let failed = chunks.iter().enumerate().find_map(|(index, chunk)| match scanner.feed(chunk) {
+            Ok(()) => None,
+            Err(ScanError::TooManyParts(_)) => Some((index, "parts")),
+            Err(ScanError::HeadersTooLarge(_)) => Some((index, "headers")),
+        });
+        (scanner.header_ends().to_vec(), failed)
     }
 
     /// Request-path normalization (`target::normalize_path`).

@@ -8,7 +8,7 @@ use async_compression::tokio::bufread::{BrotliDecoder, GzipDecoder, ZstdDecoder}
 use async_compression::zstd::DParameter;
 use bytes::Bytes;
 use futures_core::Stream;
-use futures_util::TryStreamExt;
+use futures_util::StreamExt;
 use http::header::{HeaderValue, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH};
 use http::StatusCode;
 use tokio::io::{AsyncBufRead, AsyncRead, BufReader};
@@ -43,9 +43,12 @@ const ZSTD_WINDOW_LOG_MAX: u32 = 23;
 /// * A coding that is not supported or switched off is refused with `415 Unsupported Media Type` and an
 ///   `Accept-Encoding` response header listing the codings this middleware decodes (RFC 9110 §15.5.16,
 ///   §12.5.3), before the handler runs.
-/// * The body limit applies to the **decoded** size: the request's [`body_limit`](crate::RequestParts::body_limit)
-///   when the middleware runs (the app's, or a [`BodyLimit`](crate::middleware::BodyLimit) attached outside
-///   this middleware), or [`max_decoded_size`](Self::max_decoded_size). Past it the body stops with a
+/// * The body limit applies to the **decoded** size, and to every stage before it: the compressed body as
+///   received and, for stacked codings, each intermediate layer's output, so decoding costs work in
+///   proportion to the limit even for data that decodes to nothing (millions of empty gzip members). The
+///   limit is the request's [`body_limit`](crate::RequestParts::body_limit) when the middleware runs (the
+///   app's, or a [`BodyLimit`](crate::middleware::BodyLimit) attached outside this middleware), or
+///   [`max_decoded_size`](Self::max_decoded_size). Past it, at any stage, the body stops with a
 ///   [`PayloadTooLarge`] error: buffering extractors (`Json`, `Form`, `Bytes`, `String`) answer `413`, and
 ///   a handler reading the [`Body`] stream gets an error that downcasts to [`PayloadTooLarge`] (itself a
 ///   413 response). Decoding is pulled 16 KiB at a time and stops there, so a zip bomb costs no more than
@@ -105,7 +108,8 @@ impl RequestDecompression {
         self
     }
 
-    /// The largest decoded body, in bytes, instead of the request's body limit.
+    /// The largest decoded body, in bytes, instead of the request's body limit; it also caps the compressed
+    /// body and each intermediate layer of stacked codings.
     pub fn max_decoded_size(mut self, bytes: usize) -> Self {
         self.max_decoded_size = Some(bytes);
         self
@@ -176,9 +180,24 @@ impl Middleware for RequestDecompression {
     }
 }
 
-/// `body` decoded from `codings` (in the order they were applied), limited to `limit` decoded bytes.
+/// `body` decoded from `codings` (in the order they were applied), limited to `limit` bytes at every
+/// stage: the compressed input, each intermediate layer's output and the decoded body. Capping only the
+/// decoded body would let a body decode to nothing at great cost (`Content-Encoding: gzip, gzip` whose
+/// inner layer is millions of empty gzip members), so the work is bounded by the limit, whatever the
+/// decoded size.
 fn decoded(body: Body, codings: &[Coding], limit: usize) -> Body {
-    let compressed = body.into_data_stream().map_err(|error| io::Error::other(Transport(error)));
+    let mut received = 0usize;
+    let compressed = body.into_data_stream().map(move |chunk| match chunk {
+        Ok(chunk) => {
+            received = received.saturating_add(chunk.len());
+            if received > limit {
+                Err(io::Error::other(TooLarge(Stage::Input)))
+            } else {
+                Ok(chunk)
+            }
+        }
+        Err(error) => Err(io::Error::other(Transport(error))),
+    });
     let mut input: Pin<Box<dyn AsyncBufRead + Send>> = Box::pin(StreamReader::new(compressed));
     let mut layers = codings.iter().rev().peekable();
     let reader: Pin<Box<dyn AsyncRead + Send>> = loop {
@@ -189,11 +208,61 @@ fn decoded(body: Body, codings: &[Coding], limit: usize) -> Body {
         if layers.peek().is_none() {
             break reader;
         }
-        input = Box::pin(BufReader::with_capacity(CHUNK, reader));
+        let layer = Limited { inner: reader, remaining: limit };
+        input = Box::pin(BufReader::with_capacity(CHUNK, layer));
     };
     let stream = ReaderStream::with_capacity(reader, CHUNK);
     let codings = codings.iter().map(|coding| coding.as_str()).collect::<Vec<_>>().join(", ");
     Body::from_stream(DecodedStream { inner: stream, limit, decoded: 0, done: false, codings })
+}
+
+/// Which stage of decoding went past the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// The compressed body as received.
+    Input,
+    /// The output of a layer that is itself still encoded (`gzip, br`: the output of the brotli decoder).
+    Layer,
+}
+
+/// A stage of decoding went past the limit; carried through the decoders as an [`io::Error`].
+#[derive(Debug)]
+struct TooLarge(Stage);
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Stage::Input => f.write_str("the compressed request body is larger than the limit"),
+            Stage::Layer => f.write_str("a decoded layer of the request body is larger than the limit"),
+        }
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
+/// An intermediate layer's output, refused past `remaining` bytes.
+struct Limited {
+    inner: Pin<Box<dyn AsyncRead + Send>>,
+    remaining: usize,
+}
+
+impl AsyncRead for Limited {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = self.inner.as_mut().poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = polled {
+            let read = buf.filled().len() - before;
+            match self.remaining.checked_sub(read) {
+                Some(remaining) => self.remaining = remaining,
+                None => return Poll::Ready(Err(io::Error::other(TooLarge(Stage::Layer)))),
+            }
+        }
+        polled
+    }
 }
 
 /// A decoder of `coding` reading `input`.
@@ -262,6 +331,19 @@ where
             }
             Poll::Ready(Some(Err(error))) => {
                 self.done = true;
+                if let Some(TooLarge(stage)) = error.get_ref().and_then(|inner| inner.downcast_ref()) {
+                    let limit = self.limit;
+                    let detail = match stage {
+                        Stage::Input => {
+                            format!("the compressed request body is larger than the limit of {limit} bytes")
+                        }
+                        Stage::Layer => format!(
+                            "a decoded layer of the request body ({}) is larger than the limit of {limit} bytes",
+                            self.codings
+                        ),
+                    };
+                    return Poll::Ready(Some(Err(Box::new(PayloadTooLarge::new(detail)))));
+                }
                 if error.get_ref().is_some_and(|inner| inner.is::<Transport>()) {
                     if let Some(Ok(transport)) = error.into_inner().map(|inner| inner.downcast::<Transport>())
                     {

@@ -5,6 +5,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 use async_compression::tokio::write::{BrotliEncoder, GzipEncoder, ZstdEncoder};
+use async_compression::zstd::CParameter;
 use async_compression::Level;
 use bytes::Bytes;
 use http::HeaderMap;
@@ -21,6 +22,15 @@ const HIGH_WATER: usize = 64 * 1024;
 /// Input read in one poll without any output to send; past it the body yields to the runtime, so a body
 /// that compresses extremely well (and is always ready) does not hold the worker thread.
 const INPUT_BUDGET: usize = 1024 * 1024;
+
+/// The largest zstd window a response may use, as a power of two: 8 MiB, the limit RFC 9659 §3 sets for
+/// the `zstd` content coding (browsers refuse frames asking for more).
+const ZSTD_WINDOW_LOG: u32 = 23;
+
+/// The highest zstd level whose own window is at most 8 MiB. Levels 20 to 22 (the "ultra" levels) use
+/// 32 to 128 MiB, so their window is capped at [`ZSTD_WINDOW_LOG`]; lower levels keep their own, smaller
+/// window (2 MiB at the default level 3), which also keeps the encoder's memory down.
+const ZSTD_LEVEL_WITHIN_WINDOW: i32 = 19;
 
 /// The levels the encoders use; see [`Compression`](super::Compression).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +55,16 @@ impl Encoder {
             Coding::Brotli => {
                 Self::Brotli(Box::new(BrotliEncoder::with_quality(Vec::new(), precise(levels.brotli))))
             }
-            Coding::Zstd => Self::Zstd(ZstdEncoder::with_quality(Vec::new(), Level::Precise(levels.zstd))),
+            Coding::Zstd => {
+                let level = Level::Precise(levels.zstd);
+                let encoder = if levels.zstd > ZSTD_LEVEL_WITHIN_WINDOW {
+                    let params = [CParameter::window_log(ZSTD_WINDOW_LOG)];
+                    ZstdEncoder::with_quality_and_params(Vec::new(), level, &params)
+                } else {
+                    ZstdEncoder::with_quality(Vec::new(), level)
+                };
+                Self::Zstd(encoder)
+            }
         }
     }
 

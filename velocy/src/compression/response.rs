@@ -1,15 +1,21 @@
 //! [`Compression`]: the middleware that compresses response bodies.
 
+use std::convert::Infallible;
 use std::fmt;
 use std::sync::Arc;
 
-use http::header::{HeaderValue, ACCEPT_RANGES, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_RANGE};
+use bytes::Bytes;
+use http::header::{
+    HeaderMap, HeaderValue, ACCEPT_RANGES, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE,
+    ETAG, IF_NONE_MATCH,
+};
 use http::{Method, StatusCode};
 
 use super::encode::{CompressedBody, Levels};
 use super::skip::{self, TypeVerdict};
 use super::{Coding, Enabled};
 use crate::body::Body;
+use crate::conditional::{ETag, ETagList};
 use crate::future::BoxFuture;
 use crate::middleware::{Middleware, Next};
 use crate::negotiation::preferred_encoding;
@@ -33,7 +39,7 @@ type Predicate = Arc<dyn Fn(&Response) -> bool + Send + Sync>;
 /// | `application/octet-stream` | not compressed | [`octet_stream`](Self::octet_stream) |
 /// | custom rule | none | [`predicate`](Self::predicate) |
 ///
-/// A response is sent as it is when any of these holds: the request is `HEAD`; the status has no content
+/// A response is sent as it is when any of these holds: the status has no content
 /// (1xx, 204, 304); the response already has a `Content-Encoding`; it is a `206` or has a `Content-Range`;
 /// `Cache-Control: no-transform`; its media type is already compressed (images other than SVG and BMP,
 /// audio, video, WOFF fonts, archives, PDF, gRPC) or is `text/event-stream` / `application/octet-stream`
@@ -47,9 +53,11 @@ type Predicate = Arc<dyn Fn(&Response) -> bool + Send + Sync>;
 /// A compressed response gets `Content-Encoding`, loses `Content-Length` and `Accept-Ranges` (byte ranges
 /// would address the identity bytes), has a strong `ETag` made weak (`"x"` → `W/"x"`, RFC 9110 §8.8.3),
 /// and gets `Vary: accept-encoding` (merged into an existing `Vary`). Responses that could have been
-/// compressed but were not because of the client's `Accept-Encoding` (or because the request was `HEAD`)
-/// get the same `Vary`, so caches keep the variants apart. A `304 Not Modified` gets `Vary` and the weak
-/// `ETag` when the client negotiated a coding, to match the `200` it revalidates.
+/// compressed but were not because of the client's `Accept-Encoding` get the same `Vary`, so caches keep
+/// the variants apart. A `HEAD` response gets the headers the `GET` would (`Content-Encoding`, `Vary`, the
+/// weak `ETag`, no `Content-Length`), without encoding anything. A `304 Not Modified` gets `Vary` and the
+/// weak `ETag` only when the `200` it revalidates would have been compressed, as judged from the 304's own
+/// headers (see [revalidation](crate::compression#revalidation-and-304)).
 ///
 /// ```
 /// use velocy::compression::Compression;
@@ -151,7 +159,8 @@ impl Compression {
     }
 
     /// The zstd level, 1 to 22 (values outside are clamped by zstd; negative levels trade ratio for
-    /// speed). Default 3, zstd's own default.
+    /// speed). Default 3, zstd's own default. Levels 20 to 22 would use a 32 to 128 MiB window; theirs is
+    /// capped at 8 MiB, the most RFC 9659 allows for `Content-Encoding: zstd` (and what browsers decode).
     pub fn zstd_level(self, level: i32) -> Self {
         self.edit(|config| config.levels.zstd = level.clamp(-7, 22))
     }
@@ -178,7 +187,8 @@ impl Compression {
     }
 
     /// A rule of your own, asked after the built-in ones pass: `false` keeps the response uncompressed
-    /// (without `Vary`).
+    /// (without `Vary`). It is asked of a `304 Not Modified` too, with the 304's own headers: `false`
+    /// leaves its `ETag` and `Vary` alone.
     ///
     /// ```
     /// use velocy::compression::Compression;
@@ -205,27 +215,49 @@ impl Config {
             || headers.contains_key(CONTENT_RANGE)
             || skip::has_no_transform(headers)
             || response.extensions().get::<Problem>().is_some()
+            || !self.type_ok(headers)
         {
             return false;
         }
-        let type_ok = match skip::classify(headers) {
+        let length = declared_length(headers).or_else(|| http_body::Body::size_hint(response.body()).exact());
+        if length.is_some_and(|length| self.too_small(length)) {
+            return false;
+        }
+        self.predicate.as_ref().is_none_or(|predicate| predicate(response))
+    }
+
+    /// Whether the media type in `Content-Type` may be compressed (a missing one may).
+    fn type_ok(&self, headers: &HeaderMap) -> bool {
+        match skip::classify(headers) {
             TypeVerdict::Compress => true,
             TypeVerdict::Skip => false,
             TypeVerdict::EventStream => self.event_stream,
             TypeVerdict::OctetStream => self.octet_stream,
-        };
-        if !type_ok {
-            return false;
         }
-        let declared = headers
-            .get(CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|text| text.trim().parse::<u64>().ok());
-        let length = declared.or_else(|| http_body::Body::size_hint(response.body()).exact());
-        if length.is_some_and(|length| length == 0 || length < self.min_size) {
-            return false;
+    }
+
+    fn too_small(&self, length: u64) -> bool {
+        length == 0 || length < self.min_size
+    }
+
+    /// What a `304`'s own headers say about the `200` it stands for. A 304 carries the headers a 200
+    /// would (RFC 9110 §15.4.5), except that `Content-Type` and `Content-Length` may be left out.
+    fn judge_not_modified(&self, response: &Response) -> Revalidated {
+        let headers = response.headers();
+        if headers.contains_key(CONTENT_ENCODING)
+            || headers.contains_key(CONTENT_RANGE)
+            || skip::has_no_transform(headers)
+            || (headers.contains_key(CONTENT_TYPE) && !self.type_ok(headers))
+            || declared_length(headers).is_some_and(|length| self.too_small(length))
+            || self.predicate.as_ref().is_some_and(|predicate| !predicate(response))
+        {
+            return Revalidated::Identity;
         }
-        self.predicate.as_ref().is_none_or(|predicate| predicate(response))
+        if headers.contains_key(CONTENT_TYPE) {
+            Revalidated::Compressed
+        } else {
+            Revalidated::Unknown
+        }
     }
 
     /// The coding the client's `Accept-Encoding` picks, `None` for identity.
@@ -236,20 +268,16 @@ impl Config {
         preferred_encoding(request.headers(), &self.candidates).and_then(Coding::from_token)
     }
 
-    fn apply(&self, mut response: Response, coding: Option<Coding>, head: bool) -> Response {
+    fn apply(&self, mut response: Response, asked: Asked) -> Response {
         if response.status() == StatusCode::NOT_MODIFIED {
-            if coding.is_some() {
-                skip::add_vary_accept_encoding(response.headers_mut());
-                skip::weaken_etag(response.headers_mut());
-            }
-            return response;
+            return self.apply_not_modified(response, &asked);
         }
         if !self.eligible(&response) {
             return response;
         }
         let headers = response.headers_mut();
         skip::add_vary_accept_encoding(headers);
-        let Some(coding) = coding.filter(|_| !head) else {
+        let Some(coding) = asked.coding else {
             return response;
         };
         headers.insert(CONTENT_ENCODING, HeaderValue::from_static(coding.as_str()));
@@ -257,8 +285,79 @@ impl Config {
         headers.remove(ACCEPT_RANGES);
         skip::weaken_etag(headers);
         let body = std::mem::take(response.body_mut());
-        *response.body_mut() = Body::new(CompressedBody::new(body, coding, self.levels));
+        *response.body_mut() = if asked.head {
+            // The headers `GET` would send, and no body: one of unknown length, so that the finishing
+            // step of `HEAD` does not put back a `Content-Length` (the encoded length is not known).
+            drop(body);
+            Body::from_stream(futures_util::stream::empty::<Result<Bytes, Infallible>>())
+        } else {
+            Body::new(CompressedBody::new(body, coding, self.levels))
+        };
         response
+    }
+
+    /// A `304` gets the `Vary` and the weak `ETag` of the `200` it revalidates, and only when that `200`
+    /// would have been compressed (see the guide): a cache applies the 304's headers to its stored copy,
+    /// and weakening the strong tag of a copy that was never compressed would break `If-Range` on it.
+    fn apply_not_modified(&self, mut response: Response, asked: &Asked) -> Response {
+        let compressed = match self.judge_not_modified(&response) {
+            Revalidated::Compressed => true,
+            Revalidated::Identity => false,
+            Revalidated::Unknown => asked.coding.is_some() && asked.holds_weakened(response.headers()),
+        };
+        if compressed {
+            skip::add_vary_accept_encoding(response.headers_mut());
+            if asked.coding.is_some() {
+                skip::weaken_etag(response.headers_mut());
+            }
+        }
+        response
+    }
+}
+
+/// A `Content-Length` header's value, if it is one valid number.
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| text.trim().parse::<u64>().ok())
+}
+
+/// What a `304`'s headers tell of the `200` it stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Revalidated {
+    /// Its media type is compressible and nothing else rules compression out.
+    Compressed,
+    /// It would have been sent as it is (`Content-Encoding`, an incompressible type, too short...).
+    Identity,
+    /// No `Content-Type`: the media type is unknown.
+    Unknown,
+}
+
+/// What the middleware keeps of the request for the response.
+struct Asked {
+    /// The negotiated coding, `None` for identity.
+    coding: Option<Coding>,
+    head: bool,
+    /// `If-None-Match`, kept only when a coding was negotiated (it matters only to a `304` then).
+    if_none_match: Option<ETagList>,
+}
+
+impl Asked {
+    /// Whether the client revalidates the weakened form `W/"t"` of the response's strong `ETag` `"t"`
+    /// and not `"t"` itself: its stored copy already has the weak tag, the one this middleware gives a
+    /// compressed response, so answering with it changes nothing for a copy that was never compressed.
+    fn holds_weakened(&self, headers: &HeaderMap) -> bool {
+        let Some(etag) = headers.get(ETAG).and_then(|value| ETag::parse_bytes(value.as_bytes()).ok()) else {
+            return false;
+        };
+        let Some(list) = &self.if_none_match else {
+            return false;
+        };
+        let same = |candidate: &&ETag| candidate.tag() == etag.tag();
+        !etag.is_weak()
+            && list.tags().iter().filter(same).any(ETag::is_weak)
+            && !list.tags().iter().filter(same).any(|candidate| !candidate.is_weak())
     }
 }
 
@@ -270,10 +369,13 @@ impl Middleware for Compression {
     fn call(&self, request: Request, next: Next) -> BoxFuture<'static, Response> {
         let coding = self.config.negotiate(&request);
         let head = request.method() == Method::HEAD;
+        let if_none_match =
+            coding.and_then(|_| ETagList::from_values(request.headers().get_all(IF_NONE_MATCH)));
+        let asked = Asked { coding, head, if_none_match };
         let config = Arc::clone(&self.config);
         Box::pin(async move {
             let response = next.run(request).await;
-            config.apply(response, coding, head)
+            config.apply(response, asked)
         })
     }
 }

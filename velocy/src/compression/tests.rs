@@ -177,10 +177,27 @@ async fn small_and_empty_bodies_are_not_compressed() {
 #[tokio::test]
 async fn head_and_bodiless_statuses_are_not_compressed() {
     let client = client(Compression::new());
-    let response = client.head("/page").header("accept-encoding", "gzip").await.assert_status(200);
+    // HEAD gets the headers GET would, without a body: the coding, Vary, the weak tag, no length.
+    let head = client.head("/headers").header("accept-encoding", "gzip").header("x-set-etag", "\"h\"");
+    let response = head.await.assert_status(200);
+    assert_eq!(encoding(&response), Some("gzip"));
+    assert_eq!(response.header("vary"), Some("accept-encoding"));
+    assert_eq!(response.header("etag"), Some("W/\"h\""));
+    assert!(response.header("content-length").is_none(), "{:?}", response.headers());
+    assert!(response.bytes().is_empty());
+    let get = client.get("/headers").header("accept-encoding", "gzip").header("x-set-etag", "\"h\"").await;
+    assert_eq!(encoding(&get), Some("gzip"));
+    assert_eq!(get.header("etag"), Some("W/\"h\""));
+    assert!(get.header("content-length").is_none());
+    // Without a coding, HEAD keeps the identity headers.
+    let response = client.head("/page").await.assert_status(200);
     assert_eq!(encoding(&response), None);
     assert_eq!(response.header("vary"), Some("accept-encoding"));
     assert_eq!(response.header("content-length"), Some(page().len().to_string().as_str()));
+    // A HEAD for a response that is never compressed keeps its length.
+    let response = client.head("/small").header("accept-encoding", "gzip").await.assert_status(200);
+    assert_eq!(encoding(&response), None);
+    assert_eq!(response.header("content-length"), Some("4"));
     for code in [204, 304] {
         let response = fetch(&client, &format!("/status/{code}"), Some("gzip")).await.assert_status(code);
         assert_eq!(encoding(&response), None, "for {code}");
@@ -293,6 +310,10 @@ async fn a_strong_etag_becomes_weak_and_still_revalidates() {
         client.get("/report").header("accept-encoding", "gzip").header("if-none-match", &etag).await;
     let revalidated = revalidated.assert_status(304).assert_header("etag", "W/\"v1\"");
     assert_eq!(revalidated.header("vary"), Some("accept-encoding"));
+    // A client revalidating the strong tag holds an identity copy: its 304 keeps the strong tag.
+    let strong =
+        client.get("/report").header("accept-encoding", "gzip").header("if-none-match", "\"v1\"").await;
+    strong.assert_status(304).assert_header("etag", "\"v1\"");
     // Uncompressed, the tag stays strong.
     let identity = client.get("/report").await.assert_status(200);
     assert_eq!(identity.header("etag"), Some("\"v1\""));
@@ -301,6 +322,94 @@ async fn a_strong_etag_becomes_weak_and_still_revalidates() {
     let weak = client_of(Compression::new());
     let response = weak.get("/headers").header("accept-encoding", "br").header("x-set-etag", "W/\"w\"").await;
     assert_eq!(response.header("etag"), Some("W/\"w\""));
+}
+
+/// A `304` whose headers (RFC 9110 §15.4.5) are picked by the path: `kind` is `png`, `json`, `encoded`
+/// (a precompressed sibling's, with `Content-Encoding`), `short` (JSON below the minimum size) or `bare`
+/// (no `Content-Type`).
+fn not_modified_client() -> TestClient {
+    let route = Route::new(Method::GET, "/304/:kind", |Path(kind): Path<String>| async move {
+        let mut response = Validators::new().etag(ETag::strong("t").unwrap()).not_modified();
+        let headers = response.headers_mut();
+        let mut set = |name: &'static str, value: &'static str| {
+            headers.insert(name, HeaderValue::from_static(value));
+        };
+        match kind.as_str() {
+            "png" => set("content-type", "image/png"),
+            "json" => set("content-type", "application/json"),
+            "encoded" => {
+                set("content-type", "text/css");
+                set("content-encoding", "br");
+            }
+            "short" => {
+                set("content-type", "application/json");
+                set("content-length", "12");
+            }
+            _ => {}
+        }
+        response
+    });
+    TestClient::new(App::new().middleware(Compression::new()).route(route))
+}
+
+#[tokio::test]
+async fn a_304_is_weakened_only_when_its_200_would_be_compressed() {
+    let client = not_modified_client();
+    let revalidate = |kind: &str, if_none_match: &str| {
+        let request = client.get(&format!("/304/{kind}")).header("accept-encoding", "gzip, br");
+        request.header("if-none-match", if_none_match.to_owned())
+    };
+    // Never compressed: the strong tag a cache stored stays strong, and no Vary is added.
+    for kind in ["png", "encoded", "short"] {
+        for if_none_match in ["\"t\"", "W/\"t\""] {
+            let response = revalidate(kind, if_none_match).await.assert_status(304);
+            assert_eq!(response.header("etag"), Some("\"t\""), "{kind}, {if_none_match}");
+            assert!(response.header("vary").is_none(), "{kind}, {if_none_match}");
+        }
+    }
+    // A compressible JSON: the weak tag and Vary of its compressed 200.
+    for if_none_match in ["\"t\"", "W/\"t\""] {
+        let response = revalidate("json", if_none_match).await.assert_status(304);
+        response.assert_header("etag", "W/\"t\"").assert_header("vary", "accept-encoding");
+    }
+    // Its 200 would be identity without a coding: Vary, but the strong tag.
+    let response = client.get("/304/json").header("if-none-match", "\"t\"").await.assert_status(304);
+    response.assert_header("etag", "\"t\"").assert_header("vary", "accept-encoding");
+    // Unknown media type: weakened only when the client revalidates the weak tag alone.
+    let response = revalidate("bare", "W/\"t\"").await.assert_status(304);
+    response.assert_header("etag", "W/\"t\"").assert_header("vary", "accept-encoding");
+    for if_none_match in ["\"t\"", "\"t\", W/\"t\"", "\"other\""] {
+        let response = revalidate("bare", if_none_match).await.assert_status(304);
+        assert_eq!(response.header("etag"), Some("\"t\""), "{if_none_match}");
+        assert!(response.header("vary").is_none(), "{if_none_match}");
+    }
+}
+
+#[tokio::test]
+async fn zstd_at_level_22_fits_an_8_mib_window() {
+    use async_compression::zstd::DParameter;
+    async fn decode_within_8_mib(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        let params = [DParameter::window_log_max(23)];
+        ZstdDecoder::with_params(bytes, &params).read_to_end(&mut out).await?;
+        Ok(out)
+    }
+    // The decoder used here does refuse a level-22 stream with zstd's own window (128 MiB).
+    let mut wide = Vec::new();
+    let mut encoder = async_compression::tokio::write::ZstdEncoder::with_quality(
+        Vec::new(),
+        async_compression::Level::Precise(22),
+    );
+    tokio::io::AsyncWriteExt::write_all(&mut encoder, page().as_bytes()).await.unwrap();
+    tokio::io::AsyncWriteExt::shutdown(&mut encoder).await.unwrap();
+    wide.extend_from_slice(encoder.get_ref());
+    assert!(decode_within_8_mib(&wide).await.is_err());
+    for level in [19, 20, 22] {
+        let client = client_of(Compression::new().zstd_level(level));
+        let response = fetch(&client, "/page", Some("zstd")).await.assert_status(200);
+        assert_eq!(encoding(&response), Some("zstd"));
+        assert_eq!(decode_within_8_mib(response.bytes()).await.unwrap(), page().as_bytes(), "level {level}");
+    }
 }
 
 #[tokio::test]
@@ -521,6 +630,50 @@ async fn the_limit_applies_to_the_decoded_size() {
         .await
         .assert_status(200)
         .assert_text("1048576");
+}
+
+/// `count` empty gzip members, one after another: a valid gzip body that decodes to nothing.
+async fn empty_gzip_members(count: usize) -> Vec<u8> {
+    let member = encode("gzip", b"").await;
+    member.iter().copied().cycle().take(member.len() * count).collect()
+}
+
+#[tokio::test]
+async fn stacked_codings_are_limited_at_every_layer() {
+    let client = upload_client(RequestDecompression::new(), 64 * 1024);
+    // The inner layer is 100 000 empty gzip members (2 MB), which gzip shrinks to a few kilobytes: the
+    // decoded body is empty, but decoding the inner layer is work for 2 MB of input.
+    let inner = empty_gzip_members(100_000).await;
+    assert!(inner.len() > 1 << 20);
+    let outer = encode("gzip", &inner).await;
+    assert!(outer.len() < 64 * 1024, "{} bytes", outer.len());
+    for path in ["/stream", "/json"] {
+        let request = client.post(path).header("content-type", "application/json");
+        let response = request.header("content-encoding", "gzip, gzip").body(outer.clone()).await;
+        let response = response.assert_status(413);
+        let problem: serde_json::Value = response.json();
+        let detail = problem["detail"].as_str().unwrap().to_owned();
+        assert!(detail.starts_with("a decoded layer of the request body"), "{path}: {detail}");
+    }
+    // A few members, within the limit at every layer, still decode (to nothing).
+    let small = encode("gzip", &empty_gzip_members(100).await).await;
+    let response = client.post("/stream").header("content-encoding", "gzip, gzip").body(small).await;
+    response.assert_status(200).assert_text("0");
+}
+
+#[tokio::test]
+async fn the_compressed_body_is_limited_too() {
+    let client = upload_client(RequestDecompression::new(), 64 * 1024);
+    // 100 KiB of empty gzip members: over the limit as received, although it decodes to nothing.
+    let members = empty_gzip_members(5000).await;
+    assert!(members.len() > 64 * 1024);
+    let response = client.post("/stream").header("content-encoding", "gzip").body(members).await;
+    let response = response.assert_status(413);
+    let problem: serde_json::Value = response.json();
+    assert_eq!(problem["detail"], "the compressed request body is larger than the limit of 65536 bytes");
+    let within = empty_gzip_members(1000).await;
+    assert!(within.len() < 64 * 1024);
+    client.post("/stream").header("content-encoding", "gzip").body(within).await.assert_text("0");
 }
 
 #[tokio::test]

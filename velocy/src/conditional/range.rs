@@ -33,11 +33,12 @@
 //!   ascending order, so no byte is sent twice.
 //! * A zero-length representation has no byte to send: `Range` is ignored for it.
 //! * `If-Range` (§13.1.5) passes only on an exact match: a strong entity tag compared strongly (a weak tag
-//!   never matches), or an HTTP-date equal, in whole seconds, to the last modification time. An `If-Range`
+//!   never matches), or an HTTP-date equal, in whole seconds, to the last modification time, provided that
+//!   time is at least one second in the past (only then is it a strong validator, §8.8.2.2). An `If-Range`
 //!   that is neither fails, so the `Range` is ignored.
 
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::header::{HeaderMap, HeaderValue, CONTENT_RANGE, IF_RANGE, RANGE};
 use http::{Method, StatusCode};
@@ -205,9 +206,9 @@ impl ByteRange {
         self.end
     }
 
-    /// The number of bytes in the range (at least 1).
+    /// The number of bytes in the range (at least 1), saturating at `u64::MAX` for `0..=u64::MAX`.
     pub fn len(&self) -> u64 {
-        self.end - self.start + 1
+        (self.end - self.start).saturating_add(1)
     }
 
     /// Always `false`: a satisfiable range holds at least one byte.
@@ -249,19 +250,30 @@ impl IfRange {
     }
 
     /// Whether the validator matches the current representation, so the `Range` may be honoured: a
-    /// strong entity tag equal by the strong comparison, or a date equal to the last modification time.
+    /// strong entity tag equal by the strong comparison, or a date equal to the last modification time
+    /// when that time is a strong validator, at least one second before now (RFC 9110 §13.1.5, §8.8.2.2:
+    /// a file modified within the last second may change again under the same date).
     pub fn matches(&self, current: &Validators) -> bool {
+        self.matches_at(current, SystemTime::now())
+    }
+
+    /// [`matches`](Self::matches) with the response's date given.
+    fn matches_at(&self, current: &Validators, now: SystemTime) -> bool {
         if !current.exists() {
             return false;
         }
         match self {
             Self::ETag(tag) => current.get_etag().is_some_and(|etag| etag.strong_eq(tag)),
-            Self::Date(date) => {
-                current.get_last_modified().is_some_and(|modified| seconds(modified) == seconds(*date))
-            }
+            Self::Date(date) => current.get_last_modified().is_some_and(|modified| {
+                let strong = modified.checked_add(STRONG_DATE_DELAY).is_some_and(|limit| limit <= now);
+                strong && seconds(modified) == seconds(*date)
+            }),
         }
     }
 }
+
+/// How long before the response a modification time must lie to be a strong validator (RFC 9110 §8.8.2.2).
+const STRONG_DATE_DELAY: Duration = Duration::from_secs(1);
 
 fn seconds(time: SystemTime) -> u64 {
     time.duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs())
@@ -388,8 +400,6 @@ impl FromRequestParts for RangeRequest {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use std::time::Duration;
-
     use proptest::prelude::*;
 
     use super::*;
@@ -513,6 +523,34 @@ mod tests {
         let weak = Validators::new().etag(ETag::weak("abc").unwrap());
         let req = request(Method::GET, &[("range", "bytes=0-1"), ("if-range", "\"abc\"")]);
         assert_eq!(req.evaluate(&weak, 10), RangeOutcome::Full);
+    }
+
+    #[test]
+    fn if_range_dates_match_only_once_strong() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let date = |time: SystemTime| IfRange::parse(httpdate::fmt_http_date(time).as_bytes()).unwrap();
+        // Modified half a second before the response: the same date could name a later version.
+        let fresh = now - Duration::from_millis(500);
+        let current = Validators::new().last_modified(fresh);
+        assert!(!date(fresh).matches_at(&current, now));
+        assert!(date(fresh).matches_at(&current, now + Duration::from_millis(600)));
+        // Exactly one second before is strong.
+        let settled = now - Duration::from_secs(1);
+        assert!(date(settled).matches_at(&Validators::new().last_modified(settled), now));
+        // Through `evaluate` (the real clock): a file modified now is sent whole.
+        let just_now = SystemTime::now();
+        let current = Validators::new().last_modified(just_now);
+        let header = httpdate::fmt_http_date(just_now);
+        let req = request(Method::GET, &[("range", "bytes=0-1"), ("if-range", &header)]);
+        assert_eq!(req.evaluate(&current, 10), RangeOutcome::Full);
+    }
+
+    #[test]
+    fn the_widest_range_has_a_saturated_length() {
+        let widest = ByteRange::new(0, u64::MAX).unwrap();
+        assert_eq!(widest.len(), u64::MAX);
+        assert_eq!(ByteRange::new(u64::MAX, u64::MAX).unwrap().len(), 1);
+        assert_eq!(ByteRange::new(3, 2), None);
     }
 
     #[test]

@@ -3,15 +3,16 @@
 //! is sent as `Content-Length`.
 
 use std::collections::VecDeque;
-use std::io::SeekFrom;
+use std::fs::File;
+use std::future::Future;
+use std::io::{Read, Seek, SeekFrom};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use http_body::{Frame, SizeHint};
-use tokio::fs::File;
-use tokio::io::{AsyncRead, AsyncSeek, ReadBuf};
 use tokio::sync::OwnedSemaphorePermit;
+use tokio::task::JoinHandle;
 
 /// One piece of the body.
 #[derive(Debug)]
@@ -22,34 +23,65 @@ pub(crate) enum Piece {
     File { start: u64, length: u64 },
 }
 
+/// What a blocking read hands back: the file, where its cursor now is, and the bytes read.
+type ReadResult = (File, u64, std::io::Result<Bytes>);
+
 /// Where the body is in its current piece.
 #[derive(Debug)]
 enum State {
     /// About to start the next piece.
     Next,
-    /// Seeking to a file piece's start (`start_seek` done, waiting for `poll_complete`).
-    Seeking { remaining: u64 },
-    /// Reading a file piece.
-    Reading { remaining: u64 },
+    /// Reading a file piece: `remaining` bytes from `offset`, none in flight.
+    Reading { offset: u64, remaining: u64 },
+    /// A chunk being read on the blocking pool (which holds the file meanwhile).
+    InFlight { handle: JoinHandle<ReadResult>, offset: u64, remaining: u64 },
+    /// A read failed or the file was lost: the body is over.
+    Failed,
 }
 
 /// The body of a file response. Holds the open file and, while it lives, one of the open-file permits.
+///
+/// Each chunk is one blocking read of at most `chunk_size` bytes into a fresh buffer, which becomes the
+/// frame as is (no intermediate buffer, no zero-filling).
 #[derive(Debug)]
 pub(crate) struct FileBody {
-    file: File,
+    /// The file, when no read is in flight.
+    file: Option<File>,
     pieces: VecDeque<Piece>,
     state: State,
     /// Where the file's cursor is, to skip a seek that would not move it.
     position: u64,
     remaining_total: u64,
     chunk_size: usize,
-    buffer: BytesMut,
     _permit: OwnedSemaphorePermit,
 }
 
+/// Reads up to `want` bytes at `offset`: the file back, its cursor, and the bytes (empty at the end of
+/// the file).
+fn read_chunk(mut file: File, position: u64, offset: u64, want: usize) -> ReadResult {
+    let mut read = || -> std::io::Result<Bytes> {
+        if position != offset {
+            file.seek(SeekFrom::Start(offset))?;
+        }
+        let mut buffer = Vec::with_capacity(want);
+        (&mut file).take(want as u64).read_to_end(&mut buffer)?;
+        Ok(Bytes::from(buffer))
+    };
+    let result = read();
+    let position = match &result {
+        Ok(bytes) => offset + bytes.len() as u64,
+        // Unknown: force a seek next time.
+        Err(_) => u64::MAX,
+    };
+    (file, position, result)
+}
+
 impl FileBody {
+    /// The body sending `pieces`, reading `file` (whose cursor is at `position`) in reads of at most
+    /// `chunk_size` bytes.
     pub(crate) fn new(
         file: File,
+        position: u64,
         pieces: Vec<Piece>,
         chunk_size: usize,
         permit: OwnedSemaphorePermit,
@@ -60,15 +92,14 @@ impl FileBody {
                 Piece::Fixed(bytes) => bytes.len() as u64,
                 Piece::File { length, .. } => *length,
             })
-            .sum();
+            .fold(0u64, u64::saturating_add);
         Self {
-            file,
+            file: Some(file),
             pieces: pieces.into(),
             state: State::Next,
-            position: 0,
+            position,
             remaining_total,
             chunk_size: chunk_size.max(1),
-            buffer: BytesMut::new(),
             _permit: permit,
         }
     }
@@ -84,37 +115,53 @@ impl http_body::Body for FileBody {
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         let this = self.get_mut();
         loop {
-            match this.state {
+            match std::mem::replace(&mut this.state, State::Failed) {
+                State::Failed => return Poll::Ready(None),
                 State::Next => match this.pieces.pop_front() {
-                    None => return Poll::Ready(None),
+                    None => {
+                        this.state = State::Next;
+                        return Poll::Ready(None);
+                    }
                     Some(Piece::Fixed(bytes)) => {
+                        this.state = State::Next;
                         this.remaining_total = this.remaining_total.saturating_sub(bytes.len() as u64);
                         if !bytes.is_empty() {
                             return Poll::Ready(Some(Ok(Frame::data(bytes))));
                         }
                     }
-                    Some(Piece::File { length: 0, .. }) => {}
-                    Some(Piece::File { start, length }) if start == this.position => {
-                        this.state = State::Reading { remaining: length };
-                    }
+                    Some(Piece::File { length: 0, .. }) => this.state = State::Next,
                     Some(Piece::File { start, length }) => {
-                        Pin::new(&mut this.file).start_seek(SeekFrom::Start(start))?;
-                        this.position = start;
-                        this.state = State::Seeking { remaining: length };
+                        this.state = State::Reading { offset: start, remaining: length };
                     }
                 },
-                State::Seeking { remaining } => {
-                    std::task::ready!(Pin::new(&mut this.file).poll_complete(cx))?;
-                    this.state = State::Reading { remaining };
-                }
-                State::Reading { remaining } => {
+                State::Reading { offset, remaining } => {
+                    let Some(file) = this.file.take() else {
+                        return Poll::Ready(Some(Err(std::io::Error::other("the file was lost"))));
+                    };
                     let want = usize::try_from(remaining).unwrap_or(usize::MAX).min(this.chunk_size);
-                    this.buffer.clear();
-                    this.buffer.resize(want, 0);
-                    let mut read_buf = ReadBuf::new(&mut this.buffer[..]);
-                    std::task::ready!(Pin::new(&mut this.file).poll_read(cx, &mut read_buf))?;
-                    let read = read_buf.filled().len();
-                    if read == 0 {
+                    let position = this.position;
+                    let handle =
+                        tokio::task::spawn_blocking(move || read_chunk(file, position, offset, want));
+                    this.state = State::InFlight { handle, offset, remaining };
+                }
+                State::InFlight { mut handle, offset, remaining } => {
+                    let (file, position, result) = match Pin::new(&mut handle).poll(cx) {
+                        Poll::Pending => {
+                            this.state = State::InFlight { handle, offset, remaining };
+                            return Poll::Pending;
+                        }
+                        Poll::Ready(Ok(done)) => done,
+                        Poll::Ready(Err(error)) => {
+                            return Poll::Ready(Some(Err(std::io::Error::other(error))));
+                        }
+                    };
+                    this.file = Some(file);
+                    this.position = position;
+                    let chunk = match result {
+                        Ok(chunk) => chunk,
+                        Err(error) => return Poll::Ready(Some(Err(error))),
+                    };
+                    if chunk.is_empty() {
                         // The file shrank while being sent: fail the body rather than send a short one
                         // under a `Content-Length` that promised more.
                         return Poll::Ready(Some(Err(std::io::Error::new(
@@ -122,13 +169,14 @@ impl http_body::Body for FileBody {
                             "the file shrank while it was being sent",
                         ))));
                     }
-                    this.buffer.truncate(read);
-                    let chunk = this.buffer.split().freeze();
-                    let read = read as u64;
-                    this.position += read;
+                    let read = (chunk.len() as u64).min(remaining);
                     this.remaining_total = this.remaining_total.saturating_sub(read);
-                    let left = remaining - read.min(remaining);
-                    this.state = if left == 0 { State::Next } else { State::Reading { remaining: left } };
+                    let left = remaining - read;
+                    this.state = if left == 0 {
+                        State::Next
+                    } else {
+                        State::Reading { offset: offset + read, remaining: left }
+                    };
                     return Poll::Ready(Some(Ok(Frame::data(chunk))));
                 }
             }

@@ -2,8 +2,8 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use http::{HeaderValue, Method, StatusCode};
 use tokio::sync::Semaphore;
@@ -23,8 +23,9 @@ use serve::FileRequest;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Dotfiles {
-    /// Answer `404 Not Found` for any path with a segment starting with `.`, and leave them out of
-    /// listings (the default).
+    /// Answer `404 Not Found` for any path with a segment starting with `.`, or (unless
+    /// [`Symlinks::Follow`]) whose canonical path below the root has one, and leave them out of listings
+    /// (the default).
     #[default]
     Hide,
     /// Serve them like any other file.
@@ -32,7 +33,8 @@ pub enum Dotfiles {
 }
 
 /// Which symbolic links under the root are followed. Checked by canonicalizing the resolved path (every
-/// link in it resolved) and comparing it with the canonical root; a link that is refused answers `404`.
+/// link in it resolved) and comparing it with the canonical root (resolved again at most once a second);
+/// a link that is refused answers `404`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Symlinks {
@@ -144,13 +146,13 @@ impl Config {
     }
 }
 
-/// What a mounted service shares between its requests: the settings, the canonical root once known and
-/// the open-file permits.
+/// What a mounted service shares between its requests: the settings, the canonical root (re-read at most
+/// once per [`ROOT_TTL`]) and the open-file permits.
 #[derive(Debug)]
 struct Shared {
     config: Config,
     target: Target,
-    canonical_root: OnceLock<PathBuf>,
+    canonical_root: Mutex<Option<(PathBuf, Instant)>>,
     open_files: Arc<Semaphore>,
 }
 
@@ -219,8 +221,9 @@ macro_rules! shared_options {
             self
         }
 
-        /// The size, in bytes, of each read from the file, which bounds the memory one response holds.
-        /// Default 64 KiB; clamped to 1 byte … 16 MiB.
+        /// The size, in bytes, of each read from the file, which bounds the memory one response holds; a
+        /// body no larger is read at once and answered from memory. Default 64 KiB; clamped to 1 byte …
+        /// 16 MiB.
         pub fn chunk_size(mut self, bytes: usize) -> Self {
             self.config.chunk_size = bytes.clamp(1, 16 * 1024 * 1024);
             self
@@ -234,7 +237,8 @@ macro_rules! shared_options {
         }
 
         /// The most files (and listed directories) this service keeps open at once, across all its
-        /// responses: a file stays open until its body is sent. Default 256; clamped to 1 …
+        /// responses: a file whose body is larger than one [`chunk_size`](Self::chunk_size) stays open
+        /// until its body is sent; `HEAD` and `304` answers open none. Default 256; clamped to 1 …
         /// [`Semaphore::MAX_PERMITS`](tokio::sync::Semaphore::MAX_PERMITS).
         pub fn max_open_files(mut self, max: usize) -> Self {
             self.config.max_open_files = max.clamp(1, Semaphore::MAX_PERMITS);
@@ -353,7 +357,7 @@ impl ServeDir {
             open_files: Arc::new(Semaphore::new(self.config.max_open_files)),
             config: self.config,
             target: Target::Dir(self.root),
-            canonical_root: OnceLock::new(),
+            canonical_root: Mutex::new(None),
         });
         let root_pattern = if prefix.is_empty() { "/".to_owned() } else { prefix.to_owned() };
         Router::new()
@@ -405,7 +409,7 @@ impl ServeFile {
             open_files: Arc::new(Semaphore::new(self.config.max_open_files)),
             config: self.config,
             target: Target::File(self.path),
-            canonical_root: OnceLock::new(),
+            canonical_root: Mutex::new(None),
         });
         route(pattern, shared)
     }
@@ -455,17 +459,26 @@ pub fn is_hashed_name(path: &str) -> bool {
     })
 }
 
+/// How long a canonical root is reused before it is resolved again, so a deploy that swaps a
+/// `public -> releases/vN` link is seen within this delay.
+const ROOT_TTL: Duration = Duration::from_secs(1);
+
 impl Shared {
-    /// The root used to resolve paths: canonical unless links are followed blindly.
-    async fn root(&self, root: &Path) -> std::io::Result<PathBuf> {
-        if self.config.symlinks == Symlinks::Follow {
-            return Ok(root.to_path_buf());
+    /// The canonical root, resolved again when the cached one is older than [`ROOT_TTL`]. Blocking: called
+    /// from the one blocking task of a request.
+    fn canonical_root(&self, root: &Path) -> std::io::Result<PathBuf> {
+        let now = Instant::now();
+        {
+            let cached = self.canonical_root.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some((canonical, at)) = cached.as_ref() {
+                if now.saturating_duration_since(*at) < ROOT_TTL {
+                    return Ok(canonical.clone());
+                }
+            }
         }
-        if let Some(canonical) = self.canonical_root.get() {
-            return Ok(canonical.clone());
-        }
-        let canonical = tokio::fs::canonicalize(root).await?;
-        Ok(self.canonical_root.get_or_init(|| canonical).clone())
+        let canonical = std::fs::canonicalize(root)?;
+        *self.canonical_root.lock().unwrap_or_else(PoisonError::into_inner) = Some((canonical.clone(), now));
+        Ok(canonical)
     }
 }
 

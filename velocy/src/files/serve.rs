@@ -3,7 +3,7 @@
 
 use std::fs::Metadata;
 use std::hash::{BuildHasher, Hasher};
-use std::io::ErrorKind;
+use std::io::{ErrorKind, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -78,25 +78,80 @@ fn io_error(error: &std::io::Error) -> Response {
     }
 }
 
-/// Answers one request.
-pub(super) async fn serve(shared: &Arc<Shared>, request: FileRequest) -> Response {
-    let result = match &shared.target {
-        Target::Dir(root) => serve_dir(shared, root, &request).await,
-        Target::File(file) => serve_single(shared, file, &request).await,
-    };
-    result.unwrap_or_else(|response| response)
+/// What the blocking part of a request decided.
+enum Step {
+    /// The answer.
+    Done(Response),
+    /// List this directory (canonical, or as joined under [`Symlinks::Follow`]).
+    Listing(PathBuf),
+    /// A file must be opened but no open-file slot was free: wait for one, then look up again.
+    NeedPermit,
 }
 
-async fn serve_single(shared: &Arc<Shared>, file: &Path, request: &FileRequest) -> Answer {
-    let metadata = tokio::fs::metadata(file).await.map_err(|error| io_error(&error))?;
+/// Answers one request. Everything that touches the file system (resolving the path, the symlink and
+/// dotfile checks, the metadata, opening the file and, when the body fits in one chunk, reading it) runs
+/// in one blocking task; only a body larger than a chunk, or a listing, goes back to the file system.
+pub(super) async fn serve(shared: &Arc<Shared>, request: FileRequest) -> Response {
+    let request = Arc::new(request);
+    let mut permit = None;
+    loop {
+        let (task_shared, task_request) = (Arc::clone(shared), Arc::clone(&request));
+        let waited = permit.is_some();
+        let joined = tokio::task::spawn_blocking(move || lookup(&task_shared, &task_request, permit)).await;
+        let step = match joined {
+            Ok(step) => step,
+            Err(_) => return FileReadError::new("the file could not be read").into_response(),
+        };
+        match step {
+            Step::Done(response) => return response,
+            Step::Listing(dir) => return list(shared, &dir, &request).await.unwrap_or_else(|error| error),
+            Step::NeedPermit if !waited => match acquire(shared).await {
+                Ok(acquired) => permit = Some(acquired),
+                Err(response) => return response,
+            },
+            // Unreachable: a lookup handed a permit never asks for one.
+            Step::NeedPermit => return FileReadError::new("the file could not be read").into_response(),
+        }
+    }
+}
+
+async fn list(shared: &Shared, dir: &Path, request: &FileRequest) -> Answer {
+    let permit = acquire(shared).await?;
+    let response = listing::render(dir, request.path.as_str(), &shared.config, &request.method).await;
+    drop(permit);
+    response.map_err(|error| io_error(&error))
+}
+
+/// The blocking part of a request; `permit` is an open-file slot already waited for, if any.
+fn lookup(shared: &Shared, request: &FileRequest, permit: Option<OwnedSemaphorePermit>) -> Step {
+    let mut permit = permit;
+    let result = match &shared.target {
+        Target::Dir(root) => lookup_dir(shared, root, request, &mut permit),
+        Target::File(file) => lookup_single(shared, file, request, &mut permit),
+    };
+    result.unwrap_or_else(Step::Done)
+}
+
+fn lookup_single(
+    shared: &Shared,
+    file: &Path,
+    request: &FileRequest,
+    permit: &mut Option<OwnedSemaphorePermit>,
+) -> Result<Step, Response> {
+    let metadata = std::fs::metadata(file).map_err(|error| io_error(&error))?;
     if !metadata.is_file() {
         return Err(not_found());
     }
     let name = file.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-    serve_file(shared, file.to_path_buf(), &name, request).await
+    serve_file(shared, None, file.to_path_buf(), metadata, &name, request, permit)
 }
 
-async fn serve_dir(shared: &Arc<Shared>, root: &Path, request: &FileRequest) -> Answer {
+fn lookup_dir(
+    shared: &Shared,
+    root: &Path,
+    request: &FileRequest,
+    permit: &mut Option<OwnedSemaphorePermit>,
+) -> Result<Step, Response> {
     let config = &shared.config;
     let path = match path::parse(request.tail.as_deref().unwrap_or("")) {
         Ok(path) => path,
@@ -108,64 +163,76 @@ async fn serve_dir(shared: &Arc<Shared>, root: &Path, request: &FileRequest) -> 
     if config.dotfiles == Dotfiles::Hide && path.has_dotfile() {
         return Err(not_found());
     }
-    let root = shared.root(root).await.map_err(|_| not_found())?;
-    let target = resolve(shared, &root, &path, &path.join(&root)).await?;
-    let metadata = tokio::fs::metadata(&target).await.map_err(|error| io_error(&error))?;
+    let canonical_root = match config.symlinks {
+        Symlinks::Follow => None,
+        _ => Some(shared.canonical_root(root).map_err(|_| not_found())?),
+    };
+    // The paths are joined onto the canonical root when known, else onto the configured one.
+    let base = canonical_root.as_deref().unwrap_or(root);
+    let root = canonical_root.as_deref();
+    let target = resolve(shared, root, &path, &path.join(base))?;
+    let metadata = std::fs::metadata(&target).map_err(|error| io_error(&error))?;
     let relative = path.segments.join("/");
     if metadata.is_file() {
         if path.trailing_slash && !path.segments.is_empty() {
             return Err(not_found());
         }
-        return serve_file(shared, target, &relative, request).await;
+        return serve_file(shared, root, target, metadata, &relative, request, permit);
     }
     if !metadata.is_dir() {
         return Err(not_found());
     }
     if !path.trailing_slash {
-        return Ok(redirect(shared, request));
+        return Ok(Step::Done(redirect(shared, request)));
     }
     for index in &config.index_files {
         let Ok(index_path) = path::parse(index) else { continue };
         let mut candidate_path = path.clone();
         candidate_path.segments.extend(index_path.segments);
-        let Ok(candidate) = resolve(shared, &root, &candidate_path, &candidate_path.join(&root)).await else {
+        let Ok(candidate) = resolve(shared, root, &candidate_path, &candidate_path.join(base)) else {
             continue;
         };
-        if tokio::fs::metadata(&candidate).await.is_ok_and(|metadata| metadata.is_file()) {
-            let relative = candidate_path.segments.join("/");
-            return serve_file(shared, candidate, &relative, request).await;
+        match std::fs::metadata(&candidate) {
+            Ok(metadata) if metadata.is_file() => {
+                let relative = candidate_path.segments.join("/");
+                return serve_file(shared, root, candidate, metadata, &relative, request, permit);
+            }
+            _ => {}
         }
     }
     if config.listing {
-        let permit = acquire(shared).await?;
-        let response = listing::render(&target, request.path.as_str(), config, &request.method).await;
-        drop(permit);
-        return response.map_err(|error| io_error(&error));
+        return Ok(Step::Listing(target));
     }
     Err(not_found())
 }
 
-/// Applies the symlink policy to `joined` (the request's names under `root`) and returns the path to open.
-async fn resolve(
+/// Whether `canonical` (every link resolved) may be served under the canonical `root`: inside it, equal
+/// to `expected` (the request's names under the root) when links are denied, and with no dot name below
+/// the root when dotfiles are hidden (a link `cfg -> .git` is refused too).
+fn allowed(shared: &Shared, root: &Path, canonical: &Path, expected: Option<&Path>) -> bool {
+    let Ok(below) = canonical.strip_prefix(root) else { return false };
+    if shared.config.symlinks == Symlinks::Deny && expected.is_some_and(|expected| canonical != expected) {
+        return false;
+    }
+    shared.config.dotfiles == Dotfiles::Allow
+        || !below.components().any(|component| component.as_os_str().to_string_lossy().starts_with('.'))
+}
+
+/// Applies the symlink policy to `joined` (the request's names under the canonical `root`, absent under
+/// [`Symlinks::Follow`]) and returns the path to open.
+fn resolve(
     shared: &Shared,
-    root: &Path,
+    root: Option<&Path>,
     path: &RequestPath,
     joined: &Path,
 ) -> Result<PathBuf, Response> {
-    match shared.config.symlinks {
-        Symlinks::Follow => Ok(joined.to_path_buf()),
-        policy => {
-            let canonical = tokio::fs::canonicalize(joined).await.map_err(|error| io_error(&error))?;
-            let allowed = match policy {
-                Symlinks::Deny => canonical == path.join(root),
-                _ => canonical.starts_with(root),
-            };
-            if allowed {
-                Ok(canonical)
-            } else {
-                Err(not_found())
-            }
-        }
+    let Some(root) = root else { return Ok(joined.to_path_buf()) };
+    let canonical = std::fs::canonicalize(joined).map_err(|error| io_error(&error))?;
+    let expected = (shared.config.symlinks == Symlinks::Deny).then(|| path.join(root));
+    if allowed(shared, root, &canonical, expected.as_deref()) {
+        Ok(canonical)
+    } else {
+        Err(not_found())
     }
 }
 
@@ -184,16 +251,19 @@ fn redirect(shared: &Shared, request: &FileRequest) -> Response {
     response
 }
 
+/// The answer to a request for an open-file slot that is not free in time.
+fn busy() -> Response {
+    let mut response = FilesBusy::new("too many files are being sent; retry shortly").into_response();
+    response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
 /// Waits for an open-file slot, up to the open timeout.
 async fn acquire(shared: &Shared) -> Result<OwnedSemaphorePermit, Response> {
     let semaphore = Arc::clone(&shared.open_files);
     match tokio::time::timeout(shared.config.open_timeout, semaphore.acquire_owned()).await {
         Ok(Ok(permit)) => Ok(permit),
-        _ => {
-            let mut response = FilesBusy::new("too many files are being sent; retry shortly").into_response();
-            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("1"));
-            Err(response)
-        }
+        _ => Err(busy()),
     }
 }
 
@@ -226,9 +296,15 @@ fn content_type(name: &str) -> HeaderValue {
     HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("application/octet-stream"))
 }
 
-/// The precompressed sibling to send, if any: among the enabled codings the client accepts at least as
-/// much as `identity`, by quality then br > zstd > gzip, the first whose file exists.
-async fn choose_sibling(shared: &Shared, file: &Path, headers: &HeaderMap) -> Option<(PathBuf, Encoding)> {
+/// The precompressed sibling to send, with its metadata, if any: among the enabled codings the client
+/// accepts at least as much as `identity`, by quality then br > zstd > gzip, the first whose regular file
+/// exists (and passes the symlink and dotfile checks under the canonical `root`).
+fn choose_sibling(
+    shared: &Shared,
+    root: Option<&Path>,
+    file: &Path,
+    headers: &HeaderMap,
+) -> Option<(PathBuf, Encoding, Metadata)> {
     let accept = accept_encodings(headers);
     if shared.config.encodings.is_empty() || accept == AcceptEncoding::Absent {
         return None;
@@ -248,52 +324,46 @@ async fn choose_sibling(shared: &Shared, file: &Path, headers: &HeaderMap) -> Op
         sibling.push(".");
         sibling.push(encoding.extension());
         let sibling = PathBuf::from(sibling);
-        let sibling = match shared.config.symlinks {
-            Symlinks::Follow => sibling,
+        let sibling = match (shared.config.symlinks, root) {
+            (Symlinks::Follow, _) => sibling,
             // `file` is canonical here: the sibling must not be a link either, unless it stays inside.
-            policy => match tokio::fs::canonicalize(&sibling).await {
+            (policy, root) => match std::fs::canonicalize(&sibling) {
                 Ok(canonical) if policy == Symlinks::Deny && canonical != sibling => continue,
-                Ok(canonical) => match (&shared.target, shared.canonical_root.get()) {
-                    (Target::Dir(_), Some(root)) if !canonical.starts_with(root) => continue,
+                Ok(canonical) => match root {
+                    Some(root) if !allowed(shared, root, &canonical, None) => continue,
                     _ => canonical,
                 },
                 Err(_) => continue,
             },
         };
-        if tokio::fs::metadata(&sibling).await.is_ok_and(|metadata| metadata.is_file()) {
-            return Some((sibling, encoding));
+        match std::fs::metadata(&sibling) {
+            Ok(metadata) if metadata.is_file() => return Some((sibling, encoding, metadata)),
+            _ => {}
         }
     }
     None
 }
 
-/// Serves the regular file at `file` (already resolved); `name` is its path below the root, for the
-/// content type and the immutable predicate.
-async fn serve_file(shared: &Arc<Shared>, file: PathBuf, name: &str, request: &FileRequest) -> Answer {
+/// What the metadata decided, before any byte is read.
+enum Plan {
+    /// An answer with no file content: 304, 412, 416.
+    Answer(Response),
+    /// Send these pieces with this status and these headers (validators included).
+    Send { status: StatusCode, pieces: Vec<Piece>, headers: HeaderMap, validators: Validators },
+}
+
+/// Evaluates the preconditions and ranges of `request` on a file's metadata.
+fn plan(
+    shared: &Shared,
+    metadata: &Metadata,
+    encoding: Option<Encoding>,
+    name: &str,
+    request: &FileRequest,
+) -> Plan {
     let config = &shared.config;
-    let (path, encoding) = match choose_sibling(shared, &file, &request.headers).await {
-        Some((sibling, encoding)) => (sibling, Some(encoding)),
-        None => (file, None),
-    };
-    // The file is opened before its metadata is read, so the validators describe the bytes sent.
-    let opened = if request.method == Method::HEAD {
-        None
-    } else {
-        let permit = acquire(shared).await?;
-        let file = tokio::fs::File::open(&path).await.map_err(|error| io_error(&error))?;
-        Some((file, permit))
-    };
-    let metadata = match &opened {
-        Some((file, _)) => file.metadata().await,
-        None => tokio::fs::metadata(&path).await,
-    }
-    .map_err(|error| io_error(&error))?;
-    if !metadata.is_file() {
-        return Err(not_found());
-    }
     let length = metadata.len();
     let mut validators = Validators::new();
-    if let Some(etag) = etag_of(&metadata, encoding) {
+    if let Some(etag) = etag_of(metadata, encoding) {
         validators = validators.etag(etag);
     }
     if let Ok(modified) = metadata.modified() {
@@ -301,39 +371,45 @@ async fn serve_file(shared: &Arc<Shared>, file: PathBuf, name: &str, request: &F
     }
 
     let mut common = HeaderMap::new();
+    if !config.encodings.is_empty() {
+        common.insert(VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    // Only the file's own answers (200, 206, 304) carry its caching policy: a 412 or 416 marked
+    // `immutable` would be kept by caches for a year.
     let cache_control = match &config.immutable {
         Immutable::Always => Some(IMMUTABLE),
         Immutable::When(predicate) if predicate(name) => Some(IMMUTABLE),
         _ => config.cache_control.clone(),
     };
-    if let Some(value) = cache_control {
-        common.insert(CACHE_CONTROL, value);
-    }
-    if !config.encodings.is_empty() {
-        common.insert(VARY, HeaderValue::from_static("accept-encoding"));
-    }
 
     let preconditions = Preconditions::from_head(&request.method, &request.headers);
     match preconditions.evaluate(&validators) {
         Outcome::Proceed => {}
-        Outcome::NotModified => return Ok(with_headers(validators.not_modified(), common)),
+        Outcome::NotModified => {
+            if let Some(value) = cache_control {
+                common.insert(CACHE_CONTROL, value);
+            }
+            return Plan::Answer(with_headers(validators.not_modified(), common));
+        }
         Outcome::PreconditionFailed => {
             let response = preconditions.check(&validators).err().unwrap_or_else(not_found);
-            return Ok(with_headers(response, common));
+            return Plan::Answer(with_headers(response, common));
         }
     }
 
-    common.insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     let ranges = RangeRequest::from_head(&request.method, &request.headers)
         .max_ranges(config.max_ranges)
         .evaluate(&validators, length);
+    if ranges == RangeOutcome::Unsatisfiable {
+        common.insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+        return Plan::Answer(with_headers(range_not_satisfiable(length), common));
+    }
+    if let Some(value) = cache_control {
+        common.insert(CACHE_CONTROL, value);
+    }
+    common.insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     let media_type = content_type(name);
     let (status, pieces, total) = match ranges {
-        RangeOutcome::Unsatisfiable => return Ok(with_headers(range_not_satisfiable(length), common)),
-        RangeOutcome::Full => {
-            common.insert(CONTENT_TYPE, media_type);
-            (StatusCode::OK, vec![Piece::File { start: 0, length }], length)
-        }
         RangeOutcome::Partial(ranges) if ranges.len() == 1 => {
             let range = ranges[0];
             common.insert(CONTENT_TYPE, media_type);
@@ -347,7 +423,7 @@ async fn serve_file(shared: &Arc<Shared>, file: PathBuf, name: &str, request: &F
         RangeOutcome::Partial(ranges) => {
             let boundary = boundary();
             let pieces = multipart_pieces(&ranges, length, &media_type, &boundary);
-            let total = pieces.iter().map(piece_len).sum();
+            let total = pieces.iter().map(piece_len).fold(0u64, u64::saturating_add);
             let value = format!("multipart/byteranges; boundary={boundary}");
             common.insert(
                 CONTENT_TYPE,
@@ -355,19 +431,156 @@ async fn serve_file(shared: &Arc<Shared>, file: PathBuf, name: &str, request: &F
             );
             (StatusCode::PARTIAL_CONTENT, pieces, total)
         }
+        // `Full`, and `Unsatisfiable` answered above.
+        _ => {
+            common.insert(CONTENT_TYPE, media_type);
+            (StatusCode::OK, vec![Piece::File { start: 0, length }], length)
+        }
     };
     if let Some(encoding) = encoding {
         common.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding.token()));
     }
     common.insert(CONTENT_LENGTH, HeaderValue::from(total));
-    let body = match opened {
-        Some((file, permit)) => Body::new(FileBody::new(file, pieces, config.chunk_size, permit)),
-        None => Body::empty(),
+    Plan::Send { status, pieces, headers: common, validators }
+}
+
+/// Whether two metadata describe the same version of the same file.
+pub(super) fn same_file(checked: &Metadata, opened: &Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if checked.dev() != opened.dev() || checked.ino() != opened.ino() {
+            return false;
+        }
+    }
+    opened.is_file()
+}
+
+/// Whether the validators of `opened` differ from those of `checked` (the file changed in between).
+fn changed(checked: &Metadata, opened: &Metadata) -> bool {
+    checked.len() != opened.len() || checked.modified().ok() != opened.modified().ok()
+}
+
+/// Serves the regular file at `file` (already resolved, `metadata` its `stat`); `name` is its path below
+/// the root, for the content type and the immutable predicate. Preconditions are evaluated on the
+/// metadata first: `HEAD`, `304`, `412` and `416` open nothing.
+fn serve_file(
+    shared: &Shared,
+    root: Option<&Path>,
+    file: PathBuf,
+    metadata: Metadata,
+    name: &str,
+    request: &FileRequest,
+    permit: &mut Option<OwnedSemaphorePermit>,
+) -> Result<Step, Response> {
+    let (path, encoding, metadata) = match choose_sibling(shared, root, &file, &request.headers) {
+        Some((sibling, encoding, metadata)) => (sibling, Some(encoding), metadata),
+        None => (file, None, metadata),
     };
-    let mut response = Response::new(body);
-    *response.status_mut() = status;
-    let response = with_headers((validators, response).into_response(), common);
-    Ok(response)
+    let mut planned = plan(shared, &metadata, encoding, name, request);
+    if request.method == Method::HEAD {
+        return Ok(Step::Done(respond(planned, Body::empty())));
+    }
+    if let Plan::Answer(response) = planned {
+        return Ok(Step::Done(response));
+    }
+    let permit = match permit.take() {
+        Some(permit) => permit,
+        None => match Arc::clone(&shared.open_files).try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => return Ok(Step::NeedPermit),
+        },
+    };
+    let mut opened = std::fs::File::open(&path).map_err(|error| io_error(&error))?;
+    let current = opened.metadata().map_err(|error| io_error(&error))?;
+    // The file opened must be the one checked: a link swapped in between is refused.
+    if !same_file(&metadata, &current) {
+        return Err(not_found());
+    }
+    // The validators sent describe the bytes sent: evaluate again if the file changed since its `stat`.
+    if changed(&metadata, &current) {
+        planned = plan(shared, &current, encoding, name, request);
+    }
+    let Plan::Send { status, pieces, headers, validators } = planned else {
+        return Ok(Step::Done(respond(planned, Body::empty())));
+    };
+    let (prefix, rest, position) =
+        read_prefix(&mut opened, pieces, shared.config.chunk_size).map_err(|error| io_error(&error))?;
+    let body = if rest.is_empty() {
+        Body::from(prefix)
+    } else {
+        let mut pieces = Vec::with_capacity(rest.len() + 1);
+        pieces.push(Piece::Fixed(prefix));
+        pieces.extend(rest);
+        Body::new(FileBody::new(opened, position, pieces, shared.config.chunk_size, permit))
+    };
+    Ok(Step::Done(respond(Plan::Send { status, pieces: Vec::new(), headers, validators }, body)))
+}
+
+/// The response of a plan, with `body` for a plan that sends content.
+fn respond(planned: Plan, body: Body) -> Response {
+    match planned {
+        Plan::Answer(response) => response,
+        Plan::Send { status, headers, validators, .. } => {
+            let mut response = Response::new(body);
+            *response.status_mut() = status;
+            with_headers((validators, response).into_response(), headers)
+        }
+    }
+}
+
+/// Reads the start of the body, up to `budget` bytes of file content, from `file` (cursor at 0): the bytes
+/// read (fixed parts included), the pieces left to stream, and where the file's cursor is. A body that
+/// fits is then sent without going back to the file system.
+fn read_prefix(
+    file: &mut std::fs::File,
+    pieces: Vec<Piece>,
+    budget: usize,
+) -> std::io::Result<(Bytes, Vec<Piece>, u64)> {
+    use std::io::{Read, Seek};
+
+    let mut budget = budget as u64;
+    let (mut fixed, mut content) = (0usize, 0u64);
+    for piece in &pieces {
+        match piece {
+            Piece::Fixed(bytes) => fixed = fixed.saturating_add(bytes.len()),
+            Piece::File { length, .. } => content = content.saturating_add(*length),
+        }
+    }
+    let content = usize::try_from(content.min(budget)).unwrap_or(usize::MAX);
+    let mut prefix = Vec::with_capacity(fixed.saturating_add(content));
+    let mut position = 0u64;
+    let mut pieces = pieces.into_iter();
+    let mut rest = Vec::new();
+    for piece in pieces.by_ref() {
+        match piece {
+            Piece::Fixed(bytes) => prefix.extend_from_slice(&bytes),
+            Piece::File { length: 0, .. } => {}
+            Piece::File { start, length } => {
+                if budget == 0 {
+                    rest.push(Piece::File { start, length });
+                    break;
+                }
+                let take = length.min(budget);
+                if position != start {
+                    file.seek(SeekFrom::Start(start))?;
+                }
+                // Into the spare capacity: nothing is zero-filled first.
+                let read = file.by_ref().take(take).read_to_end(&mut prefix)?;
+                if (read as u64) < take {
+                    return Err(std::io::Error::other("the file shrank while it was being read"));
+                }
+                position = start + take;
+                budget -= take;
+                if take < length {
+                    rest.push(Piece::File { start: position, length: length - take });
+                    break;
+                }
+            }
+        }
+    }
+    rest.extend(pieces);
+    Ok((Bytes::from(prefix), rest, position))
 }
 
 fn with_headers(mut response: Response, headers: HeaderMap) -> Response {

@@ -301,29 +301,64 @@ async fn fallback_loses_to_api_routes_and_serve_file_works() {
 async fn open_files_are_bounded() {
     let dir = site();
     let client = client(ServeDir::new(dir.path()).max_open_files(1).open_timeout(Duration::from_millis(50)));
-    // Hold the only slot by keeping a body unread.
-    let service = App::new()
-        .merge(
-            ServeDir::new(dir.path())
-                .max_open_files(1)
-                .open_timeout(Duration::from_millis(50))
-                .router("/static"),
-        )
-        .build()
-        .unwrap();
-    let request = || {
-        http::Request::get("/static/hello.txt")
-            .header("host", "localhost")
-            .body(crate::Body::empty())
+    // Hold the only slot by keeping a body unread: a body larger than one chunk streams from the open
+    // file.
+    let streamed = |timeout: Duration| {
+        App::new()
+            .merge(
+                ServeDir::new(dir.path())
+                    .max_open_files(1)
+                    .chunk_size(4)
+                    .open_timeout(timeout)
+                    .router("/static"),
+            )
+            .build()
             .unwrap()
     };
-    let held = service.handle(request(), None).await;
+    let service = streamed(Duration::from_millis(50));
+    let request = |method: http::Method, headers: &[(&str, &str)]| {
+        let mut request = http::Request::builder().method(method).uri("/static/hello.txt");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.header("host", "localhost").body(crate::Body::empty()).unwrap()
+    };
+    let held = service.handle(request(http::Method::GET, &[]), None).await;
     assert_eq!(held.status(), 200);
-    let busy = service.handle(request(), None).await;
+    let etag = held.headers()["etag"].to_str().unwrap().to_owned();
+    let busy = service.handle(request(http::Method::GET, &[]), None).await;
     assert_eq!(busy.status(), 503);
     assert_eq!(busy.headers()["retry-after"], "1");
+    // `HEAD` and `304` open no file, so they need no slot.
+    assert_eq!(service.handle(request(http::Method::HEAD, &[]), None).await.status(), 200);
+    let revalidated = service.handle(request(http::Method::GET, &[("if-none-match", &etag)]), None).await;
+    assert_eq!(revalidated.status(), 304);
     drop(held);
-    assert_eq!(service.handle(request(), None).await.status(), 200);
+    assert_eq!(service.handle(request(http::Method::GET, &[]), None).await.status(), 200);
+
+    // A request that waits for the slot is served once it is released.
+    let service = Arc::new(streamed(Duration::from_secs(5)));
+    let held = service.handle(request(http::Method::GET, &[]), None).await;
+    let waiting = {
+        let service = Arc::clone(&service);
+        tokio::spawn(async move { service.handle(request(http::Method::GET, &[]), None).await })
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(!waiting.is_finished());
+    drop(held);
+    let served = waiting.await.unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(
+        http_body_util::BodyExt::collect(served.into_body()).await.unwrap().to_bytes(),
+        "hello, world"
+    );
+
+    // A body that fits in one chunk is read at once: it holds no slot while it is sent.
+    let small =
+        App::new().merge(ServeDir::new(dir.path()).max_open_files(1).router("/static")).build().unwrap();
+    let first = small.handle(request(http::Method::GET, &[]), None).await;
+    let second = small.handle(request(http::Method::GET, &[]), None).await;
+    assert_eq!((first.status(), second.status()), (StatusCode::OK, StatusCode::OK));
     // The test client reads each body to the end, releasing the slot.
     for _ in 0..3 {
         get(&client, "/static/hello.txt", &[]).await.assert_status(200);
@@ -355,14 +390,14 @@ async fn file_bodies_are_read_in_bounded_chunks_with_an_exact_length() {
     let dir = TempDir::new();
     let data: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
     dir.write("data.bin", &data);
-    let file = tokio::fs::File::open(dir.path().join("data.bin")).await.unwrap();
+    let file = std::fs::File::open(dir.path().join("data.bin")).unwrap();
     let permit = Arc::new(Semaphore::new(1)).acquire_owned().await.unwrap();
     let pieces = vec![
         body::Piece::File { start: 9_000, length: 1_000 },
         body::Piece::Fixed(bytes::Bytes::from_static(b"--")),
         body::Piece::File { start: 0, length: 2_500 },
     ];
-    let mut body = body::FileBody::new(file, pieces, 1_000, permit);
+    let mut body = body::FileBody::new(file, 0, pieces, 1_000, permit);
     assert_eq!(http_body::Body::size_hint(&body).exact(), Some(3_502));
     let mut received = Vec::new();
     while let Some(frame) = body.frame().await {
@@ -395,4 +430,110 @@ fn extreme_limits_are_clamped_instead_of_panicking() {
     assert_eq!(dir.config.max_ranges, 1);
     let _router = dir.router("/static");
     let _route = ServeFile::new("a.txt").max_open_files(0).route("/a");
+}
+
+#[tokio::test]
+async fn bodies_larger_than_a_chunk_stream_the_same_bytes() {
+    let dir = site();
+    let ranges = ["", "bytes=2-8", "bytes=-4", "bytes=0-1, 4-8", "bytes=0-0, 3-3, 6-9"];
+    let reference = client(ServeDir::new(dir.path()));
+    let mut expected = Vec::new();
+    for range in ranges {
+        let headers: &[(&str, &str)] = if range.is_empty() { &[] } else { &[("range", range)] };
+        let response = get(&reference, "/static/digits.txt", headers).await;
+        expected.push((
+            response.status(),
+            response.header("content-type").unwrap().to_owned(),
+            response.text(),
+        ));
+    }
+    assert_eq!(expected[1].2, "2345678");
+    for chunk in 1..=11 {
+        let client = client(ServeDir::new(dir.path()).chunk_size(chunk));
+        for (range, (status, content_type, text)) in ranges.iter().zip(&expected) {
+            let headers: &[(&str, &str)] = if range.is_empty() { &[] } else { &[("range", range)] };
+            let response = get(&client, "/static/digits.txt", headers).await;
+            assert_eq!(response.status(), *status, "chunk {chunk}, {range}");
+            let body = response.text();
+            assert_eq!(response.header("content-length").unwrap(), body.len().to_string());
+            if content_type.starts_with("multipart/") {
+                // Each multipart answer has its own boundary.
+                let boundary = |t: &str| t.trim_start_matches("multipart/byteranges; boundary=").to_owned();
+                let ours = boundary(response.header("content-type").unwrap());
+                assert_eq!(body.replace(&ours, "B"), text.replace(&boundary(content_type), "B"));
+            } else {
+                assert_eq!(&body, text, "chunk {chunk}, {range}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn only_file_answers_carry_the_cache_policy() {
+    let dir = site();
+    let client = client(ServeDir::new(dir.path()).immutable());
+    let immutable = Some("public, max-age=31536000, immutable");
+    let etag = get(&client, "/static/digits.txt", &[]).await.header("etag").unwrap().to_owned();
+    let failed = get(&client, "/static/digits.txt", &[("if-match", "\"other\"")]).await.assert_status(412);
+    assert_eq!(failed.header("cache-control"), None);
+    let refused = get(&client, "/static/digits.txt", &[("range", "bytes=50-")]).await.assert_status(416);
+    assert_eq!(refused.header("cache-control"), None);
+    assert_eq!(refused.header("content-range"), Some("bytes */10"));
+    let partial = get(&client, "/static/digits.txt", &[("range", "bytes=1-2")]).await.assert_status(206);
+    assert_eq!(partial.header("cache-control"), immutable);
+    let cached = get(&client, "/static/digits.txt", &[("if-none-match", &etag)]).await.assert_status(304);
+    assert_eq!(cached.header("cache-control"), immutable);
+    let head = client.head("/static/digits.txt").send().await.assert_status(200);
+    assert_eq!(head.header("cache-control"), immutable);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_link_to_a_dot_directory_is_hidden() {
+    let dir = site();
+    dir.write(".git/config", b"[core]");
+    std::os::unix::fs::symlink(dir.path().join(".git"), dir.path().join("cfg")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join(".env"), dir.path().join("env.txt")).unwrap();
+    let hidden = client(ServeDir::new(dir.path()));
+    get(&hidden, "/static/cfg/config", &[]).await.assert_status(404);
+    get(&hidden, "/static/env.txt", &[]).await.assert_status(404);
+    // An index file reached through such a link is refused too.
+    dir.write(".private/index.html", b"private");
+    std::os::unix::fs::symlink(dir.path().join(".private"), dir.path().join("pages")).unwrap();
+    get(&hidden, "/static/pages/", &[]).await.assert_status(404);
+    let allowed = client(ServeDir::new(dir.path()).dotfiles(Dotfiles::Allow));
+    get(&allowed, "/static/cfg/config", &[]).await.assert_status(200).assert_text("[core]");
+    get(&allowed, "/static/pages/", &[]).await.assert_status(200).assert_text("private");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_swapped_root_link_is_seen_within_a_second() {
+    let base = TempDir::new();
+    base.write("v1/index.txt", b"one").write("v2/index.txt", b"two");
+    let link = base.path().join("public");
+    std::os::unix::fs::symlink(base.path().join("v1"), &link).unwrap();
+    let client = client(ServeDir::new(&link));
+    get(&client, "/static/index.txt", &[]).await.assert_text("one");
+    // The deploy: an atomic rename of a new link over the old one.
+    let next = base.path().join("public.next");
+    std::os::unix::fs::symlink(base.path().join("v2"), &next).unwrap();
+    std::fs::rename(&next, &link).unwrap();
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    get(&client, "/static/index.txt", &[]).await.assert_status(200).assert_text("two");
+}
+
+#[test]
+fn an_opened_file_must_be_the_checked_one() {
+    let dir = site();
+    let hello = std::fs::metadata(dir.path().join("hello.txt")).unwrap();
+    let opened = std::fs::File::open(dir.path().join("hello.txt")).unwrap().metadata().unwrap();
+    assert!(serve::same_file(&hello, &opened));
+    let other = std::fs::File::open(dir.path().join("digits.txt")).unwrap().metadata().unwrap();
+    assert_eq!(serve::same_file(&hello, &other), !cfg!(unix));
+    let directory = std::fs::File::open(dir.path().join("docs")).map(|file| file.metadata().unwrap());
+    if let Ok(directory) = directory {
+        let checked = std::fs::metadata(dir.path().join("docs")).unwrap();
+        assert!(!serve::same_file(&checked, &directory));
+    }
 }

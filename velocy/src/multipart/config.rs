@@ -27,13 +27,15 @@ const DEFAULT_HEADER: usize = 8 * 1024;
 /// | limit | default | past it |
 /// | --- | --- | --- |
 /// | [`total_limit`](Self::total_limit): the whole body | 32 MiB | 413 |
-/// | [`file_limit`](Self::file_limit): one file part (a part with a `filename`, RFC 7578 §4.2) | 32 MiB | 413 |
-/// | [`text_limit`](Self::text_limit): one part without `filename` (text, numbers, in-memory bytes) | 64 KiB | 413 |
+/// | [`file_limit`](Self::file_limit): one part streamed to a temp file ([`TempFile`](super::TempFile)) | 32 MiB | 413 |
+/// | [`text_limit`](Self::text_limit): one part read into memory (text, numbers, `Vec<u8>`, `Bytes`), with or without `filename` | 64 KiB | 413 |
 /// | [`max_parts`](Self::max_parts): parts in the body | 100 | 400 |
 /// | [`max_part_header_bytes`](Self::max_part_header_bytes): one part's header block | 8 KiB | 400 |
 /// | [`allowed_content_types`](Self::allowed_content_types) of file parts | any | 415 |
 /// | [`allowed_extensions`](Self::allowed_extensions) of file names | any | 415 |
 ///
+/// Which size limit applies depends on where the content goes, not on whether the client sent a
+/// `filename`: a `title: String` sent as a file part is still held to `text_limit`.
 /// [`field`](Self::field) replaces the size limit and the lists for one field name. Temp files go to
 /// [`temp_dir`](Self::temp_dir) (default: [`std::env::temp_dir`]). While parts are read, the body may
 /// stall at most the app's body read timeout ([`server::Limits`](crate::server::Limits), default 30 s)
@@ -123,15 +125,19 @@ impl MultipartConfig {
         self.with(|settings| settings.total = bytes)
     }
 
-    /// The most bytes of content one file part (one with a `filename` parameter, RFC 7578 §4.2) may have
-    /// (default 32 MiB); past it `413`. A `#[multipart(limit = ..)]` field attribute overrides it.
+    /// The most bytes of content one part streamed to a temp file may have (default 32 MiB): a
+    /// [`TempFile`](super::TempFile) field, [`Field::into_temp_file`](super::Field::into_temp_file), and
+    /// [`Field::chunk`](super::Field::chunk) on a part with a `filename` (RFC 7578 §4.2). Past it `413`. A
+    /// `#[multipart(limit = ..)]` field attribute or a [`field`](Self::field) limit overrides it.
     pub fn file_limit(self, bytes: u64) -> Self {
         self.with(|settings| settings.file = bytes)
     }
 
-    /// The most bytes of content one part without a file name may have (default 64 KiB): such parts are
-    /// held in memory (text, numbers, `Vec<u8>`, `Bytes`). Past it `413`. A `#[multipart(limit = ..)]`
-    /// field attribute overrides it.
+    /// The most bytes of content one part read into memory may have (default 64 KiB): text, numbers,
+    /// `Vec<u8>`, `Bytes` fields and [`Field::bytes`](super::Field::bytes)/[`Field::text`](super::Field::text),
+    /// also when the client sent the part with a `filename` (it cannot make a text field buffer up to
+    /// `file_limit`), and [`Field::chunk`](super::Field::chunk) on a part without one. Past it `413`. A
+    /// `#[multipart(limit = ..)]` field attribute or a [`field`](Self::field) limit overrides it.
     pub fn text_limit(self, bytes: u64) -> Self {
         self.with(|settings| settings.text = bytes)
     }
@@ -142,8 +148,8 @@ impl MultipartConfig {
         self.with(|settings| settings.parts = parts)
     }
 
-    /// The most bytes the header block of one part may have, from the end of its boundary line to the
-    /// blank line (default 8 KiB); past it `400 Bad Request`. The preamble before the first boundary is
+    /// The most bytes the header block of one part may have, from the end of its boundary (transport
+    /// padding and the boundary line's CRLF included) through the blank line (default 8 KiB); past it `400 Bad Request`. The preamble before the first boundary is
     /// bounded by the same number.
     pub fn max_part_header_bytes(self, bytes: usize) -> Self {
         self.with(|settings| settings.header = bytes)

@@ -30,6 +30,12 @@ pub trait FromMultipart: Sized + Send {
 /// Implemented for `String`, the integer and float types, `bool`, `char` (parsed with `FromStr` from
 /// the part's UTF-8 text, `422` when that fails), `Vec<u8>` and [`Bytes`] (the raw content, in memory),
 /// and [`TempFile`] (streamed to disk). Implement it for your own types to use them as fields.
+///
+/// The in-memory types read the part with [`Field::bytes`]/[`Field::text`], so they are held to
+/// [`MultipartConfig::text_limit`](super::MultipartConfig::text_limit) even when the client sends the part
+/// with a `filename`; only [`TempFile`] gets
+/// [`MultipartConfig::file_limit`](super::MultipartConfig::file_limit). A field's own limit
+/// (`#[multipart(limit = ..)]`, [`MultipartConfig::field`](super::MultipartConfig::field)) replaces either.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a field of a `#[derive(FromMultipart)]` form",
     note = "fields are `String`, numbers, `bool`, `char`, `Vec<u8>`, `Bytes`, `TempFile`, `Option<T>` or `Vec<T>` of \

@@ -14,7 +14,7 @@ mod config;
 mod form;
 mod guard;
 pub mod rejection;
-mod scan;
+pub(crate) mod scan;
 mod temp_file;
 #[cfg(test)]
 mod tests;
@@ -96,7 +96,14 @@ impl Multipart {
             let general = if is_file { self.settings.file } else { self.settings.text };
             let own = inner.name().and_then(|name| self.settings.field(name)).and_then(|rules| rules.limit);
             let limit = own.unwrap_or(general);
-            Field { inner, settings: Arc::clone(&self.settings), limit, read: 0, is_file }
+            Field {
+                inner,
+                settings: Arc::clone(&self.settings),
+                limit,
+                own_limit: own.is_some(),
+                read: 0,
+                is_file,
+            }
         }))
     }
 }
@@ -156,13 +163,22 @@ impl FromRequest for Multipart {
 }
 
 /// One part of a [`Multipart`] body: its name, file name, media type and headers, and its content read
-/// chunk by chunk, counted against the part's limit ([`MultipartConfig::file_limit`] for a part with a
-/// file name, [`MultipartConfig::text_limit`] otherwise).
+/// chunk by chunk, counted against the part's limit.
+///
+/// The limit is the field name's own when one is set ([`MultipartConfig::field`], or a typed form's
+/// `#[multipart(limit = ..)]`). Otherwise it depends on where the content goes, not on what the client
+/// claims: [`bytes`](Self::bytes) and [`text`](Self::text) (and every in-memory [`FromField`] type)
+/// hold at most [`MultipartConfig::text_limit`], even for a part with a `filename`;
+/// [`into_temp_file`](Self::into_temp_file) (and [`TempFile`] fields) write at most
+/// [`MultipartConfig::file_limit`]; [`chunk`](Self::chunk) alone counts against `file_limit` for a part
+/// with a file name and `text_limit` otherwise.
 #[derive(Debug)]
 pub struct Field {
     inner: multer::Field<'static>,
     settings: Arc<Settings>,
     limit: u64,
+    /// `limit` is the field name's own, not a general one.
+    own_limit: bool,
     read: u64,
     is_file: bool,
 }
@@ -198,13 +214,18 @@ impl Field {
         self.inner.headers()
     }
 
-    /// The most bytes of content this part may have.
+    /// The most bytes of content this part may have when read with [`chunk`](Self::chunk): the field
+    /// name's own limit, else `file_limit` for a part with a file name and `text_limit` otherwise.
+    /// [`bytes`](Self::bytes), [`text`](Self::text) and [`into_temp_file`](Self::into_temp_file) may
+    /// replace a general limit with their own (see [`Field`]).
     pub fn limit(&self) -> u64 {
         self.limit
     }
 
+    /// Sets the field's own limit (a typed form's `#[multipart(limit = ..)]`).
     pub(crate) fn set_limit(&mut self, limit: u64) {
         self.limit = limit;
+        self.own_limit = true;
     }
 
     /// The field's name for messages.
@@ -231,11 +252,15 @@ impl Field {
         Ok(chunk)
     }
 
-    /// The whole content in memory (at most the part's limit).
+    /// The whole content in memory: at most [`MultipartConfig::text_limit`] (also for a part with a file
+    /// name), or the field name's own limit.
     ///
     /// # Errors
     /// See [`chunk`](Self::chunk).
     pub async fn bytes(mut self) -> Result<Bytes, MultipartRejection> {
+        if !self.own_limit {
+            self.limit = self.settings.text;
+        }
         let mut buffer = BytesMut::new();
         while let Some(chunk) = self.chunk().await? {
             buffer.extend_from_slice(&chunk);
@@ -244,7 +269,7 @@ impl Field {
     }
 
     /// The whole content as UTF-8 text (RFC 7578 §4.6: form data is UTF-8 unless the form says
-    /// otherwise).
+    /// otherwise), limited as [`bytes`](Self::bytes).
     ///
     /// # Errors
     /// See [`chunk`](Self::chunk); `422` ([`InvalidFieldValue`]) when the content is not UTF-8.
@@ -255,11 +280,16 @@ impl Field {
             .map_err(|_| InvalidFieldValue::new(format!("field `{name}` is not valid UTF-8 text")).into())
     }
 
-    /// Streams the content into a [`TempFile`] in [`MultipartConfig::temp_dir`], chunk by chunk.
+    /// Streams the content into a [`TempFile`] in [`MultipartConfig::temp_dir`], chunk by chunk: at most
+    /// [`MultipartConfig::file_limit`] (also for a part without a file name), or the field name's own
+    /// limit.
     ///
     /// # Errors
     /// See [`chunk`](Self::chunk); `500` when the file cannot be written. The partial file is deleted.
-    pub async fn into_temp_file(self) -> Result<TempFile, MultipartRejection> {
+    pub async fn into_temp_file(mut self) -> Result<TempFile, MultipartRejection> {
+        if !self.own_limit {
+            self.limit = self.settings.file;
+        }
         TempFile::from_field(self).await
     }
 

@@ -123,10 +123,16 @@ fn persist(path: TempPath, target: &Path) -> io::Result<()> {
 }
 
 /// A client-sent file name made safe as one path component, or `None` when nothing usable is left:
-/// only the part after the last `/` or `\` is kept (browsers may send a full path); control characters
-/// and `<>:"|?*` are dropped; leading dots and spaces and trailing dots and spaces are trimmed (no hidden
-/// files, no `..`, no Windows surprises); Windows device names (`CON`, `NUL`, `COM1`…) are refused; at
-/// most 255 bytes are kept, on a character boundary.
+///
+/// * only the part after the last `/` or `\` is kept (browsers may send a full path);
+/// * control characters, `<>:"|?*`, and the invisible format characters that reorder or hide text (bidi
+///   controls U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C; zero-width U+200B–U+200D, U+2060–U+2064,
+///   U+FEFF) are dropped;
+/// * leading dots and spaces and trailing dots and spaces are trimmed (no hidden files, no `..`, no
+///   Windows surprises);
+/// * Windows device names are refused, with any extension and with spaces before it: `CON`, `PRN`,
+///   `AUX`, `NUL`, `CONIN$`, `CONOUT$`, `COM0`–`COM9`, `LPT0`–`LPT9`, and `COM¹`–`COM³`, `LPT¹`–`LPT³`;
+/// * at most 255 bytes are kept, cut on a character boundary and trimmed again.
 ///
 /// ```
 /// use velocy::multipart::sanitize_file_name;
@@ -134,28 +140,50 @@ fn persist(path: TempPath, target: &Path) -> io::Result<()> {
 /// assert_eq!(sanitize_file_name("C:\\Users\\ada\\cat.png").as_deref(), Some("cat.png"));
 /// assert_eq!(sanitize_file_name("../../etc/passwd").as_deref(), Some("passwd"));
 /// assert_eq!(sanitize_file_name(".."), None);
+/// assert_eq!(sanitize_file_name("CON .txt"), None);
+/// assert_eq!(sanitize_file_name("conout$"), None);
+/// assert_eq!(sanitize_file_name("LPT\u{b9}.log"), None);
+/// // U+202E (right-to-left override) would show this as `invoiceexe.pdf`.
+/// assert_eq!(sanitize_file_name("invoice\u{202e}fdp.exe").as_deref(), Some("invoicefdp.exe"));
+/// let long = format!("{}. tail", "a".repeat(254));
+/// assert_eq!(sanitize_file_name(&long), Some("a".repeat(254)));
 /// ```
 pub fn sanitize_file_name(raw: &str) -> Option<String> {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
     let cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*'))
+        .filter(|&c| {
+            !c.is_control() && !is_hidden_format(c) && !matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*')
+        })
         .collect();
     let trimmed = cleaned.trim_start_matches(['.', ' ']).trim_end_matches(['.', ' ']);
-    if trimmed.is_empty() {
-        return None;
-    }
-    let stem = trimmed.split('.').next().unwrap_or(trimmed).to_ascii_uppercase();
-    let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || (stem.len() == 4
-            && (stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.as_bytes()[3].is_ascii_digit());
-    if device {
+    if trimmed.is_empty() || is_device_name(trimmed) {
         return None;
     }
     let mut end = trimmed.len().min(255);
     while !trimmed.is_char_boundary(end) {
         end -= 1;
     }
-    Some(trimmed[..end].to_owned())
+    let cut = trimmed[..end].trim_end_matches(['.', ' ']);
+    (!cut.is_empty() && !is_device_name(cut)).then(|| cut.to_owned())
+}
+
+/// Whether `c` is an invisible format character that reorders or hides text: bidi controls and marks,
+/// zero-width characters, the byte order mark.
+fn is_hidden_format(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Whether Windows opens a device for `name`: the part before the first dot, trailing spaces ignored,
+/// is a reserved device name in any case.
+fn is_device_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ').to_uppercase();
+    if matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$") {
+        return true;
+    }
+    let Some(number) = stem.strip_prefix("COM").or_else(|| stem.strip_prefix("LPT")) else {
+        return false;
+    };
+    let mut chars = number.chars();
+    matches!((chars.next(), chars.next()), (Some('0'..='9' | '\u{B9}' | '\u{B2}' | '\u{B3}'), None))
 }

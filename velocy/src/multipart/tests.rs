@@ -356,6 +356,32 @@ fn file_names_are_sanitized() {
     assert_eq!(sanitize_file_name("a\u{0}b<>.txt").as_deref(), Some("ab.txt"));
     assert_eq!(sanitize_file_name("   "), None);
     assert_eq!(sanitize_file_name(&"é".repeat(200)).map(|name| name.len()), Some(254));
+    // Device names in every spelling Windows resolves.
+    for device in [
+        "CONIN$",
+        "conout$.txt",
+        "COM\u{b9}",
+        "lpt\u{b2}.log",
+        "COM\u{b3}",
+        "CON .txt",
+        "nul  .tar.gz",
+        "AUX",
+    ] {
+        assert_eq!(sanitize_file_name(device), None, "{device:?}");
+    }
+    assert_eq!(sanitize_file_name("CONSOLE.txt").as_deref(), Some("CONSOLE.txt"));
+    assert_eq!(sanitize_file_name("COM10").as_deref(), Some("COM10"));
+    // No trailing dot or space after the 255-byte cut.
+    let cut = format!("{}. x", "a".repeat(254));
+    assert_eq!(sanitize_file_name(&cut).as_deref(), Some("a".repeat(254).as_str()));
+    let cut = format!("{} \u{e9}", "a".repeat(253));
+    assert_eq!(sanitize_file_name(&cut).as_deref(), Some("a".repeat(253).as_str()));
+    // Format characters that reorder or hide text are dropped.
+    assert_eq!(sanitize_file_name("invoice\u{202e}fdp.exe").as_deref(), Some("invoicefdp.exe"));
+    let hidden = "a\u{200b}\u{200c}\u{200d}\u{200e}\u{200f}\u{202a}\u{202b}\u{202c}\u{202d}\u{2066}\u{2067}\u{2068}\u{2069}\u{feff}b.txt";
+    assert_eq!(sanitize_file_name(hidden).as_deref(), Some("ab.txt"));
+    assert_eq!(sanitize_file_name("\u{feff}.\u{200b}"), None);
+    assert_eq!(sanitize_file_name("\u{202e}CON.txt"), None);
 }
 
 #[derive(FromMultipart)]
@@ -452,4 +478,110 @@ async fn asking_for_a_field_while_holding_the_previous_one_is_a_500() {
     let client = TestClient::new(App::new().route(route));
     let data = body(&[Part::Text("a", "1"), Part::Text("b", "2")]);
     client.post("/raw").header("content-type", content_type()).body(data).await.assert_status(500);
+}
+
+#[tokio::test]
+async fn in_memory_fields_keep_the_text_limit_even_when_sent_as_file_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = MultipartConfig::new().text_limit(10).file_limit(1_000);
+    let client = TestClient::new(app(dir.path(), config));
+    let as_file = |name: &'static str, data: &'static [u8]| Part::File {
+        name,
+        file_name: "x",
+        content_type: "application/octet-stream",
+        data,
+    };
+    let send = |parts: Vec<Part<'static>>| {
+        client.post("/form").header("content-type", content_type()).body(chunked(body(&parts), 3))
+    };
+    // A `String` sent with a `filename` is still held in memory: the text limit, not the file limit.
+    send(vec![as_file("title", b"0123456789")])
+        .await
+        .assert_status(200)
+        .assert_text("0123456789|None|[]|None|None");
+    let response = send(vec![as_file("title", b"0123456789a")]).await.assert_status(413);
+    assert_eq!(detail(&response), "field `title` is larger than the limit of 10 bytes");
+    let response = send(vec![Part::Text("title", "t"), as_file("raw", &[0; 11])]).await.assert_status(413);
+    assert_eq!(detail(&response), "field `raw` is larger than the limit of 10 bytes");
+    let response =
+        send(vec![Part::Text("title", "t"), as_file("year", b"00000000001")]).await.assert_status(413);
+    assert_eq!(detail(&response), "field `year` is larger than the limit of 10 bytes");
+
+    // The raw extractor's `text`/`bytes` too; a field name's own limit still wins.
+    let route = |config: MultipartConfig| {
+        Route::new(Method::POST, "/text", |mut form: Multipart| async move {
+            let field = form.next_field().await?.unwrap();
+            let limit = field.limit();
+            Ok::<_, MultipartRejection>(format!("{limit}:{}", field.bytes().await?.len()))
+        })
+        .middleware(config.temp_dir(dir.path()))
+    };
+    let config = MultipartConfig::new().text_limit(10).file_limit(1_000);
+    let client = TestClient::new(App::new().route(route(config.clone())));
+    let post = |client: &TestClient, data: &'static [u8]| {
+        client.post("/text").header("content-type", content_type()).body(body(&[as_file("f", data)]))
+    };
+    let response = post(&client, &[1; 11]).await.assert_status(413);
+    assert_eq!(detail(&response), "field `f` is larger than the limit of 10 bytes");
+    let client = TestClient::new(App::new().route(route(config.field("f", FieldLimits::new().limit(20)))));
+    post(&client, &[1; 20]).await.assert_status(200).assert_text("20:20");
+
+    // A temp file gets the file limit, with or without a `filename`.
+    let batch = Route::new(Method::POST, "/batch", |MultipartForm(batch): MultipartForm<Batch>| async move {
+        format!("{:?}", batch.files.iter().map(TempFile::size).collect::<Vec<_>>())
+    })
+    .middleware(MultipartConfig::new().text_limit(10).file_limit(100).temp_dir(dir.path()));
+    let client = TestClient::new(App::new().route(batch));
+    let text: &'static str = Box::leak("x".repeat(50).into_boxed_str());
+    client
+        .post("/batch")
+        .header("content-type", content_type())
+        .body(body(&[Part::Text("files", text), Part::Text("checksum", "c")]))
+        .await
+        .assert_status(200)
+        .assert_text("[50]");
+    assert_eq!(entries(dir.path()), 0);
+}
+
+/// A body of `head` and then `tail_chunks` chunks of 1 KiB of `a`, produced only when pulled: the
+/// number of bytes pulled is counted in the returned counter.
+fn counted_body(head: &[u8], tail_chunks: usize) -> (Body, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let pulled = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&pulled);
+    let head = Bytes::copy_from_slice(head);
+    let chunks = std::iter::once(head).chain(std::iter::repeat_n(Bytes::from(vec![b'a'; 1024]), tail_chunks));
+    let stream = futures_util::stream::iter(chunks.map(move |chunk| {
+        counter.fetch_add(chunk.len(), Ordering::SeqCst);
+        Ok::<_, std::io::Error>(chunk)
+    }));
+    (Body::from_stream(stream), pulled)
+}
+
+#[tokio::test]
+async fn a_header_block_the_parser_would_buffer_is_refused_at_the_header_limit() {
+    use std::sync::atomic::Ordering;
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = MultipartConfig::new().max_part_header_bytes(400);
+    let client = TestClient::new(app(dir.path(), config));
+    // Each head looks like a complete header block to a scanner that counts the boundary line's CRLF,
+    // or finds the first boundary only after a CRLF; the parser buffers what follows as headers.
+    for head in [
+        format!("--{BOUNDARY}\r\n\r\n"),
+        format!("--{BOUNDARY} \t\r\n\r\n"),
+        format!("x--{BOUNDARY}\r\n\r\n"),
+        format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"a\"\r\n"),
+    ] {
+        let (body, pulled) = counted_body(head.as_bytes(), 4096);
+        let response =
+            client.post("/raw").header("content-type", content_type()).body(body).await.assert_status(400);
+        assert_eq!(
+            detail(&response),
+            "a part's header block is larger than the limit of 400 bytes",
+            "{head:?}"
+        );
+        let pulled = pulled.load(Ordering::SeqCst);
+        assert!(pulled <= head.len() + 1024, "{head:?}: {pulled} bytes pulled before the 400");
+    }
 }
