@@ -537,7 +537,7 @@ fn read_prefix(
     pieces: Vec<Piece>,
     budget: usize,
 ) -> std::io::Result<(Bytes, Vec<Piece>, u64)> {
-    use std::io::{Read, Seek};
+    use std::io::Seek;
 
     let mut budget = budget as u64;
     let (mut fixed, mut content) = (0usize, 0u64);
@@ -565,9 +565,10 @@ fn read_prefix(
                 if position != start {
                     file.seek(SeekFrom::Start(start))?;
                 }
-                // Into the spare capacity: nothing is zero-filled first.
-                let read = file.by_ref().take(take).read_to_end(&mut prefix)?;
-                if (read as u64) < take {
+                let already = prefix.len();
+                prefix.resize(already + usize::try_from(take).unwrap_or(usize::MAX), 0);
+                let read = super::body::fill(file, &mut prefix[already..])?;
+                if read < prefix.len() - already {
                     return Err(std::io::Error::other("the file shrank while it was being read"));
                 }
                 position = start + take;
