@@ -233,8 +233,7 @@ pub mod __derive {
 
     /// The position of the part's name in `names`.
     pub fn field_index(field: &Field, names: &[&str]) -> Option<usize> {
-        let name = field.name()?;
-        names.iter().position(|candidate| *candidate == name)
+        text_index(field.name()?, names)
     }
 
     /// The position of `name` in `names`.
