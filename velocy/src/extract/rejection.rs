@@ -102,7 +102,7 @@ macro_rules! composite_rejection {
     };
 }
 
-#[allow(unused_imports, reason = "used by feature-gated batteries (multipart)")]
+#[cfg(feature = "multipart")]
 pub(crate) use composite_rejection;
 
 define_rejection!(
