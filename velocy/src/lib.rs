@@ -97,6 +97,15 @@ pub mod body;
 pub mod compression;
 pub mod conditional;
 pub mod context;
+#[cfg(feature = "cookies")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cookies")))]
+pub mod cookies;
+#[cfg(feature = "cors")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cors")))]
+pub mod cors;
+#[cfg(feature = "csrf")]
+#[cfg_attr(docsrs, doc(cfg(feature = "csrf")))]
+pub mod csrf;
 pub mod error;
 pub mod extract;
 #[cfg(feature = "files")]
@@ -119,6 +128,9 @@ pub mod request_id;
 pub mod response;
 pub mod routing;
 pub mod server;
+#[cfg(feature = "session")]
+#[cfg_attr(docsrs, doc(cfg(feature = "session")))]
+pub mod session;
 #[cfg(feature = "store")]
 #[cfg_attr(docsrs, doc(cfg(feature = "store")))]
 pub mod store;

@@ -52,6 +52,8 @@ pub struct App {
     middleware: Vec<Arc<dyn Middleware>>,
     routing: RoutingOptions,
     no_host: Option<Route>,
+    #[cfg(feature = "cookies")]
+    secret_key: Option<crate::cookies::SecretKey>,
 }
 
 impl std::fmt::Debug for App {
@@ -76,6 +78,16 @@ impl App {
     /// per type; a second call with the same type replaces the first.
     pub fn state<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
         self.state.insert(value);
+        self
+    }
+
+    /// Sets the app's secret for signed and private cookies, sessions and CSRF tokens (cargo feature
+    /// `cookies`): at least 32 random bytes, checked when the app is built. See
+    /// [`SecretKey`](crate::cookies::SecretKey) for rotation and what happens without one.
+    #[cfg(feature = "cookies")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cookies")))]
+    pub fn secret_key(mut self, key: crate::cookies::SecretKey) -> Self {
+        self.secret_key = Some(key);
         self
     }
 
@@ -313,7 +325,9 @@ impl App {
     /// conflict (both declarations named with `file:line`), and `State<T>` used by a route but never
     /// provided.
     pub fn build(self) -> Result<AppService> {
-        let Self { router, state, mut config, discover, mut lifecycle, middleware, routing, no_host } = self;
+        #[cfg(feature = "cookies")]
+        let secret_key = self.secret_key;
+        let Self { router, state, mut config, discover, mut lifecycle, middleware, routing, no_host, .. } = self;
         let (mut routes, scopes) = router.into_parts();
         if discover {
             let before = routes.len();
@@ -330,10 +344,23 @@ impl App {
         }
         let no_host = no_host.map(|route| Endpoint { chain: None, handler: route.handler });
         let mut app_problems = config.trusted_proxies.problems();
+        #[cfg(feature = "cookies")]
+        let mut state = state;
+        #[cfg(feature = "cookies")]
+        match secret_key.map(crate::cookies::SecretKey::into_keys) {
+            Some(Ok(keys)) => state.insert(keys),
+            Some(Err(problems)) => app_problems.extend(problems),
+            None if cfg!(debug_assertions) => state.insert(crate::cookies::Keys::generated()),
+            None => {}
+        }
+        #[cfg(feature = "cookies")]
+        let secret_key = state.contains(std::any::TypeId::of::<crate::cookies::Keys>());
+        #[cfg(not(feature = "cookies"))]
+        let secret_key = false;
         for layer in &middleware {
             let mut needs = crate::extract::Requirements::default();
             layer.requirements(&mut needs);
-            let provided = Provided { state: &state, request_id: config.request_id.is_some() };
+            let provided = Provided { state: &state, request_id: config.request_id.is_some(), secret_key };
             let name = layer.name();
             app_problems.extend(
                 needs
@@ -342,7 +369,7 @@ impl App {
                     .map(|unmet| format!("the global middleware `{name}` {unmet}")),
             );
         }
-        let provided = Provided { state: &state, request_id: config.request_id.is_some() };
+        let provided = Provided { state: &state, request_id: config.request_id.is_some(), secret_key };
         let table = RouteTable::build(routes, scopes, provided, routing, no_host);
         let table = table.and_then(|table| if app_problems.is_empty() { Ok(table) } else { Err(Vec::new()) });
         let table = table.map_err(|mut problems| {

@@ -9,6 +9,8 @@ use crate::request::StateMap;
 pub(crate) struct Provided<'a> {
     pub(crate) state: &'a StateMap,
     pub(crate) request_id: bool,
+    /// The app has a secret key for signed and private cookies (`App::secret_key`).
+    pub(crate) secret_key: bool,
 }
 
 /// What a route's extractors need from the application: state types, and request ids. Building the app
@@ -19,6 +21,7 @@ pub(crate) struct Provided<'a> {
 pub struct Requirements {
     pub(crate) states: Vec<(TypeId, &'static str)>,
     pub(crate) request_id: bool,
+    pub(crate) secret_key: bool,
 }
 
 impl Requirements {
@@ -50,11 +53,26 @@ impl Requirements {
                     .to_owned(),
             );
         }
+        if self.secret_key && !provided.secret_key {
+            unmet.push(
+                "uses signed or private cookies (a signed or private jar, sessions or CSRF tokens) but the app \
+                 has no secret key; add `.secret_key(SecretKey::new(..))` to the App with at least 32 random \
+                 bytes, for example from an environment variable (debug builds use a random key per run)"
+                    .to_owned(),
+            );
+        }
         unmet
     }
 
     /// Records that the app must give requests ids ([`App::request_id`](crate::App::request_id)).
     pub fn request_id(&mut self) {
         self.request_id = true;
+    }
+
+    /// Records that the app must have a secret key for signed and private cookies
+    /// (`App::secret_key`, cargo feature `cookies`). Debug builds without one use a random key per run;
+    /// release builds refuse to build.
+    pub fn secret_key(&mut self) {
+        self.secret_key = true;
     }
 }

@@ -35,6 +35,16 @@ impl AppService {
     /// routes and calls the handler right here (the fast path); otherwise the full pipeline runs, in one
     /// boxed future.
     pub fn handle(&self, request: http::Request<Body>, remote_addr: Option<SocketAddr>) -> ResponseFuture {
+        self.handle_connection(request, remote_addr, false)
+    }
+
+    /// [`AppService::handle`] for a request that came over a connection, `encrypted` when it is TLS.
+    pub(crate) fn handle_connection(
+        &self,
+        request: http::Request<Body>,
+        remote_addr: Option<SocketAddr>,
+        encrypted: bool,
+    ) -> ResponseFuture {
         let (mut head, body) = request.into_parts();
         let shared = &self.shared;
         let request_id = shared.config.request_id.as_ref().map(|setting| setting.id_for(&head.headers));
@@ -45,9 +55,12 @@ impl AppService {
         let limits = &shared.config.limits;
         let matching_path = match crate::target::check(&mut head, limits, unicode, length_known, scan.hosts) {
             Ok(matching_path) => matching_path,
-            Err(response) => return self.rejected(head, body, remote_addr, request_id, response, finishing),
+            Err(response) => {
+                return self.rejected(head, body, (remote_addr, encrypted), request_id, response, finishing)
+            }
         };
-        let mut request = Request::from_parts(self.parts(head, remote_addr, matching_path, request_id), body);
+        let parts = self.parts(head, (remote_addr, encrypted), matching_path, request_id);
+        let mut request = Request::from_parts(parts, body);
         if !shared.trivial {
             let future = super::with_hooks::run(Arc::clone(shared), request, None, finishing);
             return ResponseFuture { inner: Inner::Handler(Box::pin(future)), finishing: None };
@@ -67,7 +80,7 @@ impl AppService {
     fn parts(
         &self,
         head: http::request::Parts,
-        remote_addr: Option<SocketAddr>,
+        (remote_addr, encrypted): (Option<SocketAddr>, bool),
         matching_path: Option<Box<str>>,
         request_id: Option<crate::request_id::RequestId>,
     ) -> RequestParts {
@@ -78,6 +91,7 @@ impl AppService {
             routed: false,
             app: Arc::clone(&self.shared.data),
             remote_addr,
+            encrypted,
             body_limit: None,
             matching_path,
             request_id,
@@ -93,7 +107,7 @@ impl AppService {
         &self,
         head: http::request::Parts,
         body: Body,
-        remote_addr: Option<SocketAddr>,
+        connection: (Option<SocketAddr>, bool),
         request_id: Option<crate::request_id::RequestId>,
         response: Response,
         finishing: Finishing,
@@ -101,7 +115,7 @@ impl AppService {
         if self.shared.trivial {
             return ResponseFuture { inner: Inner::Ready(Some(response)), finishing: Some(finishing) };
         }
-        let request = Request::from_parts(self.parts(head, remote_addr, None, request_id), body);
+        let request = Request::from_parts(self.parts(head, connection, None, request_id), body);
         let future = super::with_hooks::run(Arc::clone(&self.shared), request, Some(response), finishing);
         ResponseFuture { inner: Inner::Handler(Box::pin(future)), finishing: None }
     }
@@ -214,6 +228,8 @@ impl fmt::Debug for ResponseFuture {
 pub(crate) struct ConnectionService {
     pub(crate) app: AppService,
     pub(crate) remote_addr: Option<SocketAddr>,
+    /// The connection is TLS.
+    pub(crate) encrypted: bool,
 }
 
 impl hyper::service::Service<http::Request<hyper::body::Incoming>> for ConnectionService {
@@ -222,7 +238,9 @@ impl hyper::service::Service<http::Request<hyper::body::Incoming>> for Connectio
     type Future = InfallibleFuture;
 
     fn call(&self, request: http::Request<hyper::body::Incoming>) -> Self::Future {
-        InfallibleFuture { inner: self.app.handle(request.map(Body::from), self.remote_addr) }
+        InfallibleFuture {
+            inner: self.app.handle_connection(request.map(Body::from), self.remote_addr, self.encrypted),
+        }
     }
 }
 

@@ -94,6 +94,8 @@ pub struct RequestParts {
     /// What the app shares with its requests: state, limits, route metadata.
     pub(crate) app: Arc<AppData>,
     pub(crate) remote_addr: Option<SocketAddr>,
+    /// The request came over TLS.
+    pub(crate) encrypted: bool,
     /// A per-request override of the app's body limit, set by
     /// [`BodyLimit`](crate::middleware::BodyLimit); `None` uses the app's.
     pub(crate) body_limit: Option<usize>,
@@ -154,6 +156,14 @@ impl RequestParts {
     /// The address of the peer, when the request came from a socket (not from the in-process test client).
     pub fn remote_addr(&self) -> Option<SocketAddr> {
         self.remote_addr
+    }
+
+    /// Whether the client spoke `https`: the request came over TLS, or its peer is one of the app's
+    /// [trusted proxies](crate::App::trusted_proxies) and the nearest proxy says so (`Forwarded: proto=https`,
+    /// RFC 7239 §5.4, else `X-Forwarded-Proto: https`). Cookies use it to decide on their `Secure` attribute.
+    pub fn is_https(&self) -> bool {
+        self.encrypted
+            || self.remote_addr.is_some_and(|peer| self.app.trusted_proxies.forwarded_https(peer.ip(), self.headers()))
     }
 
     /// The pattern of the matched route, such as `/users/:id`; `None` before routing or when nothing matched.

@@ -195,6 +195,7 @@ struct Tls {
 
 impl Transport for Tls {
     type Io = TlsStream<TcpStream>;
+    const ENCRYPTED: bool = true;
 
     async fn establish(&self, stream: TcpStream) -> io::Result<Self::Io> {
         // One load per handshake: a reload in between takes effect from the next connection.

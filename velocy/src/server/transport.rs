@@ -13,6 +13,10 @@ pub(crate) trait Transport: Clone + Send + Sync + 'static {
     /// The established byte stream.
     type Io: AsyncRead + AsyncWrite + Unpin + Send + 'static;
 
+    /// Whether the established stream is encrypted (TLS): requests over it are `https`
+    /// ([`RequestParts::is_https`](crate::RequestParts::is_https)).
+    const ENCRYPTED: bool;
+
     /// Establishes the connection; an error drops it.
     fn establish(&self, stream: TcpStream) -> impl Future<Output = io::Result<Self::Io>> + Send;
 }
@@ -23,6 +27,7 @@ pub(crate) struct PlainTcp;
 
 impl Transport for PlainTcp {
     type Io = TcpStream;
+    const ENCRYPTED: bool = false;
 
     async fn establish(&self, stream: TcpStream) -> io::Result<TcpStream> {
         Ok(stream)

@@ -53,6 +53,7 @@ impl TestClient {
             service: self.service.clone(),
             request: http::Request::builder().method(method).uri(path),
             body: Body::empty(),
+            https: false,
         }
     }
 
@@ -68,6 +69,7 @@ pub struct TestRequest {
     service: AppService,
     request: http::request::Builder,
     body: Body,
+    https: bool,
 }
 
 impl TestRequest {
@@ -80,6 +82,13 @@ impl TestRequest {
         <V as TryInto<HeaderValue>>::Error: Into<http::Error>,
     {
         self.request = self.request.header(name, value);
+        self
+    }
+
+    /// Sends the request as if it came over TLS: [`RequestParts::is_https`](crate::RequestParts::is_https)
+    /// is true (cookies get `Secure`).
+    pub fn https(mut self) -> Self {
+        self.https = true;
         self
     }
 
@@ -118,7 +127,7 @@ impl TestRequest {
         if request.uri().authority().is_none() && !request.headers().contains_key(http::header::HOST) {
             request.headers_mut().insert(http::header::HOST, HeaderValue::from_static("localhost"));
         }
-        let response = self.service.handle(request, None).await;
+        let response = self.service.handle_connection(request, None, self.https).await;
         let (parts, body) = response.into_parts();
         let bytes = body.collect().await.expect("the response body must be readable").to_bytes();
         TestResponse::new(parts, bytes)

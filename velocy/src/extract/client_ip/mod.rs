@@ -181,6 +181,32 @@ impl TrustedProxies {
         }
         client
     }
+
+    /// Whether the nearest proxy says the client spoke `https` to it: only when `peer` is a trusted proxy,
+    /// from the last element of the last `Forwarded` header (its `proto=`, RFC 7239 §5.4) when any is
+    /// present, else from the last value of `X-Forwarded-Proto`.
+    pub(crate) fn forwarded_https(&self, peer: IpAddr, headers: &HeaderMap) -> bool {
+        if !self.contains(peer) {
+            return false;
+        }
+        let proto = match headers.get_all(FORWARDED).iter().next_back() {
+            Some(value) => value.to_str().ok().and_then(|text| {
+                let element = text.rsplit(',').next()?;
+                element.split(';').find_map(|pair| {
+                    let (name, value) = pair.trim().split_once('=')?;
+                    name.trim().eq_ignore_ascii_case("proto").then(|| value.trim().trim_matches('"').to_owned())
+                })
+            }),
+            None => headers
+                .get_all(HeaderName::from_static("x-forwarded-proto"))
+                .iter()
+                .next_back()
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.rsplit(',').next())
+                .map(|proto| proto.trim().to_owned()),
+        };
+        proto.is_some_and(|proto| proto.eq_ignore_ascii_case("https"))
+    }
 }
 
 /// The hops the forwarding headers list, left (farthest) to right (nearest): each an address, or `None`

@@ -1,0 +1,1 @@
+//! csrf (being built).
