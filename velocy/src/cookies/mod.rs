@@ -4,10 +4,12 @@
 //!
 //! The guide: `velocy/src/docs/cookies.md` (included below).
 
+mod defaults;
 mod key;
 mod parse;
 mod random;
 
+pub(crate) use defaults::{apply_defaults, set_cookie_value};
 pub use ::cookie::{Cookie, CookieBuilder, Expiration, SameSite};
 pub use key::{Keys, SecretKey, MIN_SECRET_BYTES};
 pub use parse::parse_cookie_header;
