@@ -6,6 +6,9 @@
 mod builtins;
 mod client;
 mod compression;
+mod cookies;
+mod cors;
+mod csrf;
 mod extractors;
 mod files;
 mod framework_answers;
@@ -15,4 +18,5 @@ mod multipart;
 mod responses;
 mod routing;
 mod server;
+mod session;
 mod tls;

@@ -327,7 +327,8 @@ impl App {
     pub fn build(self) -> Result<AppService> {
         #[cfg(feature = "cookies")]
         let secret_key = self.secret_key;
-        let Self { router, state, mut config, discover, mut lifecycle, middleware, routing, no_host, .. } = self;
+        let Self { router, state, mut config, discover, mut lifecycle, middleware, routing, no_host, .. } =
+            self;
         let (mut routes, scopes) = router.into_parts();
         if discover {
             let before = routes.len();

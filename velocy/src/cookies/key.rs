@@ -98,7 +98,8 @@ impl SecretKey {
             }
         };
         let current = derive(&self.current, "current");
-        let previous: Vec<Option<Key>> = self.previous.iter().map(|secret| derive(secret, "previous")).collect();
+        let previous: Vec<Option<Key>> =
+            self.previous.iter().map(|secret| derive(secret, "previous")).collect();
         match current {
             Some(current) if problems.is_empty() => Ok(Keys(Arc::new(KeysInner {
                 current,

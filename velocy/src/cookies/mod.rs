@@ -9,8 +9,8 @@ mod key;
 mod parse;
 mod random;
 
-pub(crate) use defaults::{apply_defaults, set_cookie_value};
 pub use ::cookie::{Cookie, CookieBuilder, Expiration, SameSite};
+pub(crate) use defaults::{apply_defaults, set_cookie_value};
 pub use key::{Keys, SecretKey, MIN_SECRET_BYTES};
 pub use parse::parse_cookie_header;
 pub(crate) use parse::{find_cookie, request_cookies};

@@ -22,6 +22,7 @@ pub struct Requirements {
     pub(crate) states: Vec<(TypeId, &'static str)>,
     pub(crate) request_id: bool,
     pub(crate) secret_key: bool,
+    pub(crate) problems: Vec<String>,
 }
 
 impl Requirements {
@@ -53,6 +54,7 @@ impl Requirements {
                     .to_owned(),
             );
         }
+        unmet.extend(self.problems.iter().cloned());
         if self.secret_key && !provided.secret_key {
             unmet.push(
                 "uses signed or private cookies (a signed or private jar, sessions or CSRF tokens) but the app \
@@ -67,6 +69,16 @@ impl Requirements {
     /// Records that the app must give requests ids ([`App::request_id`](crate::App::request_id)).
     pub fn request_id(&mut self) {
         self.request_id = true;
+    }
+
+    /// Records a problem with the configuration of the middleware or extractor itself (such as CORS
+    /// credentials allowed for any origin), reported when the app is built like a missing state. Phrase it
+    /// to follow the middleware's name: "allows credentials for any origin; …".
+    pub fn problem(&mut self, message: impl Into<String>) {
+        let message = message.into();
+        if !self.problems.contains(&message) {
+            self.problems.push(message);
+        }
     }
 
     /// Records that the app must have a secret key for signed and private cookies

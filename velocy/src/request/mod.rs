@@ -163,7 +163,9 @@ impl RequestParts {
     /// RFC 7239 §5.4, else `X-Forwarded-Proto: https`). Cookies use it to decide on their `Secure` attribute.
     pub fn is_https(&self) -> bool {
         self.encrypted
-            || self.remote_addr.is_some_and(|peer| self.app.trusted_proxies.forwarded_https(peer.ip(), self.headers()))
+            || self
+                .remote_addr
+                .is_some_and(|peer| self.app.trusted_proxies.forwarded_https(peer.ip(), self.headers()))
     }
 
     /// The pattern of the matched route, such as `/users/:id`; `None` before routing or when nothing matched.

@@ -102,7 +102,8 @@ pub(crate) async fn serve_connections<T: Transport>(
             () = &mut signal => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = ConnectionService { app: app.clone(), remote_addr: Some(remote_addr), encrypted: T::ENCRYPTED };
+        let service =
+            ConnectionService { app: app.clone(), remote_addr: Some(remote_addr), encrypted: T::ENCRYPTED };
         let builder = Arc::clone(&builder);
         let transport = transport.clone();
         let watcher = graceful.watcher();

@@ -194,7 +194,9 @@ impl TrustedProxies {
                 let element = text.rsplit(',').next()?;
                 element.split(';').find_map(|pair| {
                     let (name, value) = pair.trim().split_once('=')?;
-                    name.trim().eq_ignore_ascii_case("proto").then(|| value.trim().trim_matches('"').to_owned())
+                    name.trim()
+                        .eq_ignore_ascii_case("proto")
+                        .then(|| value.trim().trim_matches('"').to_owned())
                 })
             }),
             None => headers
