@@ -84,6 +84,18 @@ pub trait Middleware: Send + Sync + 'static {
     fn name(&self) -> &'static str {
         std::any::type_name::<Self>()
     }
+
+    /// Whether this middleware answers CORS preflight requests (`OPTIONS` with `Origin` and
+    /// `Access-Control-Request-Method`, Fetch standard §3.2.2). Routing runs it for a preflight to a path
+    /// whose route for the requested method carries it — and runs *only* such middleware of that route's
+    /// chain (an authentication check would reject the credential-less preflight), with the routing's
+    /// own answer to `OPTIONS` (`204` with `Allow`) as the end of the chain and that route recorded as
+    /// the matched route. A global one makes every preflight to an existing path routed that way, so no
+    /// `OPTIONS` handler runs for it. The default is `false`:
+    /// `velocy::cors::Cors` (cargo feature `cors`) says `true`.
+    fn answers_preflight(&self) -> bool {
+        false
+    }
 }
 
 /// The rest of the chain after a middleware: further middleware, then routing or the handler.

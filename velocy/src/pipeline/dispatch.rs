@@ -1,11 +1,11 @@
 //! Routing a request: what the route table found, turned into the endpoint to run or the answer to send.
 
-use http::header::{HeaderValue, ALLOW, VARY};
+use http::header::{HeaderValue, ACCESS_CONTROL_REQUEST_METHOD, ALLOW, ORIGIN, VARY};
 use http::{Method, StatusCode};
 
 use super::AppShared;
 use crate::middleware::Endpoint;
-use crate::request::{Request, RequestParts};
+use crate::request::{ParamSpans, Request, RequestParts};
 use crate::response::{IntoResponse, Redirect, Response};
 use crate::routing::rejection::{
     InvalidHost, MethodNotAllowed, NotAcceptable, NotFound, NotImplemented, UnsupportedMediaType,
@@ -29,6 +29,11 @@ pub(crate) fn dispatch<'a>(shared: &'a AppShared, request: &mut Request) -> Disp
         // `OPTIONS *` (the only asterisk-form target the target check lets through) asks about the server
         // as a whole: a plain 204 (RFC 9110 §9.3.7).
         return Dispatched::Ready(StatusCode::NO_CONTENT.into_response());
+    }
+    if head.method == Method::OPTIONS && is_preflight(&head.headers) {
+        if let Some(dispatched) = preflight(shared, head, matching_path.as_deref(), params, route) {
+            return dispatched;
+        }
     }
     match shared.table.lookup(head, matching_path.as_deref(), params) {
         Lookup::Found { route: id, endpoint, negotiated } => {
@@ -60,6 +65,44 @@ pub(crate) fn dispatch<'a>(shared: &'a AppShared, request: &mut Request) -> Disp
             let detail = format!("unsupported `Content-Type`; this route accepts: {}", accepted.join(", "));
             Dispatched::Ready(UnsupportedMediaType::new(detail).into_response())
         }
+    }
+}
+
+/// Whether an `OPTIONS` request is a CORS preflight: it has `Origin` and `Access-Control-Request-Method`
+/// (Fetch standard §3.2.2).
+fn is_preflight(headers: &http::HeaderMap) -> bool {
+    headers.contains_key(ORIGIN) && headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD)
+}
+
+/// Routes a CORS preflight when some middleware answers preflights
+/// ([`Middleware::answers_preflight`](crate::middleware::Middleware::answers_preflight)): if the chain of
+/// the path's route for the requested method has such middleware, or the app's global chain does, the
+/// request gets that route as its matched route and runs only those middleware of the route's chain, then
+/// the routing's `204` with `Allow` (never the route's handler nor an `OPTIONS` handler). With a global
+/// one and no route for the requested method, the answer is that `204` with no matched route. `None`:
+/// route the request as usual (no such middleware, or a path that does not resolve: 404 stays 404).
+#[cold]
+#[inline(never)]
+fn preflight<'a>(
+    shared: &'a AppShared,
+    head: &http::request::Parts,
+    matching_path: Option<&str>,
+    params: &mut ParamSpans,
+    route: &mut Option<usize>,
+) -> Option<Dispatched<'a>> {
+    let requested = head
+        .headers
+        .get(ACCESS_CONTROL_REQUEST_METHOD)
+        .and_then(|value| Method::from_bytes(value.as_bytes()).ok());
+    let global = shared.lifecycle.middleware.iter().any(|middleware| middleware.answers_preflight());
+    let found = shared.table.preflight(head, matching_path, params, requested.as_ref())?;
+    match found.route {
+        Some((id, endpoint, answers)) if answers || global => {
+            *route = Some(id as usize);
+            Some(Dispatched::Endpoint { endpoint, vary_accept: false })
+        }
+        None if global => Some(Dispatched::Ready(method_not_allowed(head, found.allow))),
+        _ => None,
     }
 }
 

@@ -5,7 +5,7 @@
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
-use http::{HeaderValue, Method};
+use http::{HeaderValue, Method, StatusCode};
 
 use super::host::{parse_request_host, HostPattern};
 use super::method::MethodMap;
@@ -16,11 +16,13 @@ use super::router::Scope;
 use super::Trie;
 use crate::error::BuildProblem;
 use crate::extract::{Provided, Requirements};
+use crate::handler::RouteHandler;
 use crate::lifecycle::Interceptors;
-use crate::middleware::Endpoint;
+use crate::middleware::{Endpoint, Middleware};
 use crate::negotiation::{accept_ranges, quality_of};
 use crate::request::ParamSpans;
 use crate::request::{RequestParts, RouteData};
+use crate::response::IntoResponse;
 
 /// A route in the compiled table.
 pub(crate) struct CompiledRoute {
@@ -29,6 +31,20 @@ pub(crate) struct CompiledRoute {
     pub(crate) data: RouteData,
     pub(crate) endpoint: Endpoint,
     pub(crate) interceptors: Option<Interceptors>,
+    /// What runs for a CORS preflight routed to this route: only its middleware that answers preflights,
+    /// then the routing's `204` with the path's `Allow`. Set once the table is complete.
+    preflight: Option<Endpoint>,
+    /// The route's chain has middleware that answers preflights.
+    answers_preflight: bool,
+}
+
+/// What routing found for a CORS preflight ([`RouteTable::preflight`]).
+pub(crate) struct Preflight<'t> {
+    /// The path's `Allow` value.
+    pub(crate) allow: Option<&'t HeaderValue>,
+    /// The route for the requested method, its preflight endpoint, and whether its chain answers
+    /// preflights; `None` when the path has no route for that method.
+    pub(crate) route: Option<(u32, &'t Endpoint, bool)>,
 }
 
 /// The routes of the app, ready to match.
@@ -121,25 +137,52 @@ impl RouteTable {
             extension_methods: Vec::new(),
         };
         let mut problems = Vec::new();
+        let mut slots = Vec::new();
         for route in routes {
-            if let Err(mut found) = table.add(route, provided) {
-                problems.append(&mut found);
+            match table.add(route, provided) {
+                Ok(slot) => slots.push(slot),
+                Err(mut found) => problems.append(&mut found),
             }
         }
         if !problems.is_empty() {
             return Err(problems);
         }
-        table.hosts.sort_by_key(|(pattern, _)| pattern.specificity());
         for tree in std::iter::once(&mut table.default).chain(table.hosts.iter_mut().map(|(_, tree)| tree)) {
             debug_assert_eq!(tree.trie.len(), tree.endpoints.len());
             for endpoint in &mut tree.endpoints {
                 endpoint.seal();
             }
         }
+        // Before the hosts are sorted: a slot names its tree by its index in registration order.
+        for (route, (host, endpoint)) in table.routes.iter_mut().zip(slots) {
+            let tree = match host {
+                None => &table.default,
+                Some(index) => &table.hosts[index].1,
+            };
+            let allow = tree.endpoints[endpoint as usize].allow().cloned();
+            let answering: Vec<Arc<dyn Middleware>> = route
+                .endpoint
+                .chain
+                .iter()
+                .flat_map(|chain| chain.iter())
+                .filter(|middleware| middleware.answers_preflight())
+                .cloned()
+                .collect();
+            route.answers_preflight = !answering.is_empty();
+            let chain = (!answering.is_empty()).then(|| Arc::from(answering));
+            route.preflight = Some(Endpoint { chain, handler: options_answer(allow) });
+        }
+        table.hosts.sort_by_key(|(pattern, _)| pattern.specificity());
         Ok(table)
     }
 
-    fn add(&mut self, route: Route, provided: Provided<'_>) -> Result<(), Vec<BuildProblem>> {
+    /// Adds `route`; on success returns where its path's method map is: the index of its virtual host in
+    /// registration order (`None`: the default tree) and the map's index in that tree.
+    fn add(
+        &mut self,
+        route: Route,
+        provided: Provided<'_>,
+    ) -> Result<(Option<usize>, u32), Vec<BuildProblem>> {
         let Route { info, handler, requirements, middleware, interceptors } = route;
         let label = route_label(&info);
         let problem = |message: String| BuildProblem::for_route(label.clone(), info.location, message);
@@ -177,15 +220,15 @@ impl RouteTable {
                 ));
             }
         }
-        let tree = match &info.host {
-            None => &mut self.default,
+        let (tree, host_index) = match &info.host {
+            None => (&mut self.default, None),
             Some(host) => match HostPattern::parse(host) {
                 Ok(parsed) => match self.hosts.iter().position(|(existing, _)| *existing == parsed) {
-                    Some(index) => &mut self.hosts[index].1,
+                    Some(index) => (&mut self.hosts[index].1, Some(index)),
                     None => {
                         self.hosts.push((parsed, Tree::default()));
                         let last = self.hosts.len() - 1;
-                        &mut self.hosts[last].1
+                        (&mut self.hosts[last].1, Some(last))
                     }
                 },
                 Err(error) => {
@@ -250,8 +293,10 @@ impl RouteTable {
             info,
             endpoint: Endpoint { chain, handler },
             interceptors,
+            preflight: None,
+            answers_preflight: false,
         });
-        Ok(())
+        Ok((host_index, endpoint))
     }
 
     /// Routes the request `head`, filling `params` with the parameter spans.
@@ -261,30 +306,10 @@ impl RouteTable {
         matching_path: Option<&str>,
         params: &mut ParamSpans,
     ) -> Lookup<'_> {
-        if !is_standard_method(&head.method) && !self.extension_methods.contains(&head.method) {
-            return Lookup::NotImplemented;
-        }
-        let tree = if self.hosts.is_empty() {
-            &self.default
-        } else {
-            match self.tree_for_host(head) {
-                Ok(Some(tree)) => tree,
-                Ok(None) => match &self.no_host {
-                    Some(endpoint) => return Lookup::NoHost { endpoint },
-                    None => &self.default,
-                },
-                Err(reason) => return Lookup::BadHost { reason },
-            }
+        let methods = match self.locate(head, matching_path, params) {
+            Ok(methods) => methods,
+            Err(lookup) => return lookup,
         };
-        let path = matching_path.unwrap_or_else(|| head.uri.path());
-        let endpoint = match tree.trie.at(path, params) {
-            Some(&endpoint) => endpoint,
-            None => match self.retry(tree, path, head.uri.query(), params) {
-                Ok(endpoint) => endpoint,
-                Err(lookup) => return lookup,
-            },
-        };
-        let methods = &tree.endpoints[endpoint as usize];
         let mut candidates = methods.get(&head.method);
         if candidates.is_empty() && head.method == Method::HEAD {
             candidates = methods.get(&Method::GET);
@@ -298,6 +323,65 @@ impl RouteTable {
             },
             several => self.negotiate(several, &head.headers),
         }
+    }
+
+    /// Routes a CORS preflight for the path of `head` as if it were a `method` request, ignoring
+    /// content negotiation (a preflight carries neither the `Content-Type` nor the `Accept` of the actual
+    /// request): among the routes for `method`, the first whose chain answers preflights, else the first.
+    /// `None` when the path itself does not resolve (404, a redirect, a bad host…): route as usual.
+    #[cold]
+    pub(crate) fn preflight(
+        &self,
+        head: &http::request::Parts,
+        matching_path: Option<&str>,
+        params: &mut ParamSpans,
+        method: Option<&Method>,
+    ) -> Option<Preflight<'_>> {
+        let methods = self.locate(head, matching_path, params).ok()?;
+        let mut candidates = method.map_or(&[][..], |method| methods.get(method));
+        if candidates.is_empty() && method == Some(&Method::HEAD) {
+            candidates = methods.get(&Method::GET);
+        }
+        let chosen = candidates
+            .iter()
+            .find(|&&id| self.routes[id as usize].answers_preflight)
+            .or_else(|| candidates.first());
+        let route = chosen.and_then(|&id| {
+            let route = &self.routes[id as usize];
+            route.preflight.as_ref().map(|endpoint| (id, endpoint, route.answers_preflight))
+        });
+        Some(Preflight { allow: methods.allow(), route })
+    }
+
+    /// The method map of the path `head` addresses, or what answers when the path does not resolve.
+    #[inline(always)]
+    fn locate(
+        &self,
+        head: &http::request::Parts,
+        matching_path: Option<&str>,
+        params: &mut ParamSpans,
+    ) -> Result<&MethodMap, Lookup<'_>> {
+        if !is_standard_method(&head.method) && !self.extension_methods.contains(&head.method) {
+            return Err(Lookup::NotImplemented);
+        }
+        let tree = if self.hosts.is_empty() {
+            &self.default
+        } else {
+            match self.tree_for_host(head) {
+                Ok(Some(tree)) => tree,
+                Ok(None) => match &self.no_host {
+                    Some(endpoint) => return Err(Lookup::NoHost { endpoint }),
+                    None => &self.default,
+                },
+                Err(reason) => return Err(Lookup::BadHost { reason }),
+            }
+        };
+        let path = matching_path.unwrap_or_else(|| head.uri.path());
+        let endpoint = match tree.trie.at(path, params) {
+            Some(&endpoint) => endpoint,
+            None => self.retry(tree, path, head.uri.query(), params)?,
+        };
+        Ok(&tree.endpoints[endpoint as usize])
     }
 
     /// The tree of the virtual host the request addressed; `Ok(None)` when no pattern matches.
@@ -458,6 +542,21 @@ impl RouteTable {
         }
         text
     }
+}
+
+/// The routing's answer to `OPTIONS` for a path without an `OPTIONS` route (RFC 9110 §9.3.7), as the
+/// end of a preflight's chain: `204` with the path's `Allow`.
+fn options_answer(allow: Option<HeaderValue>) -> RouteHandler {
+    RouteHandler::Erased(crate::handler::erase(move || {
+        let allow = allow.clone();
+        async move {
+            let mut response = StatusCode::NO_CONTENT.into_response();
+            if let Some(allow) = allow {
+                response.headers_mut().insert(http::header::ALLOW, allow);
+            }
+            response
+        }
+    }))
 }
 
 impl CompiledRoute {
