@@ -1,1 +1,20 @@
-//! csrf (being built).
+//! CSRF protection (cargo feature `csrf`): the [`Csrf`] middleware — signed double-submit cookie tokens
+//! (OWASP "Signed Double-Submit Cookie", no session needed) plus `Sec-Fetch-Site` and `Origin` checks —
+//! and the [`CsrfToken`] extractor that hands the per-request token to handlers and templates.
+//!
+//! The guide: `velocy/src/docs/csrf.md` (included below).
+//!
+#![doc = include_str!("../docs/csrf.md")]
+
+mod config;
+mod middleware;
+mod origin;
+mod rejection;
+mod token;
+
+#[cfg(test)]
+mod tests;
+
+pub use config::Csrf;
+pub use rejection::{CsrfRejection, CsrfUnavailable, MissingCsrfMiddleware};
+pub use token::CsrfToken;
