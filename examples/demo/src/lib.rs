@@ -13,25 +13,35 @@
 //! | `GET` | `/api/audit` | `200` every change made through the API |
 //! | `POST` | `/api/uploads` | `201` + `Location`: a multipart upload (`file`, optional `description`) stored and its metadata; 413 past 10 MiB |
 //! | `GET` | `/uploads/*name` | an uploaded file (static file serving: `ETag`, `Range`, 304) |
+//! | `POST` | `/api/signup`, `/api/login`, `/api/logout`; `GET` `/api/me` | accounts and the session: see [`accounts`] |
+//! | `GET`, `POST` | `/login` | the HTML log-in form, protected against CSRF |
 //! | `GET` | `/` | the front page, `public/index.html` |
 //! | `GET` | `/static/*path` | the front page's assets from `public/static/` |
 //!
 //! Around the routes: a request id (an app setting) and security headers (global middleware) on every
 //! response, an `x-api-version` header on the API (group middleware), an audit record for every write
 //! (route middleware), an HTML 404 page for browsers (a status interceptor), and an access log line per
-//! request with its id (a completion observer).
+//! request with its id (a completion observer). Sessions live in the same store (durable, signed cookie),
+//! the log-in form carries a CSRF token, and CORS lets one front-end origin ([`DEFAULT_CORS_ORIGIN`], or
+//! `$CORS_ORIGIN`) call the API with credentials.
 
+pub mod accounts;
 pub mod audit;
 pub mod model;
+pub mod secret;
 pub mod store;
 pub mod uploads;
 pub mod users;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use velocy::prelude::*;
 
+use velocy::cors::{AllowHeaders, Cors};
+use velocy::csrf::Csrf;
 use velocy::files::{ServeDir, ServeFile};
+use velocy::session::{Sessions, StoreSessionStore};
 use velocy::lifecycle::{Completion, Intercepted};
 use velocy::middleware::SecurityHeaders;
 use velocy::request_id::RequestIdConfig;
@@ -46,6 +56,10 @@ pub async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
+/// The front-end origin allowed to call the API with credentials when `$CORS_ORIGIN` is not set (a
+/// development server such as Vite's).
+pub const DEFAULT_CORS_ORIGIN: &str = "http://localhost:5173";
+
 /// The directory of the front page and its assets: `$PUBLIC_DIR`, else `examples/demo/public` of this
 /// source tree.
 pub fn public_dir() -> PathBuf {
@@ -58,7 +72,11 @@ pub fn public_dir() -> PathBuf {
 /// [`with_access_log`] adds one line per finished request on standard output.
 pub fn app(store: UserStore, uploads: UploadDir) -> App {
     let public = public_dir();
+    let origin = std::env::var("CORS_ORIGIN").unwrap_or_else(|_| DEFAULT_CORS_ORIGIN.to_owned());
+    let sessions = Sessions::new(StoreSessionStore::new(store.store()));
+    let login_form = Router::new().routes(routes![accounts::login_form, accounts::login_submit]).middleware(Csrf::new());
     App::new()
+        .state(store.accounts())
         .state(store)
         .state(AuditLog::default())
         .routes(routes![health])
@@ -70,10 +88,20 @@ pub fn app(store: UserStore, uploads: UploadDir) -> App {
             "/api",
             users::router()
                 .routes(routes![audit::list_audit, uploads::create_upload])
+                .routes(routes![accounts::signup, accounts::login, accounts::me, accounts::logout])
                 .middleware(audit::api_version),
         )
+        .merge(login_form)
         .request_id(RequestIdConfig::new())
         .middleware(SecurityHeaders::new())
+        .middleware(
+            Cors::new()
+                .allow_origin(origin.as_str())
+                .allow_headers(AllowHeaders::list(["content-type"]))
+                .allow_credentials(true)
+                .max_age(Duration::from_secs(600)),
+        )
+        .middleware(sessions)
         .on_status(StatusCode::NOT_FOUND, not_found_page)
 }
 

@@ -12,7 +12,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(_) => 3000,
     };
     // Users are kept in `./data` and survive a restart; `--memory` keeps them in RAM only.
-    let (store, uploads, kept) = if std::env::args().skip(1).any(|arg| arg == "--memory") {
+    let durable = !std::env::args().skip(1).any(|arg| arg == "--memory");
+    let (store, uploads, kept) = if !durable {
         (UserStore::memory(), UploadDir::temporary()?, "in memory".to_owned())
     } else {
         (
@@ -21,7 +22,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "in ./data, uploads in ./uploads".to_owned(),
         )
     };
-    let service = demo::with_access_log(demo::app(store, uploads)).build()?;
+    // Signed cookies (sessions, CSRF) need a secret that survives restarts: `$VELOCY_SECRET_KEY`, else
+    // one kept in the data directory. `--memory` keeps nothing, so a random key per run is right there.
+    let mut app = demo::app(store, uploads);
+    if durable {
+        app = app.secret_key(demo::secret::load_or_create(std::path::Path::new("./data/secret-key"))?);
+    } else {
+        app = app.secret_key(velocy::cookies::SecretKey::generate());
+    }
+    let service = demo::with_access_log(app).build()?;
     println!(
         "velocy demo listening on http://127.0.0.1:{port} (users kept {kept})\n\n{}",
         service.route_table()

@@ -5,12 +5,15 @@ use std::path::Path;
 
 use velocy::store::{Store, StoreError, Table};
 
+use crate::accounts::Accounts;
 use crate::model::{NewUser, User, UserPatch};
 
 /// The users table; cloning shares the same users.
 #[derive(Debug, Clone)]
 pub struct UserStore {
     users: Table<User>,
+    accounts: Accounts,
+    store: Store,
 }
 
 impl Default for UserStore {
@@ -36,7 +39,17 @@ impl UserStore {
     }
 
     fn on(store: Store) -> Result<Self, StoreError> {
-        Ok(Self { users: store.table::<User>()? })
+        Ok(Self { users: store.table::<User>()?, accounts: Accounts::on(&store)?, store })
+    }
+
+    /// The log-in accounts, in the same store.
+    pub fn accounts(&self) -> Accounts {
+        self.accounts.clone()
+    }
+
+    /// The store itself (the sessions live in its key-value space).
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// Users ordered by id, skipping `offset` and returning at most `limit`.

@@ -1,4 +1,4 @@
-// The demo's front page: lists users, adds one, uploads a file. Plain fetch calls to the JSON API.
+// The demo's front page: lists users, adds one, signs up, shows who is logged in, uploads a file. Plain fetch calls to the JSON API.
 "use strict";
 
 async function problemText(response) {
@@ -35,7 +35,36 @@ document.getElementById("new-user").addEventListener("submit", async (event) => 
   error.hidden = response.ok;
   if (!response.ok) error.textContent = await problemText(response);
   else event.target.reset();
-  await loadUsers();
+  await // Who is logged in (the session cookie goes along with every same-origin fetch), with a log-out button.
+async function loadAccount() {
+  const account = document.getElementById("account");
+  const response = await fetch("/api/me", { headers: { accept: "application/json" } });
+  if (!response.ok) return;
+  const me = await response.json();
+  const button = document.createElement("button");
+  button.textContent = "Log out";
+  button.addEventListener("click", async () => {
+    await fetch("/api/logout", { method: "POST" });
+    location.reload();
+  });
+  account.replaceChildren(`Logged in as ${me.username} `, button);
+}
+
+document.getElementById("signup").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const response = await fetch("/api/signup", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
+  });
+  const result = document.getElementById("signup-result");
+  result.textContent = response.ok ? "Account created: log in above." : await problemText(response);
+  if (response.ok) event.target.reset();
+});
+
+loadUsers();
+loadAccount();
 });
 
 document.getElementById("upload").addEventListener("submit", async (event) => {
@@ -54,4 +83,33 @@ document.getElementById("upload").addEventListener("submit", async (event) => {
   result.append(link);
 });
 
+// Who is logged in (the session cookie goes along with every same-origin fetch), with a log-out button.
+async function loadAccount() {
+  const account = document.getElementById("account");
+  const response = await fetch("/api/me", { headers: { accept: "application/json" } });
+  if (!response.ok) return;
+  const me = await response.json();
+  const button = document.createElement("button");
+  button.textContent = "Log out";
+  button.addEventListener("click", async () => {
+    await fetch("/api/logout", { method: "POST" });
+    location.reload();
+  });
+  account.replaceChildren(`Logged in as ${me.username} `, button);
+}
+
+document.getElementById("signup").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const response = await fetch("/api/signup", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
+  });
+  const result = document.getElementById("signup-result");
+  result.textContent = response.ok ? "Account created: log in above." : await problemText(response);
+  if (response.ok) event.target.reset();
+});
+
 loadUsers();
+loadAccount();
