@@ -10,8 +10,9 @@ use percent_encoding::percent_decode_str;
 ///
 /// Pairs are separated by `;` (the space after it optional); whitespace around names and values is
 /// dropped, and a value in double quotes loses them. A pair is skipped when it has no `=`, an empty name,
-/// a name with a character outside RFC 9110's `token`, or a control character in its value. Values are
-/// percent-decoded (`%20` → space) when the result is UTF-8, and kept as sent otherwise. Duplicate
+/// a name with a character outside RFC 9110's `token`, or a control character in its value (sent as it
+/// is or percent-encoded). Values are percent-decoded (`%20` → space) when the result is UTF-8, and kept
+/// as sent otherwise. Duplicate
 /// names are all returned: browsers send the most specific path first (RFC 6265 §5.4), and the
 /// [`CookieJar`](super::CookieJar) keeps the first.
 ///
@@ -32,6 +33,7 @@ pub(crate) fn request_cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str
 }
 
 /// The value of the first cookie named `name` in the request, if any.
+#[cfg_attr(not(feature = "session"), allow(dead_code))]
 pub(crate) fn find_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<Cow<'a, str>> {
     request_cookies(headers).find(|(candidate, _)| *candidate == name).map(|(_, value)| value)
 }
@@ -46,10 +48,12 @@ fn parse_pair(pair: &str) -> Option<(&str, Cow<'_, str>)> {
     if value.len() >= 2 && value.starts_with('"') && value.ends_with('"') {
         value = &value[1..value.len() - 1];
     }
-    if value.bytes().any(|byte| byte.is_ascii_control()) {
+    if value.chars().any(char::is_control) {
         return None;
     }
     let decoded = match percent_decode_str(value).decode_utf8() {
+        // `%0A` and the like: a value that decodes to a control character is refused like one sent raw.
+        Ok(decoded) if decoded.chars().any(char::is_control) => return None,
         Ok(decoded) => decoded,
         Err(_) => Cow::Borrowed(value),
     };
