@@ -58,6 +58,10 @@
 //! | static files | [`files`] (cargo feature `files`): `ServeDir`/`ServeFile`, ETag and 304/412, `Range` (206, `multipart/byteranges`, 416, `If-Range`), precompressed siblings, index files, optional listings, traversal-safe |
 //! | uploads | [`multipart`] (cargo feature `multipart`): the streaming `Multipart` extractor, typed forms with `#[derive(FromMultipart)]`, `TempFile` on disk, limits per app or route |
 //! | compression | [`compression`] (cargo feature `compression`): zstd, brotli and gzip responses by `Accept-Encoding`, streamed; request decompression under the body limit |
+//! | cookies | [`cookies`] (cargo feature `cookies`): plain, signed and private cookie jars with safe defaults, the app's [`SecretKey`](cookies::SecretKey) with rotation |
+//! | sessions | [`session`] (cargo feature `session`): the `Session` extractor, `Sessions` middleware, `SessionStore` (memory, embedded store), idle and absolute expiry, id rotation |
+//! | CSRF | [`csrf`] (cargo feature `csrf`): signed double-submit tokens masked per request, `Sec-Fetch-Site`/`Origin` checks, the `CsrfToken` extractor |
+//! | CORS | [`cors`] (cargo feature `cors`): the Fetch standard's CORS per app, router or route, preflights answered for existing paths, credentials rules checked at build time |
 //! | store | [`store`]: an embedded database (cargo feature `store`): typed tables with `#[derive(Record)]`, primary keys and secondary indexes, queries with cursors, transactions, key-value with TTL, durable log with group commit, snapshots and crash recovery |
 //!
 //! ## Cargo features
@@ -72,14 +76,20 @@
 //! | `tls` | off | HTTPS with rustls: `server::TlsConfig`, `App::listen_tls`, certificate reload |
 //! | `files` | off | `files`: static files (`ServeDir`, `ServeFile`, `App::static_files`) with ETag, `Range`, precompressed siblings, index files, optional listings |
 //! | `compression` | off | `compression`: response compression (zstd, brotli, gzip by `Accept-Encoding` q-values, streaming) and request decompression with the body limit on the decoded size |
+//! | `cookies` | off | `cookies`: `CookieJar`, `SignedCookieJar`, `PrivateCookieJar`, `SecretKey` and `App::secret_key` |
+//! | `session` | off | `session` (enables `cookies`): server-side sessions; with `store`, sessions in the embedded store |
+//! | `csrf` | off | `csrf` (enables `cookies`): the `Csrf` middleware and `CsrfToken` extractor |
+//! | `cors` | off | `cors`: the `Cors` middleware |
 //! | `multipart` | off | `multipart`: `multipart/form-data` uploads streamed to disk: the `Multipart` extractor, `#[derive(FromMultipart)]` with `MultipartForm<T>` (also URL-encoded), `TempFile`, limits via `MultipartConfig` |
 //!
 //! ## How the crate is layered
 //! Lower layers never import higher ones:
 //! the foundation ([`body`], [`error`], [`response`], the request types, [`extract`], handlers,
 //! [`negotiation`], [`conditional`]) → [`routing`] and [`middleware`](mod@middleware) with the [`lifecycle`] hooks → the
-//! request [`pipeline`] → the [`server`] → the [`app`] builder. Each battery (the [`store`] today) depends
-//! only on the foundation and public traits.
+//! request [`pipeline`] → the [`server`] → the [`app`] builder. Each battery (the [`store`], files, uploads,
+//! compression, cookies, CORS) depends only on the foundation and public traits; sessions and CSRF also on
+//! [`cookies`] (its key and cookie helpers). The app builder knows the batteries only to take their settings
+//! ([`App::secret_key`]).
 
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -285,6 +295,15 @@ pub mod __fuzz {
             lossy
         };
         form_urlencoded_pairs(query).map(|(name, value)| (read(name), read(value))).collect()
+    }
+
+    /// The `Cookie` header parser (`cookies::parse_cookie_header`, cargo feature `cookies`): the
+    /// `(name, value)` pairs of one header value, in order, values percent-decoded.
+    #[cfg(feature = "cookies")]
+    pub fn cookie_header(value: &str) -> Vec<(String, String)> {
+        crate::cookies::parse_cookie_header(value)
+            .map(|(name, value)| (name.to_owned(), value.into_owned()))
+            .collect()
     }
 }
 

@@ -16,9 +16,9 @@ use argon2::Argon2;
 use serde::{Deserialize, Serialize};
 use velocy::csrf::CsrfToken;
 use velocy::prelude::*;
-use velocy::HeaderValue;
 use velocy::session::Session;
 use velocy::store::{Record, StoreError, Table};
+use velocy::HeaderValue;
 
 /// The session key holding the logged-in username.
 const USER_KEY: &str = "user";
@@ -160,10 +160,8 @@ pub async fn login(
 /// `GET /api/me`: who is logged in.
 #[get("/me")]
 pub async fn me(session: Session) -> Result<Json<Me>, HttpError> {
-    let user: Option<String> =
-        session.get(USER_KEY).await.map_err(HttpError::internal)?;
-    user.map(|username| Json(Me { username }))
-        .ok_or_else(|| unauthorized("not logged in"))
+    let user: Option<String> = session.get(USER_KEY).await.map_err(HttpError::internal)?;
+    user.map(|username| Json(Me { username })).ok_or_else(|| unauthorized("not logged in"))
 }
 
 /// `POST /api/logout`: deletes the session.
@@ -202,7 +200,8 @@ pub async fn login_submit(
     Form(credentials): Form<Credentials>,
 ) -> Result<Response, HttpError> {
     if !accounts.verify(&credentials.username, credentials.password).await {
-        return Ok((StatusCode::UNAUTHORIZED, login_page(&token, Some("Wrong username or password."))).into_response());
+        return Ok((StatusCode::UNAUTHORIZED, login_page(&token, Some("Wrong username or password.")))
+            .into_response());
     }
     log_in(&session, &credentials.username).await?;
     Ok(Redirect::to("/").into_response())

@@ -41,10 +41,10 @@ use velocy::prelude::*;
 use velocy::cors::{AllowHeaders, Cors};
 use velocy::csrf::Csrf;
 use velocy::files::{ServeDir, ServeFile};
-use velocy::session::{Sessions, StoreSessionStore};
 use velocy::lifecycle::{Completion, Intercepted};
 use velocy::middleware::SecurityHeaders;
 use velocy::request_id::RequestIdConfig;
+use velocy::session::{Sessions, StoreSessionStore};
 
 use crate::audit::AuditLog;
 use crate::store::UserStore;
@@ -74,7 +74,8 @@ pub fn app(store: UserStore, uploads: UploadDir) -> App {
     let public = public_dir();
     let origin = std::env::var("CORS_ORIGIN").unwrap_or_else(|_| DEFAULT_CORS_ORIGIN.to_owned());
     let sessions = Sessions::new(StoreSessionStore::new(store.store()));
-    let login_form = Router::new().routes(routes![accounts::login_form, accounts::login_submit]).middleware(Csrf::new());
+    let login_form =
+        Router::new().routes(routes![accounts::login_form, accounts::login_submit]).middleware(Csrf::new());
     App::new()
         .state(store.accounts())
         .state(store)

@@ -139,7 +139,8 @@ async fn users_are_listed_as_csv_when_asked() {
     assert_eq!(response.header("content-type"), Some("text/csv; charset=utf-8"));
     assert_eq!(response.text(), "id,name,email\n1,\"Ada, Countess\",ada@example.com\n");
     // `Vary` names `Accept` (content negotiation) next to the `Origin` the CORS middleware adds.
-    let vary: Vec<&str> = response.headers().get_all("vary").iter().map(|value| value.to_str().unwrap()).collect();
+    let vary: Vec<&str> =
+        response.headers().get_all("vary").iter().map(|value| value.to_str().unwrap()).collect();
     assert!(vary.contains(&"accept") && vary.contains(&"origin"), "{vary:?}");
     client.get("/api/users").header("accept", "image/png").send().await.assert_status(406);
 }

@@ -26,7 +26,8 @@ impl Browser {
         if self.cookies.is_empty() {
             return request;
         }
-        let header: Vec<String> = self.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
+        let header: Vec<String> =
+            self.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
         request.header("cookie", header.join("; "))
     }
 
@@ -35,7 +36,8 @@ impl Browser {
             let line = line.to_str().unwrap();
             let (pair, attributes) = line.split_once(';').unwrap_or((line, ""));
             let (name, value) = pair.split_once('=').unwrap();
-            let expired = attributes.split(';').any(|attribute| attribute.trim().eq_ignore_ascii_case("max-age=0"));
+            let expired =
+                attributes.split(';').any(|attribute| attribute.trim().eq_ignore_ascii_case("max-age=0"));
             if expired {
                 self.cookies.remove(name.trim());
             } else {
@@ -68,7 +70,11 @@ async fn sign_up_log_in_me_and_log_out() {
     let mut browser = Browser::default();
     browser.go(client.get("/api/me")).await.assert_status(401);
     let login = json!({ "username": "ada", "password": "correct horse battery" });
-    browser.go(client.post("/api/login").json(&login)).await.assert_status(200).assert_json(&json!({ "username": "ada" }));
+    browser
+        .go(client.post("/api/login").json(&login))
+        .await
+        .assert_status(200)
+        .assert_json(&json!({ "username": "ada" }));
     assert!(!browser.cookies.is_empty(), "log-in sets the session cookie");
     browser.go(client.get("/api/me")).await.assert_status(200).assert_json(&json!({ "username": "ada" }));
     browser.go(client.post("/api/logout")).await.assert_status(204);
@@ -79,7 +85,11 @@ async fn sign_up_log_in_me_and_log_out() {
 async fn wrong_passwords_and_taken_names_are_refused() {
     let client = client();
     sign_up(&client, "grace", "a long enough password").await;
-    let wrong = client.post("/api/login").json(&json!({ "username": "grace", "password": "not the password" })).send().await;
+    let wrong = client
+        .post("/api/login")
+        .json(&json!({ "username": "grace", "password": "not the password" }))
+        .send()
+        .await;
     let wrong = wrong.assert_status(401);
     assert!(wrong.header("www-authenticate").is_some());
     assert!(wrong.headers().get("set-cookie").is_none(), "a failed log-in writes no session");
@@ -132,7 +142,8 @@ async fn the_html_form_without_its_token_or_from_elsewhere_is_forbidden() {
     let without = [("username", "edsger"), ("password", "goto considered harmful")];
     let refused = browser.go(client.post("/login").form(&without)).await.assert_status(403);
     assert!(refused.text().to_lowercase().contains("token"), "{}", refused.text());
-    let with = [("username", "edsger"), ("password", "goto considered harmful"), ("csrf_token", token.as_str())];
+    let with =
+        [("username", "edsger"), ("password", "goto considered harmful"), ("csrf_token", token.as_str())];
     let cross_site = client.post("/login").form(&with).header("origin", "https://evil.example");
     browser.go(cross_site).await.assert_status(403);
     browser.go(client.get("/api/me")).await.assert_status(401);

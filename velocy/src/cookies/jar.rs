@@ -88,7 +88,8 @@ impl Jar {
     /// order is unspecified); added cookies signed or encrypted as the jar requires.
     fn write(self, response: &mut Response) -> Result<(), Response> {
         for cookie in self.cookies.delta() {
-            let removal = cookie.max_age().is_some_and(|age| age.is_zero());
+            // A removal is a delta cookie the jar no longer holds.
+            let removal = self.cookies.get(cookie.name()).is_none();
             let sealed = match (&self.protection, removal) {
                 (Protection::Signed(keys), false) => keys.sign(cookie.clone()),
                 (Protection::Private(keys), false) => keys.encrypt(cookie.clone()),
