@@ -176,3 +176,28 @@ async fn cors_allows_the_front_end_origin_only() {
     assert_eq!(simple.header("access-control-allow-origin"), Some(origin));
     let _: Value = simple.json();
 }
+
+#[tokio::test]
+async fn a_log_in_survives_a_restart_of_a_durable_demo() {
+    let data = tempfile::tempdir().unwrap();
+    let key_file = data.path().join("secret-key");
+    let started = |uploads: UploadDir| {
+        let store = UserStore::open(data.path().join("store")).unwrap();
+        let key = demo::secret::load_or_create(&key_file).unwrap();
+        TestClient::new(demo::app(store, uploads).secret_key(key))
+    };
+    let mut browser = Browser::default();
+    {
+        let client = started(UploadDir::temporary().unwrap());
+        sign_up(&client, "margaret", "hamilton apollo 11").await;
+        let login = json!({ "username": "margaret", "password": "hamilton apollo 11" });
+        browser.go(client.post("/api/login").json(&login)).await.assert_status(200);
+    }
+    // The store and the key file are reopened: the same cookie still logs in.
+    let client = started(UploadDir::temporary().unwrap());
+    browser
+        .go(client.get("/api/me"))
+        .await
+        .assert_status(200)
+        .assert_json(&json!({ "username": "margaret" }));
+}
