@@ -31,6 +31,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("etag", etag),
     ("static_path", static_path),
     ("multipart_scan", multipart_scan),
+    ("cookie_header", cookie_header),
 ];
 
 fn text(data: &[u8]) -> String {
@@ -615,4 +616,40 @@ fn scan_model(data: &[u8]) -> (Vec<usize>, Option<&'static str>) {
             None => return (ends, None),
         }
     }
+}
+
+/// The `Cookie` header parser (`cookies` feature), on the input read as lossy UTF-8 and, when it is not
+/// UTF-8, on its longest valid prefix too: never panics; every name is a non-empty RFC 9110 `token` found
+/// in the input; no value holds an ASCII control character; the same input parses the same way twice.
+#[cfg(feature = "cookies")]
+pub fn cookie_header(data: &[u8]) {
+    let lossy = text(data);
+    let mut inputs = vec![lossy.as_str()];
+    if let Err(error) = std::str::from_utf8(data) {
+        inputs.push(std::str::from_utf8(&data[..error.valid_up_to()]).expect("the prefix is valid UTF-8"));
+    }
+    for input in inputs {
+        let pairs = __fuzz::cookie_header(input);
+        assert!(pairs.len() <= input.split(';').count(), "{input:?} gave more pairs than `;` pieces");
+        for (name, value) in &pairs {
+            assert!(!name.is_empty(), "{input:?} gave an empty name");
+            assert!(name.bytes().all(is_tchar), "{input:?} gave the name {name:?}, not a token");
+            assert!(input.contains(name.as_str()), "{input:?} gave the name {name:?}, not in the input");
+            assert!(
+                !value.chars().any(|c| c.is_ascii_control()),
+                "{input:?} gave {name:?} the value {value:?} with a control character"
+            );
+        }
+        assert_eq!(pairs, __fuzz::cookie_header(input), "{input:?} parsed differently twice");
+    }
+}
+
+/// Without the `cookies` feature there is nothing to check.
+#[cfg(not(feature = "cookies"))]
+pub fn cookie_header(_data: &[u8]) {}
+
+/// RFC 9110 §5.6.2 `tchar`.
+#[cfg(feature = "cookies")]
+fn is_tchar(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }

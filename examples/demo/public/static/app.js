@@ -26,45 +26,12 @@ async function loadUsers() {
 document.getElementById("new-user").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
-  const response = await fetch("/api/users", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name: form.get("name"), email: form.get("email") }),
-  });
+  const result = await postJson("/api/users", { name: form.get("name"), email: form.get("email") });
   const error = document.getElementById("user-error");
-  error.hidden = response.ok;
-  if (!response.ok) error.textContent = await problemText(response);
+  error.hidden = result.ok;
+  if (!result.ok) error.textContent = result.error;
   else event.target.reset();
-  await // Who is logged in (the session cookie goes along with every same-origin fetch), with a log-out button.
-async function loadAccount() {
-  const account = document.getElementById("account");
-  const response = await fetch("/api/me", { headers: { accept: "application/json" } });
-  if (!response.ok) return;
-  const me = await response.json();
-  const button = document.createElement("button");
-  button.textContent = "Log out";
-  button.addEventListener("click", async () => {
-    await fetch("/api/logout", { method: "POST" });
-    location.reload();
-  });
-  account.replaceChildren(`Logged in as ${me.username} `, button);
-}
-
-document.getElementById("signup").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  const response = await fetch("/api/signup", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
-  });
-  const result = document.getElementById("signup-result");
-  result.textContent = response.ok ? "Account created: log in above." : await problemText(response);
-  if (response.ok) event.target.reset();
-});
-
-loadUsers();
-loadAccount();
+  await loadUsers();
 });
 
 document.getElementById("upload").addEventListener("submit", async (event) => {
@@ -85,7 +52,6 @@ document.getElementById("upload").addEventListener("submit", async (event) => {
 
 // Who is logged in (the session cookie goes along with every same-origin fetch), with a log-out button.
 async function loadAccount() {
-  const account = document.getElementById("account");
   const response = await fetch("/api/me", { headers: { accept: "application/json" } });
   if (!response.ok) return;
   const me = await response.json();
@@ -95,20 +61,25 @@ async function loadAccount() {
     await fetch("/api/logout", { method: "POST" });
     location.reload();
   });
-  account.replaceChildren(`Logged in as ${me.username} `, button);
+  document.getElementById("account").replaceChildren(`Logged in as ${me.username} `, button);
+}
+
+// Sends a form's fields as a JSON object; the answer, or the problem's text when it failed.
+async function postJson(url, fields) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(fields),
+  });
+  return { ok: response.ok, error: response.ok ? null : await problemText(response) };
 }
 
 document.getElementById("signup").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
-  const response = await fetch("/api/signup", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
-  });
-  const result = document.getElementById("signup-result");
-  result.textContent = response.ok ? "Account created: log in above." : await problemText(response);
-  if (response.ok) event.target.reset();
+  const result = await postJson("/api/signup", { username: form.get("username"), password: form.get("password") });
+  document.getElementById("signup-result").textContent = result.ok ? "Account created: log in above." : result.error;
+  if (result.ok) event.target.reset();
 });
 
 loadUsers();
