@@ -76,6 +76,12 @@ impl Jar {
             // The jars set `Path=/` by default, and a removal must name the same path to take effect.
             cookie.set_path("/");
         }
+        // Browsers ignore a removal of a `Secure` cookie (and of any `__Host-`/`__Secure-` one) that is not
+        // itself `Secure`.
+        let prefixed = cookie.name().starts_with("__Host-") || cookie.name().starts_with("__Secure-");
+        if cookie.secure().is_none() && (self.https || prefixed) {
+            cookie.set_secure(true);
+        }
         // The `cookie` crate sends a removal only for a cookie the request had: a handler may also remove
         // one the request did not carry (set on another path, or by an earlier response).
         if self.cookies.get(cookie.name()).is_none() {

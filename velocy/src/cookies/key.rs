@@ -11,6 +11,11 @@ use crate::request::RequestParts;
 /// 32 bytes (256 bits): the shortest secret accepted.
 pub const MIN_SECRET_BYTES: usize = 32;
 
+/// The length of the signature the `cookie` crate puts before a signed value: base64 of an HMAC-SHA256
+/// tag (32 bytes), with padding.
+#[cfg_attr(not(any(feature = "session", feature = "csrf")), allow(dead_code))]
+const SIGNATURE_CHARS: usize = 44;
+
 /// What is called with a cookie that failed verification: the request and the cookie's name.
 type RejectedHook = Arc<dyn Fn(&RequestParts, &str) + Send + Sync>;
 
@@ -181,6 +186,32 @@ impl Keys {
         let mut jar = RawJar::new();
         jar.add_original(Cookie::new(cookie.name().to_owned(), cookie.value().to_owned()));
         std::iter::once(&self.0.current).chain(&self.0.previous).find_map(|key| read(&jar, key))
+    }
+
+    /// `cookie` signed for one `purpose` (such as `"session"` or `"csrf"`): the signature covers
+    /// `purpose:value`, so a cookie signed for one purpose never verifies for another, even with the same
+    /// key and the same shape of value. The value sent is the original one with that signature.
+    #[cfg_attr(not(any(feature = "session", feature = "csrf")), allow(dead_code))]
+    pub(crate) fn sign_for(&self, purpose: &str, cookie: Cookie<'static>) -> Cookie<'static> {
+        let mut tagged = cookie;
+        tagged.set_value(format!("{purpose}:{}", tagged.value()));
+        let signed = self.sign(tagged);
+        // `signature || purpose:value` → `signature || value`: the purpose is implied, never sent.
+        let mut sent = signed.clone();
+        sent.set_value(signed.value().replacen(&format!("{purpose}:"), "", 1));
+        sent
+    }
+
+    /// The value of a cookie made by [`Keys::sign_for`] with the same `purpose`, when it verifies.
+    #[cfg_attr(not(any(feature = "session", feature = "csrf")), allow(dead_code))]
+    pub(crate) fn verify_for(&self, purpose: &str, cookie: &Cookie<'_>) -> Option<String> {
+        // The signature is the first 44 characters (base64 of 32 bytes), as the `cookie` crate writes it.
+        let value = cookie.value();
+        let split = value.char_indices().nth(SIGNATURE_CHARS).map(|(index, _)| index)?;
+        let (signature, rest) = value.split_at(split);
+        let tagged = Cookie::new(cookie.name().to_owned(), format!("{signature}{purpose}:{rest}"));
+        let verified = self.verify(&tagged)?;
+        verified.value().strip_prefix(purpose).and_then(|rest| rest.strip_prefix(':')).map(str::to_owned)
     }
 
     /// Reports a cookie that failed verification to the app's [`SecretKey::on_rejected`] hook.

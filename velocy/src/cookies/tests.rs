@@ -118,6 +118,8 @@ async fn explicit_attributes_are_kept_and_same_site_none_is_always_secure() {
     assert_eq!(removed.len(), 2, "{removed:?}");
     assert!(removed[0].starts_with("theme=; Path=/; Max-Age=0; Expires="), "{removed:?}");
     assert!(removed[1].starts_with("widget=; Path=/app; Domain=example.com; Max-Age=0"), "{removed:?}");
+    let over_tls = set_cookies(&client.get("/remove").https().send().await);
+    assert!(over_tls.iter().all(|line| line.contains("; Secure")), "{over_tls:?}");
 }
 
 #[tokio::test]
@@ -220,4 +222,21 @@ fn random_tokens_are_url_safe_and_distinct() {
     assert_eq!(first.len(), 43);
     assert_ne!(first, second);
     assert!(first.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'));
+}
+
+#[test]
+fn purpose_signatures_do_not_cross_purposes() {
+    let keys = SecretKey::new(SECRET).into_keys().unwrap();
+    let session = keys.sign_for("session", Cookie::new("id", "abc"));
+    assert!(session.value().ends_with("abc") && !session.value().contains("session:"), "{}", session.value());
+    assert_eq!(keys.verify_for("session", &session).as_deref(), Some("abc"));
+    assert_eq!(keys.verify_for("csrf", &session), None);
+    // A plainly signed cookie is not a purpose-signed one, and the other way round.
+    let plain = keys.sign(Cookie::new("id", "abc"));
+    assert_eq!(keys.verify_for("session", &plain), None);
+    assert_eq!(keys.verify(&session), None);
+    let mut tampered = session.clone();
+    tampered.set_value(session.value().replace("abc", "abd"));
+    assert_eq!(keys.verify_for("session", &tampered), None);
+    assert_eq!(keys.verify_for("session", &Cookie::new("id", "short")), None);
 }
