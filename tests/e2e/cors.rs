@@ -88,3 +88,28 @@ async fn a_disallowed_origin_gets_no_cors_headers() {
     assert_eq!(other.header("access-control-allow-origin"), None);
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_cors_on_an_options_route_grants_no_preflight_for_another_route() {
+    let options = Route::new(Method::OPTIONS, "/items", || async { "options handler" })
+        .middleware(Cors::new().allow_origin(APP));
+    let app = App::new().route(options).merge(Router::new().delete("/items", || async { "gone" }));
+    let server = TestServer::start(app).await.unwrap();
+    for origin in [APP, "https://evil.example"] {
+        let preflight = send(
+            Method::OPTIONS,
+            &server.url("/items"),
+            &[("origin", origin), ("access-control-request-method", "DELETE")],
+            Bytes::new(),
+        )
+        .await;
+        assert_eq!(preflight.status, 204, "{origin}");
+        assert_eq!(preflight.header("access-control-allow-origin"), None, "{origin}");
+        assert_eq!(preflight.header("access-control-allow-methods"), None, "{origin}");
+        assert_eq!(preflight.header("allow"), Some("DELETE, OPTIONS"), "{origin}");
+        assert!(preflight.body.is_empty(), "{origin}: the OPTIONS handler never runs for a preflight");
+    }
+    let plain = send(Method::OPTIONS, &server.url("/items"), &[], Bytes::new()).await;
+    assert_eq!(plain.text(), "options handler");
+    server.shutdown().await.unwrap();
+}

@@ -377,6 +377,8 @@ impl App {
             problems.extend(app_problems.into_iter().map(BuildProblem::new));
             Error::build(problems)
         })?;
+        let mut table = table;
+        table.note_global_middleware(&middleware);
         lifecycle.middleware = Arc::from(middleware);
         let trivial = lifecycle.is_trivial(table.has_scoped_interceptors());
         let lifecycle = Arc::new(lifecycle);

@@ -12,7 +12,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use super::config::{Cors, Settings};
 use crate::extract::Requirements;
 use crate::future::BoxFuture;
-use crate::middleware::{Middleware, Next};
+use crate::middleware::{Middleware, Next, RoutedPreflight};
 use crate::request::{Request, RequestParts};
 use crate::response::{IntoResponse, Response};
 
@@ -92,15 +92,23 @@ impl Settings {
         }
     }
 
-    /// A preflight (Fetch §3.2.2): answered here with `204` and the CORS headers when everything it asks
-    /// for is allowed; otherwise the rest of the chain answers (routing's `204` with `Allow`, or its 404),
-    /// without CORS headers, and the browser fails the preflight.
+    /// A preflight (Fetch §3.2.2): answered here with `204` and the CORS headers when routing routed it as
+    /// a preflight ([`RoutedPreflight`]: this `Cors` is global or in the chain of the requested method's
+    /// route) and everything it asks for is allowed; otherwise the rest of the chain answers (routing's
+    /// `204` with `Allow`, or its 404), without CORS headers, and the browser fails the preflight. A
+    /// preflight routing did not mark but routed to a route (this `Cors` hidden inside another
+    /// middleware, so routing picked the `OPTIONS` route) gets a plain `204` here: its handler never runs.
     async fn preflight(&self, request: Request, origin: &HeaderValue, next: Next) -> Response {
-        let mut response = match self.preflight_headers(origin, request.parts()) {
+        let routed = request.parts().extensions().get::<RoutedPreflight>().is_some();
+        let granted = if routed { self.preflight_headers(origin, request.parts()) } else { None };
+        let mut response = match granted {
             Some(headers) => {
                 let mut response = StatusCode::NO_CONTENT.into_response();
                 response.headers_mut().extend(headers);
                 response
+            }
+            None if !routed && request.parts().matched_route().is_some() => {
+                StatusCode::NO_CONTENT.into_response()
             }
             None => {
                 let mut response = next.run(request).await;

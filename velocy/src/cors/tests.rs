@@ -371,3 +371,89 @@ async fn preflights_ignore_content_negotiation() {
     let response = preflight(&client, "/notes", APP, "HEAD").await.assert_status(204);
     assert_eq!(response.header("access-control-allow-methods"), Some("HEAD"));
 }
+
+/// An `OPTIONS /notes` route whose handler counts its calls, with `middleware`, next to a `DELETE /notes`
+/// route without any.
+fn options_route_with(middleware: impl crate::middleware::Middleware) -> (TestClient, Arc<AtomicUsize>) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let options = Route::new(Method::OPTIONS, "/notes", move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        async { "options handler" }
+    })
+    .middleware(middleware);
+    let app = App::new().route(options).merge(Router::new().delete("/notes", || async { "gone" }));
+    (TestClient::new(app), calls)
+}
+
+#[tokio::test]
+async fn a_cors_on_the_options_route_grants_no_preflight_for_the_other_routes() {
+    let (client, calls) = options_route_with(cors());
+    for origin in [APP, EVIL] {
+        let response = preflight(&client, "/notes", origin, "DELETE").await.assert_status(204);
+        assert!(!has_cors_headers(&response), "{origin}: {:?}", response.headers());
+        assert_eq!(response.header("allow"), Some("DELETE, OPTIONS"), "routing's plain answer");
+        assert!(response.text().is_empty());
+    }
+    // A method the path lacks: routing's answer too, never the handler.
+    preflight(&client, "/notes", APP, "PUT").await.assert_status(204);
+    // The OPTIONS route's own method is its Cors's to grant, still without its handler.
+    let own = preflight(&client, "/notes", APP, "OPTIONS").await.assert_status(204);
+    assert_eq!(own.header("access-control-allow-methods"), Some("OPTIONS"));
+    assert_eq!(calls.load(Ordering::SeqCst), 0, "no preflight ran the OPTIONS handler");
+    client.options("/notes").send().await.assert_text("options handler");
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+/// A `Cors` inside another middleware that does not forward `answers_preflight`: routing does not know
+/// it is there.
+struct Hidden(Cors);
+
+impl crate::middleware::Middleware for Hidden {
+    fn call(&self, request: Request, next: Next) -> crate::future::BoxFuture<'static, crate::Response> {
+        crate::middleware::Middleware::call(&self.0, request, next)
+    }
+}
+
+#[tokio::test]
+async fn a_cors_routing_did_not_route_the_preflight_to_grants_nothing_and_runs_no_handler() {
+    let (client, calls) = options_route_with(Hidden(cors()));
+    for method in ["DELETE", "OPTIONS"] {
+        let response = preflight(&client, "/notes", APP, method).await.assert_status(204);
+        assert!(!has_cors_headers(&response), "{method}: {:?}", response.headers());
+        assert!(response.text().is_empty());
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 0, "a refused preflight never runs the OPTIONS handler");
+}
+
+/// A global middleware that answers no preflight and counts how often it is asked.
+struct Asked(Arc<AtomicUsize>);
+
+impl crate::middleware::Middleware for Asked {
+    fn call(&self, request: Request, next: Next) -> crate::future::BoxFuture<'static, crate::Response> {
+        next.run(request)
+    }
+
+    fn answers_preflight(&self) -> bool {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        false
+    }
+}
+
+#[tokio::test]
+async fn an_app_without_cors_asks_its_middleware_once_and_routes_preflights_as_options() {
+    let asked = Arc::new(AtomicUsize::new(0));
+    let app = App::new()
+        .middleware(Asked(Arc::clone(&asked)))
+        .merge(Router::new().get("/notes", || async { "notes" }))
+        .route(Route::new(Method::OPTIONS, "/hand", || async { "hand-made" }));
+    let client = TestClient::new(app);
+    for _ in 0..3 {
+        let response = preflight(&client, "/notes", APP, "GET").await.assert_status(204);
+        assert_eq!(response.header("allow"), Some("GET, HEAD, OPTIONS"));
+        assert!(!has_cors_headers(&response));
+        // Without any Cors, an OPTIONS route answers preflights itself.
+        preflight(&client, "/hand", APP, "PUT").await.assert_text("hand-made");
+    }
+    assert_eq!(asked.load(Ordering::SeqCst), 1, "who answers preflights is found once, not per request");
+}

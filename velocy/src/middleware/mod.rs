@@ -90,13 +90,24 @@ pub trait Middleware: Send + Sync + 'static {
     /// whose route for the requested method carries it — and runs *only* such middleware of that route's
     /// chain (an authentication check would reject the credential-less preflight), with the routing's
     /// own answer to `OPTIONS` (`204` with `Allow`) as the end of the chain and that route recorded as
-    /// the matched route. A global one makes every preflight to an existing path routed that way, so no
-    /// `OPTIONS` handler runs for it. The default is `false`:
-    /// `velocy::cors::Cors` (cargo feature `cors`) says `true`.
+    /// the matched route. A global one makes every preflight to an existing path routed that way. In an
+    /// app with any such middleware no preflight to an existing path reaches a handler, not even an
+    /// `OPTIONS` route's: one whose requested method's route has none (and no global one) gets the
+    /// routing's `204` with `Allow`. Which middleware answer is computed once per app, so a middleware
+    /// must give the same answer every time. The default is `false`:
+    /// `velocy::cors::Cors` (cargo feature `cors`) says `true`; a middleware that wraps another should
+    /// forward its answer.
     fn answers_preflight(&self) -> bool {
         false
     }
 }
+
+/// Marks a CORS preflight that routing routed as one (in the request's extensions): to the route of the
+/// requested method, running only the middleware that answer preflights, or to the routing's `204` when
+/// the path has no route for that method. A middleware answering a preflight without this mark sits
+/// where routing did not expect it (hidden inside another middleware) and must not grant it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RoutedPreflight;
 
 /// The rest of the chain after a middleware: further middleware, then routing or the handler.
 #[must_use = "the request goes no further until `next.run(request)` is awaited"]

@@ -4,13 +4,13 @@ use http::header::{HeaderValue, ACCESS_CONTROL_REQUEST_METHOD, ALLOW, ORIGIN, VA
 use http::{Method, StatusCode};
 
 use super::AppShared;
-use crate::middleware::Endpoint;
+use crate::middleware::{Endpoint, RoutedPreflight};
 use crate::request::{ParamSpans, Request, RequestParts};
 use crate::response::{IntoResponse, Redirect, Response};
 use crate::routing::rejection::{
     InvalidHost, MethodNotAllowed, NotAcceptable, NotFound, NotImplemented, UnsupportedMediaType,
 };
-use crate::routing::table::Lookup;
+use crate::routing::table::{Lookup, PreflightAnswerers};
 
 /// What routing decided for a request.
 pub(crate) enum Dispatched<'a> {
@@ -30,9 +30,14 @@ pub(crate) fn dispatch<'a>(shared: &'a AppShared, request: &mut Request) -> Disp
         // as a whole: a plain 204 (RFC 9110 §9.3.7).
         return Dispatched::Ready(StatusCode::NO_CONTENT.into_response());
     }
-    if head.method == Method::OPTIONS && is_preflight(&head.headers) {
-        if let Some(dispatched) = preflight(shared, head, matching_path.as_deref(), params, route) {
-            return dispatched;
+    if head.method == Method::OPTIONS {
+        let answerers = shared.table.preflight_answerers();
+        if answerers != PreflightAnswerers::Nobody && is_preflight(&head.headers) {
+            let global = answerers == PreflightAnswerers::Global;
+            if let Some(dispatched) = preflight(shared, head, matching_path.as_deref(), params, route, global)
+            {
+                return dispatched;
+            }
         }
     }
     match shared.table.lookup(head, matching_path.as_deref(), params) {
@@ -74,36 +79,40 @@ fn is_preflight(headers: &http::HeaderMap) -> bool {
     headers.contains_key(ORIGIN) && headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD)
 }
 
-/// Routes a CORS preflight when some middleware answers preflights
-/// ([`Middleware::answers_preflight`](crate::middleware::Middleware::answers_preflight)): if the chain of
-/// the path's route for the requested method has such middleware, or the app's global chain does, the
-/// request gets that route as its matched route and runs only those middleware of the route's chain, then
-/// the routing's `204` with `Allow` (never the route's handler nor an `OPTIONS` handler). With a global
-/// one and no route for the requested method, the answer is that `204` with no matched route. `None`:
-/// route the request as usual (no such middleware, or a path that does not resolve: 404 stays 404).
+/// Routes a CORS preflight in an app where some middleware answers preflights
+/// ([`Middleware::answers_preflight`](crate::middleware::Middleware::answers_preflight)); `global` when
+/// the app's global chain has one. If the chain of the path's route for the requested method has such
+/// middleware, or `global`, the request gets that route as its matched route and runs only those
+/// middleware of the route's chain, then the routing's `204` with `Allow`; with `global` and no route for
+/// the requested method, the answer is that `204` with no matched route. Both are marked
+/// [`RoutedPreflight`]. Otherwise no middleware of the path's routes may grant it: the routing's plain
+/// `204` with `Allow`. No preflight to an existing path reaches a handler, not even an `OPTIONS` route's.
+/// `None`: route the request as usual (a path that does not resolve: 404 stays 404).
 #[cold]
 #[inline(never)]
 fn preflight<'a>(
     shared: &'a AppShared,
-    head: &http::request::Parts,
+    head: &mut http::request::Parts,
     matching_path: Option<&str>,
     params: &mut ParamSpans,
     route: &mut Option<usize>,
+    global: bool,
 ) -> Option<Dispatched<'a>> {
     let requested = head
         .headers
         .get(ACCESS_CONTROL_REQUEST_METHOD)
         .and_then(|value| Method::from_bytes(value.as_bytes()).ok());
-    let global = shared.lifecycle.middleware.iter().any(|middleware| middleware.answers_preflight());
     let found = shared.table.preflight(head, matching_path, params, requested.as_ref())?;
-    match found.route {
+    let dispatched = match found.route {
         Some((id, endpoint, answers)) if answers || global => {
             *route = Some(id as usize);
-            Some(Dispatched::Endpoint { endpoint, vary_accept: false })
+            Dispatched::Endpoint { endpoint, vary_accept: false }
         }
-        None if global => Some(Dispatched::Ready(method_not_allowed(head, found.allow))),
-        _ => None,
-    }
+        None if global => Dispatched::Ready(method_not_allowed(head, found.allow)),
+        _ => return Some(Dispatched::Ready(method_not_allowed(head, found.allow))),
+    };
+    head.extensions.insert(RoutedPreflight);
+    Some(dispatched)
 }
 
 /// `204` with `Allow` to an `OPTIONS` request for a path without an `OPTIONS` route (RFC 9110 §9.3.7),

@@ -47,6 +47,18 @@ pub(crate) struct Preflight<'t> {
     pub(crate) route: Option<(u32, &'t Endpoint, bool)>,
 }
 
+/// Which middleware of an app answer CORS preflights
+/// ([`Middleware::answers_preflight`](crate::middleware::Middleware::answers_preflight)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PreflightAnswerers {
+    /// None: preflights are routed like any `OPTIONS` request.
+    Nobody,
+    /// Some in the chains of routes, none global.
+    Routes,
+    /// A global one (and maybe some in routes' chains).
+    Global,
+}
+
 /// The routes of the app, ready to match.
 pub(crate) struct RouteTable {
     routes: Vec<CompiledRoute>,
@@ -60,6 +72,9 @@ pub(crate) struct RouteTable {
     options: RoutingOptions,
     /// The methods outside RFC 9110's that some route answers; any other unknown method answers 501.
     extension_methods: Vec<Method>,
+    /// Who answers preflights: routes' chains once the table is built, global middleware once the app
+    /// has told the table its global chain ([`RouteTable::note_global_middleware`]).
+    preflight_answerers: PreflightAnswerers,
 }
 
 /// One trie with the method maps of its paths.
@@ -135,6 +150,7 @@ impl RouteTable {
             scopes,
             options,
             extension_methods: Vec::new(),
+            preflight_answerers: PreflightAnswerers::Nobody,
         };
         let mut problems = Vec::new();
         let mut slots = Vec::new();
@@ -169,6 +185,9 @@ impl RouteTable {
                 .cloned()
                 .collect();
             route.answers_preflight = !answering.is_empty();
+            if route.answers_preflight {
+                table.preflight_answerers = PreflightAnswerers::Routes;
+            }
             let chain = (!answering.is_empty()).then(|| Arc::from(answering));
             route.preflight = Some(Endpoint { chain, handler: options_answer(allow) });
         }
@@ -322,6 +341,21 @@ impl RouteTable {
                 negotiated: false,
             },
             several => self.negotiate(several, &head.headers),
+        }
+    }
+
+    /// Who answers CORS preflights in the app, known once the app is built.
+    /// [`PreflightAnswerers::Nobody`] lets routing skip the preflight branch.
+    #[inline]
+    pub(crate) fn preflight_answerers(&self) -> PreflightAnswerers {
+        self.preflight_answerers
+    }
+
+    /// Takes the app's global middleware into account for [`RouteTable::preflight_answerers`]; called once
+    /// by [`App::build`](crate::App::build).
+    pub(crate) fn note_global_middleware(&mut self, global: &[Arc<dyn Middleware>]) {
+        if global.iter().any(|middleware| middleware.answers_preflight()) {
+            self.preflight_answerers = PreflightAnswerers::Global;
         }
     }
 
