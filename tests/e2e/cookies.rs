@@ -279,3 +279,26 @@ async fn a_signed_cookie_survives_the_browser_sending_other_cookies_around_it() 
     let reply = get_with(&server, "/cookies/whoami", Some(&header)).await;
     assert_eq!(reply.text(), "user bob", "the first `user` (the signed one) is read");
 }
+
+#[tokio::test]
+async fn cookies_are_secure_behind_a_trusted_proxy_saying_https_only() {
+    let trusting = TestServer::start(app(SecretKey::new(KEY1)).trusted_proxies(["127.0.0.1"])).await.unwrap();
+    let cookie_of = |reply: &Reply| reply.header("set-cookie").unwrap().to_owned();
+    let url = trusting.url("/cookies/plain/set");
+    let forwarded = send(Method::GET, &url, &[("x-forwarded-proto", "https")], Bytes::new()).await;
+    assert!(cookie_of(&forwarded).contains("; Secure"), "{}", cookie_of(&forwarded));
+    let rfc_7239 = send(Method::GET, &url, &[("forwarded", "for=192.0.2.1;proto=https")], Bytes::new()).await;
+    assert!(cookie_of(&rfc_7239).contains("; Secure"), "{}", cookie_of(&rfc_7239));
+    let plain = send(Method::GET, &url, &[("x-forwarded-proto", "http")], Bytes::new()).await;
+    assert!(!cookie_of(&plain).contains("Secure"), "{}", cookie_of(&plain));
+    // A peer that is not a trusted proxy cannot claim https.
+    let untrusted = start(SecretKey::new(KEY1)).await;
+    let claimed = send(
+        Method::GET,
+        &untrusted.url("/cookies/plain/set"),
+        &[("x-forwarded-proto", "https")],
+        Bytes::new(),
+    )
+    .await;
+    assert!(!cookie_of(&claimed).contains("Secure"), "{}", cookie_of(&claimed));
+}
