@@ -17,6 +17,10 @@ struct Note {
 }
 
 async fn server() -> TestServer {
+    server_with(Csrf::new()).await
+}
+
+async fn server_with(csrf: Csrf) -> TestServer {
     let pages = Router::new()
         .get("/notes/new", |token: CsrfToken| async move {
             Html(format!(
@@ -27,7 +31,7 @@ async fn server() -> TestServer {
         .post("/notes", |Form(note): Form<Note>| async move { format!("saved: {}", note.text) });
     let app = App::new()
         .secret_key(SecretKey::new("an end-to-end test secret that is long enough"))
-        .middleware(Csrf::new())
+        .middleware(csrf)
         .merge(pages);
     TestServer::start(app).await.unwrap()
 }
@@ -89,4 +93,33 @@ async fn the_form_posted_from_a_foreign_origin_is_403() {
     let reply = submit(&server, &[("cookie", &cookie), ("origin", "https://evil.example")], &token).await;
     assert_eq!(reply.status, 403);
     assert!(reply.json()["detail"].as_str().unwrap().contains("origin not allowed"), "{}", reply.text());
+}
+
+#[tokio::test]
+async fn only_the_form_page_sets_the_cookie_and_it_is_private() {
+    let server = server().await;
+    let missing = get(&server.url("/nowhere")).await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.header("set-cookie").is_none(), "a response without a token sets no cookie");
+    let page = get(&server.url("/notes/new")).await;
+    assert!(page.header("set-cookie").is_some());
+    assert_eq!(page.header("cache-control"), Some("private"));
+}
+
+#[tokio::test]
+async fn a_bound_form_does_not_verify_under_another_session() {
+    let server = server_with(Csrf::new().bind_to_cookie("session")).await;
+    let page =
+        send(Method::GET, &server.url("/notes/new"), &[("cookie", "session=victim")], Bytes::new()).await;
+    let cookie = page.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
+    let html = page.text();
+    let marker = r#"name="csrf_token" value=""#;
+    let start = html.find(marker).unwrap() + marker.len();
+    let token = html[start..].split('"').next().unwrap().to_owned();
+    let own = format!("session=victim; {cookie}");
+    assert_eq!(submit(&server, &[("cookie", &own)], &token).await.status, 200);
+    let other = format!("session=attacker; {cookie}");
+    let reply = submit(&server, &[("cookie", &other)], &token).await;
+    assert_eq!(reply.status, 403);
+    assert!(reply.json()["detail"].as_str().unwrap().contains("missing cookie"), "{}", reply.text());
 }

@@ -18,17 +18,21 @@ pub(crate) type Exemption = Arc<dyn Fn(&RequestParts) -> bool + Send + Sync>;
 /// Prevention Cheat Sheet's "Signed Double-Submit Cookie") plus `Sec-Fetch-Site` and `Origin` checks. A
 /// middleware: attach it to the app ([`App::middleware`](crate::App::middleware)), a router or a route.
 ///
-/// Every request gets a token ([`CsrfToken`](super::CsrfToken)); a request without a valid cookie gets
-/// one (`Set-Cookie`). Requests with a safe method (`GET`, `HEAD`, `OPTIONS`, `TRACE`; RFC 9110 §9.2.1)
-/// are never refused; every other method must pass, in order:
+/// A handler that extracts the token ([`CsrfToken`](super::CsrfToken)) for a request without a valid
+/// cookie makes the middleware issue one (`Set-Cookie`, with `Cache-Control: private`); requests that
+/// never extract it get no cookie. Requests with a safe method (`GET`, `HEAD`, `OPTIONS`, `TRACE`;
+/// RFC 9110 §9.2.1) are never refused; every other method must pass, in order:
 ///
 /// 1. `Sec-Fetch-Site: cross-site` → refused unless the `Origin` is a [trusted
 ///    origin](Self::trusted_origins);
 /// 2. an `Origin` that is neither the request's own (scheme from
 ///    [`RequestParts::is_https`], host from the target or `Host`) nor trusted → refused (`Origin: null`
 ///    too);
-/// 3. the cookie must be present and its signature verify;
-/// 4. a token must be submitted — the [header](Self::header_name), else the [form
+/// 3. without `Origin`, a `Referer` whose origin is neither the request's own nor trusted → refused (no
+///    `Referer` either: on to the token, as non-browser clients send neither);
+/// 4. the cookie must be present and its signature verify (for the request's session cookie, with
+///    [`bind_to_cookie`](Self::bind_to_cookie)); an unsafe request refused here gets a fresh cookie;
+/// 5. a token must be submitted — the [header](Self::header_name), else the [form
 ///    field](Self::field_name) of an `application/x-www-form-urlencoded` body — and match the cookie's
 ///    secret (compared in constant time).
 ///
@@ -38,6 +42,7 @@ pub(crate) type Exemption = Arc<dyn Fn(&RequestParts) -> bool + Send + Sync>;
 /// | option | default |
 /// | --- | --- |
 /// | [`cookie_name`](Self::cookie_name) | `csrf` (`__Host-csrf` over https, see [`host_prefix`](Self::host_prefix)) |
+/// | [`bind_to_cookie`](Self::bind_to_cookie) | none (recommended with sessions: `"session"`) |
 /// | [`header_name`](Self::header_name) | `x-csrf-token` |
 /// | [`field_name`](Self::field_name) | `csrf_token` |
 /// | [`trusted_origins`](Self::trusted_origins) | none |
@@ -67,6 +72,7 @@ pub struct Csrf {
 pub(crate) struct Settings {
     pub(crate) cookie_name: String,
     pub(crate) host_prefix: bool,
+    pub(crate) bind_cookie: Option<String>,
     pub(crate) header: Option<HeaderName>,
     pub(crate) header_text: String,
     pub(crate) field: Arc<str>,
@@ -93,6 +99,7 @@ impl Csrf {
             settings: Arc::new(Settings {
                 cookie_name: "csrf".to_owned(),
                 host_prefix: true,
+                bind_cookie: None,
                 header: Some(HeaderName::from_static("x-csrf-token")),
                 header_text: "x-csrf-token".to_owned(),
                 field: Arc::from("csrf_token"),
@@ -113,7 +120,9 @@ impl Csrf {
     }
 
     /// The cookie's name (default `csrf`): a cookie-name token (RFC 6265 §4.1.1); a name that is not
-    /// one is a build error.
+    /// one is a build error, and so is one starting with `__Host-` or `__Secure-` (RFC 6265bis
+    /// §4.1.3): give the bare name, [`host_prefix`](Self::host_prefix) adds `__Host-` over https (a
+    /// prefixed name over plain http would lack the `Secure` the browser demands, and be dropped).
     pub fn cookie_name(self, name: impl Into<String>) -> Self {
         let name = name.into();
         self.with(|settings| {
@@ -121,8 +130,48 @@ impl Csrf {
                 settings
                     .problems
                     .push(format!("the CSRF cookie name `{name}` is not an RFC 6265 cookie name"));
+            } else if has_cookie_prefix(&name) {
+                settings.problems.push(format!(
+                    "the CSRF cookie name `{name}` starts with a cookie prefix (`__Host-` or `__Secure-`): \
+                     give the bare name; `Csrf::host_prefix(true)` (the default) adds `__Host-` over https"
+                ));
             }
             settings.cookie_name = name;
+        })
+    }
+
+    /// Binds the CSRF cookie to another cookie of the request, typically the session cookie: pass the
+    /// name given to `Sessions::cookie_name` (default `"session"`; over https the middleware reads
+    /// `__Host-session` when the request has it, else `session`). The bound cookie's value goes into
+    /// the CSRF cookie's signature (HMAC-SHA256 under the app's key, over `csrf:<bound value>:<secret>`),
+    /// never on the wire, so a cookie and token obtained under one session (or under none) do not verify
+    /// under another: an attacker who plants their own CSRF cookie in a victim's browser gets
+    /// `missing cookie`. When the session id changes (log-in cycles it, log-out ends it) the earlier CSRF
+    /// cookie stops verifying and the next page that extracts a [`CsrfToken`](super::CsrfToken) gets a
+    /// new secret, so tokens from before the log-in are worthless after it. A request without the bound
+    /// cookie is unbound (before any session exists). Recommended whenever the app has sessions.
+    ///
+    /// The binding is the cookie the *request* carries: a response that starts the session and renders a
+    /// token binds that token to no session, and its form's first submission fails (`missing cookie`,
+    /// with a fresh cookie for the retry). Start the session on an earlier request, or redirect after
+    /// starting it (as log-in does).
+    ///
+    /// ```
+    /// use velocy::csrf::Csrf;
+    /// use velocy::App;
+    ///
+    /// let app = App::new().middleware(Csrf::new().bind_to_cookie("session"));
+    /// # app.build().unwrap();
+    /// ```
+    pub fn bind_to_cookie(self, name: impl Into<String>) -> Self {
+        let name = name.into();
+        self.with(|settings| {
+            if name.is_empty() || !name.bytes().all(is_token_byte) {
+                settings.problems.push(format!(
+                    "the cookie name `{name}` to bind CSRF tokens to is not an RFC 6265 cookie name"
+                ));
+            }
+            settings.bind_cookie = Some(name);
         })
     }
 
@@ -188,9 +237,9 @@ impl Csrf {
         })
     }
 
-    /// Lets the requests for which `predicate` is true skip the checks (they still get a token): routes
-    /// that other means protect, such as a webhook verified by signature. May be called several times; a
-    /// request is exempt when any predicate says so.
+    /// Lets the requests for which `predicate` is true skip the checks (they may still extract a
+    /// token): routes that other means protect, such as a webhook verified by signature. May be called
+    /// several times; a request is exempt when any predicate says so.
     pub fn exempt(self, predicate: impl Fn(&RequestParts) -> bool + Send + Sync + 'static) -> Self {
         self.with(|settings| settings.exemptions.push(Arc::new(predicate)))
     }
@@ -234,7 +283,7 @@ impl Csrf {
 impl Settings {
     /// The cookie's name for this request: `__Host-` + the name over https when the prefix is on.
     pub(crate) fn cookie_name_for(&self, https: bool) -> String {
-        if https && self.host_prefix && !self.cookie_name.starts_with("__Host-") {
+        if https && self.host_prefix {
             format!("__Host-{}", self.cookie_name)
         } else {
             self.cookie_name.clone()
@@ -258,6 +307,7 @@ impl fmt::Debug for Csrf {
         f.debug_struct("Csrf")
             .field("cookie_name", &settings.cookie_name)
             .field("host_prefix", &settings.host_prefix)
+            .field("bind_to_cookie", &settings.bind_cookie)
             .field("header_name", &settings.header_text)
             .field("field_name", &settings.field)
             .field("trusted_origins", &settings.trusted)
@@ -276,6 +326,14 @@ fn has_bearer_auth(parts: &RequestParts) -> bool {
     parts.headers().get_all(AUTHORIZATION).into_iter().any(|value| {
         let value = value.as_bytes();
         value.len() > 7 && value[..7].eq_ignore_ascii_case(b"bearer ") && !value[7..].trim_ascii().is_empty()
+    })
+}
+
+/// Whether `name` starts with a cookie prefix (RFC 6265bis §4.1.3), case-insensitively as browsers
+/// match them.
+fn has_cookie_prefix(name: &str) -> bool {
+    ["__host-", "__secure-"].iter().any(|prefix| {
+        name.len() >= prefix.len() && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
     })
 }
 

@@ -6,38 +6,23 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use cookie::Cookie;
-use http::header::{CONTENT_TYPE, SET_COOKIE};
-use http::Method;
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
+use http::{HeaderMap, HeaderValue, Method};
 use percent_encoding::percent_decode;
 
 use super::config::{Csrf, Settings};
-use super::origin::{is_cross_site, own_origin, request_origin};
+use super::origin::{is_cross_site, own_origin, referer_origin, request_origin};
 use super::rejection::{CsrfRejection, CsrfUnavailable};
-use super::token::{
-    constant_time_eq, decode_secret, encode_secret, mask, new_secret, unmask, CsrfToken, Secret,
-};
+use super::source::{bound_value, purpose, read_cookie, TokenCell, TokenSource, ValidCookie};
+use super::token::{constant_time_eq, encode_secret, unmask, Secret};
 use crate::body::Body;
-use crate::cookies::{apply_defaults, request_cookies, set_cookie_value, Keys};
+use crate::cookies::{apply_defaults, set_cookie_value, Keys};
 use crate::extract::rejection::{BodyRejection, BodyTimeout};
 use crate::extract::Requirements;
 use crate::future::BoxFuture;
 use crate::middleware::{Middleware, Next};
 use crate::request::{Request, RequestParts};
 use crate::response::{IntoResponse, Response};
-
-/// The cookie a request carried, once verified.
-struct ValidCookie {
-    secret: Secret,
-    /// The cookie's value as sent (signature included), for scripts that echo it (`http_only(false)`).
-    raw: String,
-}
-
-/// The secret of the cookie a `Csrf` is issuing for this request, for an inner `Csrf` to reuse.
-#[derive(Clone)]
-struct Issued {
-    name: String,
-    secret: Secret,
-}
 
 impl Middleware for Csrf {
     fn call(&self, request: Request, next: Next) -> BoxFuture<'static, Response> {
@@ -72,54 +57,76 @@ impl Settings {
                 .into_response();
         };
         let name = self.cookie_name_for(https);
-        let cookie = read_cookie(request.parts(), &keys, &name);
-        // A `Csrf` further out (app and route both) already issued a cookie of this name: use its secret,
-        // so the token matches the cookie the browser ends up with.
-        let outer = request.parts().extensions().get::<Issued>().filter(|issued| issued.name == name);
-        let (secret, issue) = match (&cookie, outer) {
-            (Some(cookie), _) => (cookie.secret, false),
-            (None, Some(issued)) => (issued.secret, false),
-            (None, None) => match new_secret() {
-                Ok(secret) => (secret, true),
-                Err(rejection) => return rejection.into_response(),
-            },
-        };
-        if issue {
-            request.parts_mut().extensions_mut().insert(Issued { name: name.clone(), secret });
-        }
-        let token = match mask(&secret) {
-            Ok(token) => token,
-            Err(rejection) => return rejection.into_response(),
-        };
-        request.parts_mut().extensions_mut().insert(CsrfToken::new(token, Arc::clone(&self.field)));
+        let bound = self.bind_cookie.as_deref().and_then(|bind| bound_value(request.parts(), bind, https));
+        // A `Csrf` further out (app and route both) with the same cookie and binding: share its state, so
+        // the token matches the one cookie the browser ends up with, which the outer one issues.
+        let outer = request
+            .parts()
+            .extensions()
+            .get::<TokenSource>()
+            .filter(|source| source.cell.name == name && source.cell.bound == bound)
+            .map(|source| Arc::clone(&source.cell));
+        let owner = outer.is_none();
+        let cell = outer.unwrap_or_else(|| {
+            let cookie = read_cookie(request.parts(), &keys, &name, bound.as_deref());
+            Arc::new(TokenCell::new(name, bound, cookie))
+        });
+        // Nothing is drawn from the random number generator here: the token is made (and masked) only
+        // when a handler extracts it.
+        let source = TokenSource { cell: Arc::clone(&cell), field: Arc::clone(&self.field) };
+        request.parts_mut().extensions_mut().insert(source);
 
         let checked = if is_safe(request.method()) || self.is_exempt(request.parts()) {
             Ok(request)
         } else {
-            self.check(request, cookie.as_ref()).await
+            self.check(request, &cell).await
         };
         let mut response = match checked {
             Ok(request) => next.run(request).await,
             Err(response) => response,
         };
-        if issue {
-            if let Some(value) = self.new_cookie(&keys, name, &secret, https) {
-                response.headers_mut().append(SET_COOKIE, value);
+        if owner {
+            if let Some(secret) = cell.created() {
+                self.issue(&mut response, &keys, &cell, &secret, https);
             }
         }
         response
     }
 
+    /// Adds the new cookie holding `secret` to the response, and `Cache-Control: private` so that no
+    /// shared cache hands the cookie (or the page with its token) to someone else.
+    fn issue(&self, response: &mut Response, keys: &Keys, cell: &TokenCell, secret: &Secret, https: bool) {
+        let Some(value) = self.new_cookie(keys, cell, secret, https) else {
+            return;
+        };
+        let headers = response.headers_mut();
+        headers.append(SET_COOKIE, value);
+        make_private(headers);
+    }
+
     /// The checks of an unsafe request, in order; the request (its body rebuilt if it was read) or the
     /// response refusing it.
-    async fn check(&self, request: Request, cookie: Option<&ValidCookie>) -> Result<Request, Response> {
+    async fn check(&self, request: Request, cell: &TokenCell) -> Result<Request, Response> {
         let parts = request.parts();
         let origin = request_origin(parts);
         if is_cross_site(parts) && !matches!(&origin, Some(Ok(origin)) if self.is_trusted(origin)) {
             return Err(CsrfRejection::cross_site().into_response());
         }
         match &origin {
-            None => {}
+            // No `Origin`: browsers still send a `Referer` unless the page's referrer policy says not to;
+            // non-browser clients (which carry no victim's cookies) often send neither, so its absence
+            // is no refusal and the token decides.
+            None => {
+                if let Some(referer) = referer_origin(parts) {
+                    match referer {
+                        Ok(referer) if own_origin(parts).as_deref() == Some(referer.as_str()) => {}
+                        Ok(referer) if self.is_trusted(&referer) => {}
+                        Ok(referer) | Err(referer) => {
+                            return Err(CsrfRejection::referer_not_allowed(&referer).into_response());
+                        }
+                    }
+                }
+            }
             Some(Err(raw)) => return Err(CsrfRejection::origin_not_allowed(raw).into_response()),
             Some(Ok(origin))
                 if own_origin(parts).as_deref() != Some(origin.as_str()) && !self.is_trusted(origin) =>
@@ -128,7 +135,10 @@ impl Settings {
             }
             Some(Ok(_)) => {}
         }
-        let Some(cookie) = cookie else {
+        let Some(cookie) = &cell.cookie else {
+            // A fresh cookie for the next try (a script reading it with `http_only(false)`, or a page
+            // loaded again); a failure of the random number generator only costs that cookie.
+            let _ = cell.secret();
             return Err(CsrfRejection::missing_cookie().into_response());
         };
         let header = self.header.as_ref().and_then(|header| parts.headers().get(header));
@@ -187,44 +197,43 @@ impl Settings {
         }
     }
 
-    /// The signed cookie holding `secret`, as a `Set-Cookie` value.
-    fn new_cookie(
-        &self,
-        keys: &Keys,
-        name: String,
-        secret: &Secret,
-        https: bool,
-    ) -> Option<http::HeaderValue> {
-        let mut cookie = Cookie::new(name, encode_secret(secret));
+    /// The cookie holding `secret`, signed for the CSRF purpose of the request's binding
+    /// ([`Keys::sign_for`]), as a `Set-Cookie` value.
+    fn new_cookie(&self, keys: &Keys, cell: &TokenCell, secret: &Secret, https: bool) -> Option<HeaderValue> {
+        let mut cookie = Cookie::new(cell.name.clone(), encode_secret(secret));
         cookie.set_http_only(self.http_only);
         cookie.set_same_site(self.same_site);
         if let Some(max_age) = self.max_age {
             let seconds = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX);
             cookie.set_max_age(cookie::time::Duration::seconds(seconds));
         }
-        let mut signed = keys.sign(cookie);
+        let mut signed = keys.sign_for(&purpose(cell.bound.as_deref()), cookie);
         apply_defaults(&mut signed, https);
         set_cookie_value(&signed)
     }
 }
 
-/// The first cookie named `name` whose signature verifies and whose value is a secret; a cookie of that
-/// name that fails is reported to the app's [`SecretKey::on_rejected`](crate::cookies::SecretKey::on_rejected).
-fn read_cookie(parts: &RequestParts, keys: &Keys, name: &str) -> Option<ValidCookie> {
-    let mut rejected = false;
-    let found = request_cookies(parts.headers()).filter(|(candidate, _)| *candidate == name).find_map(
-        |(_, value)| {
-            let verified = keys
-                .verify(&Cookie::new(name.to_owned(), value.clone().into_owned()))
-                .and_then(|cookie| decode_secret(cookie.value()));
-            rejected |= verified.is_none();
-            verified.map(|secret| ValidCookie { secret, raw: value.into_owned() })
-        },
-    );
-    if found.is_none() && rejected {
-        keys.rejected(parts, name);
+/// Makes the response `Cache-Control: private` (RFC 9111 §5.2.2.7) unless it already says `private` or
+/// `no-store`; a `public` directive is dropped, the others kept.
+fn make_private(headers: &mut HeaderMap) {
+    let directives: Vec<String> = headers
+        .get_all(CACHE_CONTROL)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|directive| directive.trim().to_owned())
+        .filter(|directive| !directive.is_empty())
+        .collect();
+    let name_of = |directive: &str| directive.split('=').next().unwrap_or("").trim().to_ascii_lowercase();
+    if directives.iter().any(|directive| matches!(name_of(directive).as_str(), "private" | "no-store")) {
+        return;
     }
-    found
+    let mut kept: Vec<&str> =
+        directives.iter().filter(|directive| name_of(directive) != "public").map(String::as_str).collect();
+    kept.insert(0, "private");
+    if let Ok(value) = HeaderValue::try_from(kept.join(", ")) {
+        headers.insert(CACHE_CONTROL, value);
+    }
 }
 
 /// Whether the body is `application/x-www-form-urlencoded` (parameters ignored).

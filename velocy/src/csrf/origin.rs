@@ -1,7 +1,8 @@
-//! Where a request comes from: the `Origin` header (RFC 6454 §7, Fetch standard §3.1) and
-//! `Sec-Fetch-Site` (W3C Fetch Metadata Request Headers §2.1), compared with the request's own origin.
+//! Where a request comes from: the `Origin` header (RFC 6454 §7, Fetch standard §3.1), the `Referer`
+//! header (RFC 9110 §10.1.3) and `Sec-Fetch-Site` (W3C Fetch Metadata Request Headers §2.1), compared
+//! with the request's own origin.
 
-use http::header::{HOST, ORIGIN};
+use http::header::{HOST, ORIGIN, REFERER};
 use http::HeaderName;
 
 use crate::request::RequestParts;
@@ -73,6 +74,25 @@ pub(crate) fn request_origin(parts: &RequestParts) -> Option<Result<String, Stri
         return Some(Err(raw));
     }
     Some(first.to_str().ok().and_then(normalize_origin).ok_or(raw))
+}
+
+/// The origin of the request's `Referer` (an absolute URI, RFC 9110 §10.1.3): `None` when absent,
+/// `Some(Err(raw))` when it is not an `http`/`https` URL with a host (or there are several),
+/// `Some(Ok(normalised origin))` otherwise.
+pub(crate) fn referer_origin(parts: &RequestParts) -> Option<Result<String, String>> {
+    let mut values = parts.headers().get_all(REFERER).into_iter();
+    let first = values.next()?;
+    let raw: String = String::from_utf8_lossy(first.as_bytes()).chars().take(200).collect();
+    if values.next().is_some() {
+        return Some(Err(raw));
+    }
+    let origin = first.to_str().ok().and_then(|text| {
+        let (scheme, rest) = text.trim().split_once("://")?;
+        // The authority ends at the path, the query or the fragment.
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        normalize_origin(&format!("{scheme}://{authority}"))
+    });
+    Some(origin.ok_or(raw))
 }
 
 /// Whether `Sec-Fetch-Site` says `cross-site`.

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
-use super::rejection::{CsrfUnavailable, MissingCsrfMiddleware};
+use super::rejection::{CsrfTokenRejection, CsrfUnavailable, MissingCsrfMiddleware};
+use super::source::TokenSource;
 use crate::extract::FromRequestParts;
 use crate::request::RequestParts;
 
@@ -78,12 +79,14 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     std::hint::black_box(difference) == 0
 }
 
-/// The CSRF token of this request, masked afresh for every request: put it in a form's hidden field
+/// The CSRF token of this request, masked afresh for every extraction: put it in a form's hidden field
 /// ([`hidden_input`](Self::hidden_input)) or in a `<meta>` tag for scripts, which send it back in the
 /// `x-csrf-token` header (the names are the [`Csrf`](super::Csrf) middleware's settings).
 ///
-/// Extracting it never fails when the [`Csrf`](super::Csrf) middleware ran for the request; without the
-/// middleware it is a [`MissingCsrfMiddleware`] rejection (500).
+/// Extracting it is what makes the middleware issue a CSRF cookie when the request has no valid one
+/// (with `Cache-Control: private` on the response); requests that never extract it get no cookie.
+/// Without the middleware it is a [`MissingCsrfMiddleware`] rejection (500); when the operating
+/// system's random number generator fails, a [`CsrfUnavailable`] one (500).
 ///
 /// ```
 /// use velocy::csrf::{Csrf, CsrfToken};
@@ -146,17 +149,19 @@ impl fmt::Debug for CsrfToken {
     }
 }
 
-/// The token the [`Csrf`](super::Csrf) middleware put in the request's extensions (500 without it).
+/// A token from the source the [`Csrf`](super::Csrf) middleware put in the request's extensions (500
+/// without it).
 impl FromRequestParts for CsrfToken {
-    type Rejection = MissingCsrfMiddleware;
+    type Rejection = CsrfTokenRejection;
 
     async fn from_request_parts(parts: &mut RequestParts) -> Result<Self, Self::Rejection> {
-        parts.extensions().get::<CsrfToken>().cloned().ok_or_else(|| {
+        let source = parts.extensions().get::<TokenSource>().ok_or_else(|| {
             MissingCsrfMiddleware::new(
                 "`CsrfToken` needs the CSRF middleware: add `.middleware(Csrf::new())` to the app, the \
                  router or the route",
             )
-        })
+        })?;
+        Ok(source.token()?)
     }
 }
 

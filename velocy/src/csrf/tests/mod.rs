@@ -11,6 +11,9 @@ use crate::extract::Form;
 use crate::test::{TestClient, TestResponse};
 use crate::{App, Route, Router};
 
+/// The review's hardening: the signing purpose, the session binding, `Referer`, cookie prefixes.
+mod hardening;
+
 const SECRET: &str = "a test secret for the CSRF battery, 32+ bytes long";
 
 #[derive(Deserialize)]
@@ -23,6 +26,13 @@ fn routes() -> Router {
     Router::new()
         .get("/token", |token: CsrfToken| async move { token.to_string() })
         .get("/form", |token: CsrfToken| async move { token.hidden_input() })
+        .get("/plain", || async { "plain" })
+        .get("/no-store", |token: CsrfToken| async move {
+            ([(http::header::CACHE_CONTROL, "no-store")], token.to_string())
+        })
+        .get("/public", |token: CsrfToken| async move {
+            ([(http::header::CACHE_CONTROL, "public, max-age=60")], token.to_string())
+        })
         .post("/notes", |Form(note): Form<Note>| async move {
             format!("{}|{}", note.text, note.csrf_token.is_some())
         })
