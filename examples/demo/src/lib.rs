@@ -74,8 +74,9 @@ pub fn app(store: UserStore, uploads: UploadDir) -> App {
     let public = public_dir();
     let origin = std::env::var("CORS_ORIGIN").unwrap_or_else(|_| DEFAULT_CORS_ORIGIN.to_owned());
     let sessions = Sessions::new(StoreSessionStore::new(store.store()));
-    let login_form =
-        Router::new().routes(routes![accounts::login_form, accounts::login_submit]).middleware(Csrf::new().bind_to_cookie("session"));
+    let login_form = Router::new()
+        .routes(routes![accounts::login_form, accounts::login_submit])
+        .middleware(Csrf::new().bind_to_cookie("session"));
     App::new()
         .state(store.accounts())
         .state(store)
