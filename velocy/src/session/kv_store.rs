@@ -23,10 +23,12 @@ const STRIPES: usize = 64;
 /// restarts.
 ///
 /// A save reads the entry, merges the changes and writes it back under one of 64 striped locks chosen by
-/// the id's hash, so concurrent saves of one session never lose each other's keys; the store directory
-/// is locked to one process, so this is atomic for every writer. Writes run on tokio's blocking pool
-/// (a durable store waits for the disk). A rename ([`SessionStore::cycle`]) writes the new entry before
-/// deleting the old one: a crash between the two leaves the old id valid until it expires, never neither.
+/// the id's hash, so concurrent saves of one session never lose each other's keys; touches, renames and
+/// deletes take the same lock, so a delete (logout) is never undone by a write that read the entry
+/// before it. The store directory is locked to one process, so this is atomic for every writer. Writes
+/// run on tokio's blocking pool (a durable store waits for the disk). A rename ([`SessionStore::cycle`])
+/// writes the new entry before deleting the old one: a crash between the two leaves the old id valid
+/// until it expires, never neither.
 ///
 /// ```
 /// use velocy::session::{Sessions, StoreSessionStore};
@@ -95,6 +97,12 @@ impl StoreSessionStore {
         self.stripes[stripe].lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The lock a write of `id` holds, for tests that stand for a write in progress.
+    #[cfg(test)]
+    pub(super) fn hold_lock_of(&self, id: &str) -> MutexGuard<'_, ()> {
+        self.lock(self.stripe_of(id))
+    }
+
     fn read(&self, key: &str) -> Result<Option<Stored>, SessionStoreError> {
         match self.kv.get(key) {
             None => Ok(None),
@@ -130,7 +138,7 @@ impl StoreSessionStore {
         let now = to_ms(SystemTime::now());
         let mut stored = match self.read(&key)? {
             Some(stored) => stored,
-            None if changes.cleared() => Stored { created_ms: now, updated_ms: now, values: HashMap::new() },
+            None if changes.creates() => Stored { created_ms: now, updated_ms: now, values: HashMap::new() },
             None => return Ok(false),
         };
         changes.apply(&mut stored.values);
@@ -205,8 +213,13 @@ impl SessionStore for StoreSessionStore {
     }
 
     fn delete<'a>(&'a self, id: &'a str) -> StoreResult<'a, ()> {
-        let key = self.key(id);
-        Box::pin(self.blocking(move |this| this.delete_key(&key)))
+        let id = id.to_owned();
+        Box::pin(self.blocking(move |this| {
+            // Under the id's lock, so a save, touch or cycle between its read and its write cannot
+            // write the record back after the delete (a logged-out session coming back).
+            let _guard = this.lock(this.stripe_of(&id));
+            this.delete_key(&this.key(&id))
+        }))
     }
 
     fn cycle<'a>(&'a self, old: &'a str, new: &'a str, expiry: Duration) -> StoreResult<'a, bool> {

@@ -12,13 +12,31 @@ pub const DEFAULT_MAX_SESSIONS: usize = 100_000;
 /// How many expired entries one write removes at most, so no request pays for a large sweep.
 const EVICT_PER_WRITE: usize = 64;
 
+/// The longest time to live the store keeps (about 100 years); a longer expiry is cut to it, so a
+/// deadline always fits an `Instant`.
+const MAX_TTL: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+
+/// The deadline of an entry written at `now` with the time to live `expiry`, never overflowing.
+fn deadline(now: Instant, expiry: Duration) -> Instant {
+    now.checked_add(expiry.min(MAX_TTL))
+        .or_else(|| now.checked_add(Duration::from_secs(400 * 24 * 60 * 60)))
+        .unwrap_or(now)
+}
+
 /// Sessions kept in memory: fast, lost on restart, not shared between processes. For development, tests
 /// and single-process apps that accept logging everyone out on a restart.
 ///
 /// Bounded: it holds at most [`DEFAULT_MAX_SESSIONS`] (or [`with_capacity`](Self::with_capacity))
 /// sessions. Expired entries are removed lazily (on load, and up to 64 per write); when the store is
 /// full, saving a new session evicts the session that would expire soonest. Every operation takes one
-/// `std::sync::Mutex` for a few microseconds, never across an `.await`.
+/// `std::sync::Mutex` for a few microseconds, never across an `.await`. Expiries longer than about
+/// 100 years are cut to that.
+///
+/// **Eviction can log users out.** Anyone can create sessions (one request that writes a value each),
+/// so a client that creates `max_sessions` of them pushes out real users' sessions, the ones closest to
+/// expiry first. Size the capacity well above your active users, create sessions only once there is
+/// something worth keeping (after login), and for large or exposed deployments use a store bounded by
+/// disk rather than memory (`StoreSessionStore` on a durable `Store`, or Redis).
 ///
 /// ```
 /// use velocy::session::{MemoryStore, Sessions};
@@ -129,7 +147,7 @@ impl MemoryStore {
             Some(_) => {
                 entries.remove(id).map(|entry| entry.record).unwrap_or_else(|| SessionRecord::new(wall))
             }
-            None if changes.cleared() => {
+            None if changes.creates() => {
                 entries.make_room(self.capacity);
                 SessionRecord::new(wall)
             }
@@ -137,7 +155,7 @@ impl MemoryStore {
         };
         changes.apply(&mut record.values);
         record.updated_at = wall;
-        entries.put(id.to_owned(), Entry { record, deadline: now + expiry });
+        entries.put(id.to_owned(), Entry { record, deadline: deadline(now, expiry) });
         true
     }
 
@@ -150,7 +168,7 @@ impl MemoryStore {
         match entries.remove(id) {
             Some(mut entry) => {
                 entry.record.updated_at = SystemTime::now();
-                entry.deadline = now + expiry;
+                entry.deadline = deadline(now, expiry);
                 entries.put(id.to_owned(), entry);
                 true
             }
@@ -167,7 +185,7 @@ impl MemoryStore {
         match entries.remove(old) {
             Some(mut entry) => {
                 entry.record.updated_at = SystemTime::now();
-                entry.deadline = now + expiry;
+                entry.deadline = deadline(now, expiry);
                 entries.put(new.to_owned(), entry);
                 true
             }

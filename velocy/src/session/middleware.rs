@@ -26,13 +26,20 @@ pub const DEFAULT_ABSOLUTE_LIFETIME: Duration = Duration::from_secs(7 * 24 * 60 
 const ID_BYTES: usize = 32;
 /// The length of an id in base64url without padding.
 const ID_CHARS: usize = 43;
+/// The purpose the id cookie is signed for, and the prefix of its plaintext when encrypted: a signed or
+/// private cookie made for anything else (the cookie jars, CSRF) never reads as a session id.
+const PURPOSE: &str = "session";
+/// The longest idle timeout or absolute lifetime accepted: 400 days, the longest cookie lifetime
+/// browsers keep (RFC 6265bis, the `Expires` and `Max-Age` attributes: user agents cap both at 400 days).
+const MAX_LIFETIME: Duration = Duration::from_secs(400 * 24 * 60 * 60);
 
 /// The session middleware and its configuration: attach it with
 /// [`App::middleware`](crate::App::middleware) (or a router's) and take [`Session`] in handlers.
 ///
 /// Per request it reads the session cookie (the id, signed with the app's
-/// [`SecretKey`](crate::cookies::SecretKey), or encrypted with [`private_cookie`](Self::private_cookie)),
-/// puts a [`Session`] in the request's extensions, runs the rest of the chain, then:
+/// [`SecretKey`](crate::cookies::SecretKey) for the purpose `session`, or encrypted with
+/// [`private_cookie`](Self::private_cookie)), puts a [`Session`] in the request's extensions, runs the
+/// rest of the chain, then:
 ///
 /// | the handler… | the middleware |
 /// | --- | --- |
@@ -114,7 +121,8 @@ impl Sessions {
     /// The cookie's name (default `session`). Over HTTPS, with no [`domain`](Self::domain) and the path
     /// `/`, the cookie is named `__Host-` + this name (RFC 6265bis §4.1.3.2): the browser then refuses
     /// it from plain HTTP or a sibling subdomain, so neither can plant a session id. See
-    /// [`host_prefix`](Self::host_prefix).
+    /// [`host_prefix`](Self::host_prefix). A name that already starts with `__Host-` or `__Secure-`
+    /// (in any case) fails [`App::build`](crate::App::build): give the plain name instead.
     pub fn cookie_name(mut self, name: impl Into<String>) -> Self {
         self.settings().cookie_name = name.into();
         self
@@ -127,21 +135,25 @@ impl Sessions {
         self
     }
 
-    /// How long a session lives without being saved or touched (default 24 h).
+    /// How long a session lives without being saved or touched (default 24 h). Zero or more than 400
+    /// days (the browsers' cap on a cookie's lifetime) fails [`App::build`](crate::App::build).
     pub fn idle_timeout(mut self, timeout: Duration) -> Self {
         self.settings().idle_timeout = timeout;
         self
     }
 
     /// How long a session lives after it was created, however active (default 7 days). After it the
-    /// user starts a new session (logs in again).
+    /// user starts a new session (logs in again). Zero or more than 400 days fails
+    /// [`App::build`](crate::App::build).
     pub fn absolute_lifetime(mut self, lifetime: Duration) -> Self {
         self.settings().absolute_lifetime = lifetime;
         self
     }
 
     /// Whether the cookie holds the id encrypted (AES-256-GCM, `true`) rather than signed (HMAC-SHA256,
-    /// the default). The id is random either way; encryption only hides it from the client.
+    /// the default). The id is random either way; encryption only hides it from the client. Either way
+    /// the cookie is bound to its purpose: a cookie the app signed or encrypted for anything else (the
+    /// signed or private cookie jars, CSRF) never reads as a session id.
     pub fn private_cookie(mut self, private: bool) -> Self {
         self.settings().private = private;
         self
@@ -190,9 +202,15 @@ impl Settings {
         let name = self.name(parts.is_https());
         let value = find_cookie(parts.headers(), &name)?;
         let cookie = Cookie::new(name.clone(), value.into_owned());
-        let opened = if self.private { keys.decrypt(&cookie) } else { keys.verify(&cookie) };
+        let opened = if self.private {
+            // The plaintext is `session:<id>`; a private cookie encrypted for anything else lacks it.
+            keys.decrypt(&cookie)
+                .and_then(|opened| opened.value().strip_prefix(PURPOSE)?.strip_prefix(':').map(str::to_owned))
+        } else {
+            keys.verify_for(PURPOSE, &cookie)
+        };
         match opened {
-            Some(opened) if is_id(opened.value()) => Some(opened.value().to_owned()),
+            Some(id) if is_id(&id) => Some(id),
             _ => {
                 keys.rejected(parts, &name);
                 None
@@ -202,8 +220,11 @@ impl Settings {
 
     /// The `Set-Cookie` carrying `id`, valid for `ttl`.
     fn cookie(&self, keys: &Keys, id: &str, ttl: Duration, https: bool) -> Cookie<'static> {
-        let plain = Cookie::new(self.name(https), id.to_owned());
-        let mut cookie = if self.private { keys.encrypt(plain) } else { keys.sign(plain) };
+        let mut cookie = if self.private {
+            keys.encrypt(Cookie::new(self.name(https), format!("{PURPOSE}:{id}")))
+        } else {
+            keys.sign_for(PURPOSE, Cookie::new(self.name(https), id.to_owned()))
+        };
         self.attributes(&mut cookie, https);
         if self.persistent {
             let seconds = i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX);
@@ -284,6 +305,22 @@ impl Middleware for Sessions {
         if settings.idle_timeout.is_zero() || settings.absolute_lifetime.is_zero() {
             requirements
                 .problem("has a zero idle timeout or absolute lifetime; every session would expire at once");
+        }
+        if settings.idle_timeout > MAX_LIFETIME || settings.absolute_lifetime > MAX_LIFETIME {
+            requirements.problem(
+                "has an idle timeout or absolute lifetime longer than 400 days, the longest cookie \
+                 lifetime browsers keep (RFC 6265bis caps `Max-Age` at 400 days); use at most 400 days",
+            );
+        }
+        let prefixed = ["__host-", "__secure-"].iter().any(|prefix| {
+            settings.cookie_name.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+        });
+        if prefixed {
+            requirements.problem(format!(
+                "has the cookie name {:?}, which starts with a cookie prefix; give the plain name and \
+                 keep `host_prefix(true)` (the default), which adds `__Host-` over HTTPS",
+                settings.cookie_name
+            ));
         }
         let valid_name = !settings.cookie_name.is_empty()
             && settings

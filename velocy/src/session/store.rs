@@ -28,11 +28,13 @@ impl SessionRecord {
     }
 }
 
-/// What one request changed in a session: keys set, keys removed, and whether everything was cleared
-/// first. A store applies it with [`apply`](Self::apply) onto the record it holds *now*, so that two
-/// requests of one session changing different keys both keep their writes.
+/// What one request changed in a session: keys set, keys removed, whether everything was cleared
+/// first, and whether this is a new session to create. A store applies it with [`apply`](Self::apply)
+/// onto the record it holds *now*, so that two requests of one session changing different keys both
+/// keep their writes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SessionChanges {
+    create: bool,
     cleared: bool,
     set: HashMap<String, Value>,
     removed: HashSet<String>,
@@ -44,9 +46,10 @@ impl SessionChanges {
         Self::default()
     }
 
-    /// Changes that replace every value of a record with `values`.
+    /// A new session with `values`: the only changes that [`create`](Self::creates) a missing record
+    /// (the middleware uses them for a session it just gave a fresh id).
     pub fn replace_all(values: HashMap<String, Value>) -> Self {
-        Self { cleared: true, set: values, removed: HashSet::new() }
+        Self { create: true, cleared: true, set: values, removed: HashSet::new() }
     }
 
     /// Records `key` set to `value` (cancelling an earlier removal of it).
@@ -62,7 +65,8 @@ impl SessionChanges {
         self.removed.insert(key.to_owned());
     }
 
-    /// Records every value removed, this request's earlier changes included.
+    /// Records every value removed, this request's earlier changes included. This does not make the
+    /// changes [`create`](Self::creates) a record: a cleared session that ended meanwhile stays ended.
     pub fn clear(&mut self) {
         self.cleared = true;
         self.set.clear();
@@ -71,7 +75,13 @@ impl SessionChanges {
 
     /// Whether nothing changed.
     pub fn is_empty(&self) -> bool {
-        !self.cleared && self.set.is_empty() && self.removed.is_empty()
+        !self.create && !self.cleared && self.set.is_empty() && self.removed.is_empty()
+    }
+
+    /// Whether these changes are a new session, which the store creates (with `created_at` now) when
+    /// the record is missing. Only [`replace_all`](Self::replace_all) makes such changes.
+    pub fn creates(&self) -> bool {
+        self.create
     }
 
     /// Whether every stored value is removed before the keys in [`set`](Self::set) are written.
@@ -174,10 +184,11 @@ pub trait SessionStore: Send + Sync + 'static {
     /// now and the time to live to `expiry`, all atomically; keys `changes` does not mention keep their
     /// stored value. Returns whether the record was written.
     ///
-    /// Changes that are not [`cleared`](SessionChanges::cleared) apply only to an existing record: when
-    /// it is gone (expired, or deleted by a concurrent logout) nothing is written and the result is
-    /// `false`, so a late request cannot bring an ended session back. Cleared changes (a whole session,
-    /// such as a new one) write the record, creating it with `created_at` now when missing.
+    /// Only changes that [`create`](SessionChanges::creates) a session (a new one, from
+    /// [`SessionChanges::replace_all`]) write a missing record, with `created_at` now. All others,
+    /// [`cleared`](SessionChanges::cleared) ones included, apply only to an existing record: when it is
+    /// gone (expired, or deleted by a concurrent logout) nothing is written and the result is `false`,
+    /// so a late request cannot bring an ended session back.
     fn save<'a>(
         &'a self,
         id: &'a str,

@@ -94,6 +94,10 @@ async fn store_suite(store: Arc<dyn SessionStore>) {
     assert_eq!(store.load("s2").await.unwrap(), None);
     store.delete("s2").await.unwrap();
     assert!(!store.save("s2", &changes(&[("late", json!(1))]), LONG).await.unwrap(), "no resurrection");
+    let mut reset = SessionChanges::new();
+    reset.clear();
+    reset.insert("late", json!(1));
+    assert!(!store.save("s2", &reset, LONG).await.unwrap(), "a clear creates nothing either");
     assert_eq!(store.load("s2").await.unwrap(), None);
 
     // Expiry, and a touch that extends it.
@@ -187,7 +191,7 @@ fn cookie_of(response: &TestResponse) -> String {
 fn id_of(pair: &str) -> String {
     let (name, value) = pair.split_once('=').unwrap();
     let value = percent_encoding::percent_decode_str(value).decode_utf8().unwrap().into_owned();
-    keys().verify(&Cookie::new(name.to_owned(), value)).unwrap().value().to_owned()
+    keys().verify_for("session", &Cookie::new(name.to_owned(), value)).unwrap()
 }
 
 async fn login(client: &TestClient) -> String {
@@ -250,7 +254,7 @@ async fn an_unknown_id_gets_a_new_session_with_a_fresh_id() {
     let client = client_with(Arc::clone(&store), |sessions| sessions);
     // An id the attacker chose, correctly signed (as if planted through a sibling app sharing the key).
     let planted = "A".repeat(43);
-    let signed = keys().sign(Cookie::new("session", planted.clone()));
+    let signed = keys().sign_for("session", Cookie::new("session", planted.clone()));
     let pair = format!("session={}", signed.value());
     client.get("/id").header("cookie", &pair).await.assert_text("new");
     let response = client.post("/set/user/ada").header("cookie", &pair).await.assert_status(200);
@@ -381,8 +385,10 @@ async fn private_and_persistent_cookies() {
     let cookie = cookie_of(&response);
     let (_, value) = cookie.split_once('=').unwrap();
     let value = percent_encoding::percent_decode_str(value).decode_utf8().unwrap().into_owned();
-    let id = keys().decrypt(&Cookie::new("sid", value.clone())).unwrap().value().to_owned();
-    assert!(!value.contains(&id), "the id is not readable in an encrypted cookie");
+    let plaintext = keys().decrypt(&Cookie::new("sid", value.clone())).unwrap().value().to_owned();
+    let id = plaintext.strip_prefix("session:").expect("the plaintext names its purpose");
+    assert_eq!(id.len(), 43);
+    assert!(!value.contains(id), "the id is not readable in an encrypted cookie");
     client.get("/get/user").header("cookie", &cookie).await.assert_text("ada");
 }
 
@@ -463,4 +469,114 @@ async fn a_cookie_failing_verification_is_reported_to_the_hook() {
     // No cookie at all is not a failed verification.
     client.get("/get/user").await.assert_text("none");
     assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Review findings.
+
+#[tokio::test]
+async fn clear_then_insert_after_a_concurrent_logout_does_not_bring_the_session_back() {
+    let store = Arc::new(MemoryStore::new());
+    let shared = Arc::clone(&store);
+    let router = Router::new().post("/reset", move |session: Session| {
+        let store = Arc::clone(&shared);
+        async move {
+            let id = session.id().await?.unwrap();
+            // "Reset, then log in again", while a concurrent logout deletes the record.
+            store.delete(&id).await.unwrap();
+            session.clear().await?;
+            session.insert("user", "eve").await?;
+            Ok::<_, SessionError>("ok")
+        }
+    });
+    let client = TestClient::new(app(Sessions::new(Arc::clone(&store))).merge(router));
+    let cookie = login(&client).await;
+    let response = client.post("/reset").header("cookie", &cookie).await.assert_status(200);
+    assert!(response.header("set-cookie").is_none(), "no cookie for an ended session");
+    assert!(store.is_empty(), "the logged-out session stays ended");
+    client.get("/get/user").header("cookie", &cookie).await.assert_text("none");
+}
+
+#[cfg(feature = "store")]
+#[tokio::test]
+// The guard stands for a save, touch or cycle between its read and its write.
+#[allow(clippy::await_holding_lock)]
+async fn store_session_store_delete_waits_for_a_write_in_progress() {
+    let store = crate::store::Store::memory();
+    let sessions = StoreSessionStore::new(&store);
+    sessions.save("s", &whole(&[("k", json!(1))]), LONG).await.unwrap();
+    let guard = sessions.hold_lock_of("s");
+    let deleting = tokio::spawn({
+        let sessions = sessions.clone();
+        async move { sessions.delete("s").await }
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert!(sessions.load("s").await.unwrap().is_some(), "the delete waits for the write in progress");
+    drop(guard);
+    deleting.await.unwrap().unwrap();
+    assert_eq!(sessions.load("s").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_signed_cookie_made_for_another_purpose_is_not_a_session_id() {
+    let client = client_with(Arc::new(MemoryStore::new()), |sessions| sessions);
+    let cookie = login(&client).await;
+    let id = client.get("/id").header("cookie", &cookie).await.assert_status(200).text();
+    assert_eq!(id.len(), 43);
+    // The live id under the session cookie's name, signed with the app's key but not for sessions: as
+    // the signed jar or the CSRF battery would sign a value of the same shape.
+    let plain = keys().sign(Cookie::new("session", id.clone()));
+    let csrf = keys().sign_for("csrf", Cookie::new("session", id.clone()));
+    for forged in [plain, csrf] {
+        let pair = format!("session={}", forged.value());
+        client.get("/get/user").header("cookie", &pair).await.assert_text("none");
+        client.get("/id").header("cookie", &pair).await.assert_text("new");
+    }
+}
+
+#[tokio::test]
+async fn a_private_cookie_made_for_another_purpose_is_not_a_session_id() {
+    let client = client_with(Arc::new(MemoryStore::new()), |sessions| sessions.private_cookie(true));
+    let cookie = login(&client).await;
+    let id = client.get("/id").header("cookie", &cookie).await.assert_status(200).text();
+    assert_eq!(id.len(), 43);
+    // The live id encrypted with the app's key under the cookie's name, as the private jar would.
+    let forged = keys().encrypt(Cookie::new("session", id));
+    let pair = format!("session={}", forged.value());
+    client.get("/get/user").header("cookie", &pair).await.assert_text("none");
+    client.get("/id").header("cookie", &pair).await.assert_text("new");
+}
+
+#[tokio::test]
+async fn the_memory_store_takes_very_long_expiries_without_panicking() {
+    let store = MemoryStore::new();
+    assert!(store.save("s", &whole(&[("k", json!(1))]), Duration::MAX).await.unwrap());
+    assert!(store.touch("s", Duration::MAX).await.unwrap());
+    assert!(store.cycle("s", "t", Duration::MAX).await.unwrap());
+    assert!(store.load("t").await.unwrap().is_some(), "a very long expiry keeps the record");
+}
+
+#[test]
+fn timeouts_longer_than_400_days_fail_the_build() {
+    let long = Duration::from_secs(401 * 24 * 60 * 60);
+    for sessions in [
+        Sessions::new(MemoryStore::new()).idle_timeout(Duration::MAX),
+        Sessions::new(MemoryStore::new()).idle_timeout(long),
+        Sessions::new(MemoryStore::new()).absolute_lifetime(long),
+    ] {
+        let error = app(sessions).build().unwrap_err();
+        assert!(error.to_string().contains("400 days"), "{error}");
+    }
+    let year = Duration::from_secs(365 * 24 * 60 * 60);
+    assert!(app(Sessions::new(MemoryStore::new()).idle_timeout(year).absolute_lifetime(year))
+        .build()
+        .is_ok());
+}
+
+#[test]
+fn a_cookie_name_with_a_prefix_fails_the_build() {
+    for name in ["__Host-sid", "__Secure-sid", "__host-sid"] {
+        let error = app(Sessions::new(MemoryStore::new()).cookie_name(name)).build().unwrap_err();
+        assert!(error.to_string().contains("host_prefix"), "{name}: {error}");
+    }
 }
