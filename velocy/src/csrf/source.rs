@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use cookie::Cookie;
 
-use super::rejection::CsrfUnavailable;
+use super::rejection::{CsrfTokenRejection, CsrfUnavailable, MissingCsrfMiddleware};
 use super::token::{decode_secret, mask, new_secret, CsrfToken, Secret};
 use crate::cookies::{request_cookies, Keys};
+use crate::extract::FromRequestParts;
 use crate::request::RequestParts;
 
 /// The purpose the CSRF cookie is signed for ([`Keys::sign_for`]): `csrf`, or `csrf:` + the bound
@@ -121,4 +122,20 @@ pub(crate) fn read_cookie(
         keys.rejected(parts, name);
     }
     found
+}
+
+/// A token from the source the [`Csrf`](super::Csrf) middleware put in the request's extensions (500
+/// without it).
+impl FromRequestParts for CsrfToken {
+    type Rejection = CsrfTokenRejection;
+
+    async fn from_request_parts(parts: &mut RequestParts) -> Result<Self, Self::Rejection> {
+        let source = parts.extensions().get::<TokenSource>().ok_or_else(|| {
+            MissingCsrfMiddleware::new(
+                "`CsrfToken` needs the CSRF middleware: add `.middleware(Csrf::new())` to the app, the \
+                 router or the route",
+            )
+        })?;
+        Ok(source.token()?)
+    }
 }

@@ -7,10 +7,7 @@ use std::sync::Arc;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
-use super::rejection::{CsrfTokenRejection, CsrfUnavailable, MissingCsrfMiddleware};
-use super::source::TokenSource;
-use crate::extract::FromRequestParts;
-use crate::request::RequestParts;
+use super::rejection::CsrfUnavailable;
 
 /// 32 bytes (256 bits): the length of the secret kept in the cookie.
 pub(crate) const SECRET_BYTES: usize = 32;
@@ -146,22 +143,6 @@ impl fmt::Debug for CsrfToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The token is a credential: keep it out of logs.
         f.debug_struct("CsrfToken").field("field", &self.field).finish_non_exhaustive()
-    }
-}
-
-/// A token from the source the [`Csrf`](super::Csrf) middleware put in the request's extensions (500
-/// without it).
-impl FromRequestParts for CsrfToken {
-    type Rejection = CsrfTokenRejection;
-
-    async fn from_request_parts(parts: &mut RequestParts) -> Result<Self, Self::Rejection> {
-        let source = parts.extensions().get::<TokenSource>().ok_or_else(|| {
-            MissingCsrfMiddleware::new(
-                "`CsrfToken` needs the CSRF middleware: add `.middleware(Csrf::new())` to the app, the \
-                 router or the route",
-            )
-        })?;
-        Ok(source.token()?)
     }
 }
 
