@@ -82,7 +82,7 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 ///
 /// Extracting it is what makes the middleware issue a CSRF cookie when the request has no valid one
 /// (with `Cache-Control: private` on the response); requests that never extract it get no cookie.
-/// Without the middleware it is a [`MissingCsrfMiddleware`] rejection (500); when the operating
+/// Without the middleware it is a [`MissingCsrfMiddleware`](super::MissingCsrfMiddleware) rejection (500); when the operating
 /// system's random number generator fails, a [`CsrfUnavailable`] one (500).
 ///
 /// ```
