@@ -1,7 +1,7 @@
 //! Lazy issuing with `Cache-Control: private`, the signing purpose (`csrf`), the binding to the session cookie, the `Referer` check and the
 //! refusal of prefixed cookie names.
 
-use super::{client, client_with, cookie_of, detail, session, SECRET};
+use super::{client, client_with, cookie_of, detail, post_with_token, session, SECRET};
 use crate::cookies::{Cookie, SecretKey};
 use crate::csrf::token::{encode_secret, mask};
 use crate::csrf::Csrf;
@@ -136,10 +136,7 @@ async fn without_origin_a_foreign_referer_is_refused() {
     let (cookie, token) = session(&client).await;
     for referer in ["https://evil.example/page", "http://localhost:8080/", "junk", "https://user@localhost/"]
     {
-        let response = client
-            .post("/raw")
-            .header("cookie", &cookie)
-            .header("x-csrf-token", token.as_str())
+        let response = post_with_token(&client, &cookie, &token)
             .header("referer", referer)
             .send()
             .await
@@ -150,10 +147,7 @@ async fn without_origin_a_foreign_referer_is_refused() {
         post_with_referer(&client, &cookie, &token, referer).await.assert_status(200);
     }
     // An `Origin` decides alone: the referer is not looked at then.
-    client
-        .post("/raw")
-        .header("cookie", &cookie)
-        .header("x-csrf-token", token.as_str())
+    post_with_token(&client, &cookie, &token)
         .header("origin", "http://localhost")
         .header("referer", "https://evil.example/")
         .send()

@@ -8,7 +8,7 @@ use super::token::{constant_time_eq, mask, unmask};
 use super::{Csrf, CsrfToken};
 use crate::cookies::SecretKey;
 use crate::extract::Form;
-use crate::test::{TestClient, TestResponse};
+use crate::test::{TestClient, TestRequest, TestResponse};
 use crate::{App, Route, Router};
 
 /// The review's hardening: the signing purpose, the session binding, `Referer`, cookie prefixes.
@@ -62,6 +62,11 @@ async fn session(client: &TestClient) -> (String, String) {
     (cookie, response.text())
 }
 
+/// A `POST /raw` carrying the CSRF cookie, and the token in the header.
+fn post_with_token(client: &TestClient, cookie: &str, token: &str) -> TestRequest {
+    client.post("/raw").header("cookie", cookie).header("x-csrf-token", token)
+}
+
 fn detail(response: &TestResponse) -> String {
     let body: serde_json::Value = response.json();
     body["detail"].as_str().unwrap_or("").to_owned()
@@ -90,14 +95,7 @@ async fn the_token_differs_per_request_and_every_one_verifies() {
     assert_ne!(first, second, "the token is masked afresh for every request");
     assert_eq!(first.len(), 86);
     for token in [&first, &second] {
-        client
-            .post("/raw")
-            .header("cookie", &cookie)
-            .header("x-csrf-token", token.as_str())
-            .send()
-            .await
-            .assert_status(200)
-            .assert_text("raw:");
+        post_with_token(&client, &cookie, token).send().await.assert_status(200).assert_text("raw:");
     }
 }
 
@@ -240,13 +238,7 @@ async fn a_cookie_signed_with_another_key_is_refused_and_reported() {
         seen.fetch_add(1, Ordering::SeqCst);
     });
     let client = TestClient::new(App::new().secret_key(key).middleware(Csrf::new()).merge(routes()));
-    client
-        .post("/raw")
-        .header("cookie", &cookie)
-        .header("x-csrf-token", token.as_str())
-        .send()
-        .await
-        .assert_status(403);
+    post_with_token(&client, &cookie, &token).send().await.assert_status(403);
     assert_eq!(rejected.load(Ordering::SeqCst), 1);
 }
 
@@ -254,10 +246,7 @@ async fn a_cookie_signed_with_another_key_is_refused_and_reported() {
 async fn sec_fetch_site_cross_site_is_refused_even_with_a_token() {
     let client = client();
     let (cookie, token) = session(&client).await;
-    let response = client
-        .post("/raw")
-        .header("cookie", &cookie)
-        .header("x-csrf-token", token.as_str())
+    let response = post_with_token(&client, &cookie, &token)
         .header("sec-fetch-site", "cross-site")
         .send()
         .await
@@ -269,10 +258,7 @@ async fn sec_fetch_site_cross_site_is_refused_even_with_a_token() {
 async fn sec_fetch_site_same_origin_with_a_token_passes() {
     let client = client();
     let (cookie, token) = session(&client).await;
-    client
-        .post("/raw")
-        .header("cookie", &cookie)
-        .header("x-csrf-token", token.as_str())
+    post_with_token(&client, &cookie, &token)
         .header("sec-fetch-site", "same-origin")
         .header("origin", "http://localhost")
         .send()
@@ -285,10 +271,7 @@ async fn a_foreign_or_null_origin_is_refused() {
     let client = client();
     let (cookie, token) = session(&client).await;
     for origin in ["https://evil.example", "null", "http://localhost:8080", "https://localhost", "junk"] {
-        let response = client
-            .post("/raw")
-            .header("cookie", &cookie)
-            .header("x-csrf-token", token.as_str())
+        let response = post_with_token(&client, &cookie, &token)
             .header("origin", origin)
             .send()
             .await
@@ -296,10 +279,7 @@ async fn a_foreign_or_null_origin_is_refused() {
         assert!(detail(&response).contains("origin not allowed"), "{origin}: {}", response.text());
     }
     // The own origin, with the default port spelled out and another case, passes.
-    client
-        .post("/raw")
-        .header("cookie", &cookie)
-        .header("x-csrf-token", token.as_str())
+    post_with_token(&client, &cookie, &token)
         .header("origin", "HTTP://LocalHost:80")
         .send()
         .await
@@ -310,10 +290,7 @@ async fn a_foreign_or_null_origin_is_refused() {
 async fn a_trusted_origin_passes_even_cross_site() {
     let client = client_with(Csrf::new().trusted_origins(["http://localhost:5173/"]));
     let (cookie, token) = session(&client).await;
-    client
-        .post("/raw")
-        .header("cookie", &cookie)
-        .header("x-csrf-token", token.as_str())
+    post_with_token(&client, &cookie, &token)
         .header("origin", "http://localhost:5173")
         .header("sec-fetch-site", "cross-site")
         .send()
