@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, missing_docs, unreachable_pub)]
 
 mod builtins;
+mod cache;
 mod client;
 mod compression;
 mod cookies;
@@ -15,6 +16,7 @@ mod framework_answers;
 mod hardening;
 mod lifecycle;
 mod multipart;
+mod rate_limit;
 mod responses;
 mod routing;
 mod server;

@@ -102,6 +102,9 @@ extern crate self as velocy;
 
 pub mod app;
 pub mod body;
+#[cfg(feature = "cache")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
+pub mod cache;
 #[cfg(feature = "compression")]
 #[cfg_attr(docsrs, doc(cfg(feature = "compression")))]
 pub mod compression;
@@ -134,6 +137,9 @@ pub mod multipart;
 pub mod negotiation;
 pub mod pipeline;
 mod request;
+#[cfg(feature = "rate-limit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rate-limit")))]
+pub mod rate_limit;
 pub mod request_id;
 pub mod response;
 pub mod routing;
