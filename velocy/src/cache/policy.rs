@@ -1,0 +1,219 @@
+//! The RFC 9111 rules: `Cache-Control` directives, whether a response may be stored (§3), its freshness
+//! lifetime (§4.2.1) and its secondary key (§4.1).
+
+use std::time::{Duration, SystemTime};
+
+use http::header::{AGE, AUTHORIZATION, CACHE_CONTROL, DATE, EXPIRES, SET_COOKIE, VARY};
+use http::{HeaderMap, HeaderName, StatusCode};
+
+use super::config::Config;
+
+/// The `Cache-Control` directives the cache reads (RFC 9111 §5.2), from every `Cache-Control` field of a
+/// message. Unknown directives are ignored; a malformed delta-seconds counts as absent.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Directives {
+    pub(crate) no_store: bool,
+    pub(crate) no_cache: bool,
+    pub(crate) private: bool,
+    pub(crate) public: bool,
+    pub(crate) must_revalidate: bool,
+    pub(crate) max_age: Option<u64>,
+    pub(crate) s_maxage: Option<u64>,
+    pub(crate) stale_while_revalidate: Option<u64>,
+    pub(crate) stale_if_error: Option<u64>,
+}
+
+impl Directives {
+    pub(crate) fn parse(headers: &HeaderMap) -> Self {
+        let mut directives = Self::default();
+        for value in headers.get_all(CACHE_CONTROL) {
+            let Ok(text) = value.to_str() else { continue };
+            for item in text.split(',') {
+                let (name, argument) = match item.split_once('=') {
+                    Some((name, argument)) => (name.trim(), Some(argument.trim().trim_matches('"'))),
+                    None => (item.trim(), None),
+                };
+                // RFC 9111 §1.2.2: delta-seconds too large for the cache is taken as 2^31.
+                let seconds = || argument.and_then(|text| text.parse::<u64>().ok().map(|s| s.min(1 << 31)));
+                match name.to_ascii_lowercase().as_str() {
+                    "no-store" => directives.no_store = true,
+                    "no-cache" => directives.no_cache = true,
+                    "private" => directives.private = true,
+                    "public" => directives.public = true,
+                    "must-revalidate" | "proxy-revalidate" => directives.must_revalidate = true,
+                    "max-age" => directives.max_age = seconds(),
+                    "s-maxage" => directives.s_maxage = seconds(),
+                    "stale-while-revalidate" => directives.stale_while_revalidate = seconds(),
+                    "stale-if-error" => directives.stale_if_error = seconds(),
+                    _ => {}
+                }
+            }
+        }
+        directives
+    }
+}
+
+/// Statuses that are heuristically cacheable (RFC 9110 §15.1): the only ones this cache stores.
+pub(crate) fn cacheable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 200 | 203 | 204 | 300 | 301 | 308 | 404 | 405 | 410 | 414 | 501)
+}
+
+/// Why a response was not stored: the `detail` of `Cache-Status` (RFC 9211 §2.8).
+pub(crate) type NotStored = &'static str;
+
+/// What storing a response needs, decided from the request and response heads.
+#[derive(Debug)]
+pub(crate) struct Storable {
+    pub(crate) freshness: Duration,
+    pub(crate) initial_age: Duration,
+    pub(crate) stale_while_revalidate: Duration,
+    pub(crate) stale_if_error: Duration,
+}
+
+/// Whether a response to a `GET` may be stored (RFC 9111 §3, §3.5) and for how long it stays fresh.
+pub(crate) fn storable(
+    config: &Config,
+    request: &HeaderMap,
+    status: StatusCode,
+    response: &HeaderMap,
+    now: SystemTime,
+) -> Result<Storable, NotStored> {
+    if !cacheable_status(status) {
+        return Err("status");
+    }
+    let directives = Directives::parse(response);
+    if directives.no_store {
+        return Err("no-store");
+    }
+    if directives.private {
+        return Err("private");
+    }
+    if directives.no_cache {
+        return Err("no-cache");
+    }
+    if request.contains_key(AUTHORIZATION)
+        && !(directives.public || directives.s_maxage.is_some() || directives.must_revalidate)
+    {
+        return Err("authorization");
+    }
+    if response.contains_key(SET_COOKIE) && !config.allow_set_cookie {
+        return Err("set-cookie");
+    }
+    if vary_names(response).is_none() {
+        return Err("vary-star");
+    }
+    let freshness = config
+        .ttl
+        .or_else(|| directives.s_maxage.or(directives.max_age).map(Duration::from_secs))
+        .or_else(|| expires_lifetime(response, now))
+        .or(config.default_ttl)
+        .unwrap_or(Duration::ZERO);
+    let initial_age = age_header(response);
+    if freshness <= initial_age {
+        return Err("no-freshness");
+    }
+    let window = |directive: Option<u64>, configured: Option<Duration>| {
+        if directives.must_revalidate {
+            Duration::ZERO
+        } else {
+            directive.map(Duration::from_secs).or(configured).unwrap_or(Duration::ZERO)
+        }
+    };
+    Ok(Storable {
+        freshness,
+        initial_age,
+        stale_while_revalidate: window(directives.stale_while_revalidate, config.stale_while_revalidate),
+        stale_if_error: window(directives.stale_if_error, config.stale_if_error),
+    })
+}
+
+/// `Expires` minus `Date` (or minus now without a `Date`), RFC 9111 §4.2.1; an invalid `Expires` means
+/// already expired (§5.3).
+fn expires_lifetime(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let expires = headers.get(EXPIRES)?;
+    let Some(expires) = expires.to_str().ok().and_then(|text| httpdate::parse_http_date(text.trim()).ok())
+    else {
+        return Some(Duration::ZERO);
+    };
+    let date = headers
+        .get(DATE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| httpdate::parse_http_date(text.trim()).ok())
+        .unwrap_or(now);
+    Some(expires.duration_since(date).unwrap_or(Duration::ZERO))
+}
+
+/// The response's own `Age` (RFC 9111 §5.1), zero when absent or invalid.
+fn age_header(headers: &HeaderMap) -> Duration {
+    headers
+        .get(AGE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .map_or(Duration::ZERO, Duration::from_secs)
+}
+
+/// The header names in `Vary` (lowercase, deduplicated); `None` for `Vary: *`.
+pub(crate) fn vary_names(headers: &HeaderMap) -> Option<Vec<HeaderName>> {
+    let mut names: Vec<HeaderName> = Vec::new();
+    for value in headers.get_all(VARY) {
+        let Ok(text) = value.to_str() else { continue };
+        for name in text.split(',').map(str::trim).filter(|name| !name.is_empty()) {
+            if name == "*" {
+                return None;
+            }
+            if let Ok(name) = HeaderName::from_bytes(name.as_bytes()) {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    Some(names)
+}
+
+/// The value of a request header for the secondary key: every field line joined with `,`, the spaces
+/// around list separators removed (RFC 9111 §4.1 allows this normalization); `None` when absent.
+pub(crate) fn normalized(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for value in headers.get_all(name) {
+        let text = String::from_utf8_lossy(value.as_bytes());
+        parts.extend(text.split(',').map(|part| part.trim().to_owned()));
+    }
+    if parts.is_empty() {
+        None
+    } else {
+        Some(parts.join(","))
+    }
+}
+
+/// The secondary key of a request for a response varying on `names`.
+pub(crate) fn secondary_key(request: &HeaderMap, names: &[HeaderName]) -> Vec<(HeaderName, Option<String>)> {
+    names.iter().map(|name| (name.clone(), normalized(request, name))).collect()
+}
+
+/// Whether a stored variant's secondary key matches the request (RFC 9111 §4.1).
+pub(crate) fn vary_matches(request: &HeaderMap, vary: &[(HeaderName, Option<String>)]) -> bool {
+    vary.iter().all(|(name, value)| normalized(request, name) == *value)
+}
+
+/// What the request's own `Cache-Control` asks (RFC 9111 §5.2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RequestAsk {
+    /// Use the cache normally.
+    Normal,
+    /// `no-cache` or `max-age=0`: do not answer from the cache, but store the fresh response.
+    Refresh,
+    /// `no-store`: neither answer from the cache nor store.
+    Bypass,
+}
+
+pub(crate) fn request_ask(headers: &HeaderMap) -> RequestAsk {
+    let directives = Directives::parse(headers);
+    if directives.no_store {
+        RequestAsk::Bypass
+    } else if directives.no_cache || directives.max_age == Some(0) {
+        RequestAsk::Refresh
+    } else {
+        RequestAsk::Normal
+    }
+}
