@@ -21,12 +21,14 @@
 //! Around the routes: a request id (an app setting) and security headers (global middleware) on every
 //! response, an `x-api-version` header on the API (group middleware), an audit record for every write
 //! (route middleware), an HTML 404 page for browsers (a status interceptor), and an access log line per
-//! request with its id (a completion observer). Sessions live in the same store (durable, signed cookie),
+//! request with its id (a completion observer). Log-ins and user creations are rate-limited per client IP
+//! and the users list is cached for a few seconds ([`limits`]). Sessions live in the same store (durable, signed cookie),
 //! the log-in form carries a CSRF token, and CORS lets one front-end origin ([`DEFAULT_CORS_ORIGIN`], or
 //! `$CORS_ORIGIN`) call the API with credentials.
 
 pub mod accounts;
 pub mod audit;
+pub mod limits;
 pub mod model;
 pub mod secret;
 pub mod store;
@@ -47,6 +49,7 @@ use velocy::request_id::RequestIdConfig;
 use velocy::session::{Sessions, StoreSessionStore};
 
 use crate::audit::AuditLog;
+use crate::limits::Limits;
 use crate::store::UserStore;
 use crate::uploads::UploadDir;
 
@@ -74,13 +77,18 @@ pub fn app(store: UserStore, uploads: UploadDir) -> App {
     let public = public_dir();
     let origin = std::env::var("CORS_ORIGIN").unwrap_or_else(|_| DEFAULT_CORS_ORIGIN.to_owned());
     let sessions = Sessions::new(StoreSessionStore::new(store.store()));
+    let limits = Limits::new();
+    // The form page and its submission share the CSRF settings; only the submission counts as a log-in.
+    let csrf = Csrf::new().bind_to_cookie("session");
     let login_form = Router::new()
-        .routes(routes![accounts::login_form, accounts::login_submit])
-        .middleware(Csrf::new().bind_to_cookie("session"));
+        .merge(Router::new().routes(routes![accounts::login_form]))
+        .merge(Router::new().routes(routes![accounts::login_submit]).middleware(limits.login.clone()))
+        .middleware(csrf);
     App::new()
         .state(store.accounts())
         .state(store)
         .state(AuditLog::default())
+        .state(limits.users_cache.clone())
         .routes(routes![health])
         .route(ServeFile::new(public.join("index.html")).route("/"))
         .static_files("/static", public.join("static"))
@@ -88,9 +96,10 @@ pub fn app(store: UserStore, uploads: UploadDir) -> App {
         .state(uploads)
         .nest(
             "/api",
-            users::router()
+            users::router(&limits)
                 .routes(routes![audit::list_audit, uploads::create_upload])
-                .routes(routes![accounts::signup, accounts::login, accounts::me, accounts::logout])
+                .routes(routes![accounts::signup, accounts::me, accounts::logout])
+                .merge(Router::new().routes(routes![accounts::login]).middleware(limits.login.clone()))
                 .middleware(audit::api_version),
         )
         .merge(login_form)

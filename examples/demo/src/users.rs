@@ -4,6 +4,7 @@ use serde::Serialize;
 use velocy::prelude::*;
 
 use crate::audit::audit;
+use crate::limits::{refresh_users_cache, Limits};
 use crate::model::{NewUser, User, UserPatch};
 use crate::store::UserStore;
 
@@ -87,7 +88,7 @@ fn csv_field(text: &str) -> String {
 }
 
 /// `POST /api/users`: creates a user; `201 Created` with `Location: /api/users/{id}`.
-#[post("/users", middleware = [audit])]
+#[post("/users", middleware = [audit, refresh_users_cache])]
 pub async fn create_user(
     State(store): State<UserStore>,
     Json(new): Json<NewUser>,
@@ -105,7 +106,7 @@ pub async fn get_user(id: u64, State(store): State<UserStore>) -> Result<Json<Us
 }
 
 /// `PUT /api/users/:id`: replaces name and email.
-#[put("/users/:id", middleware = [audit])]
+#[put("/users/:id", middleware = [audit, refresh_users_cache])]
 pub async fn replace_user(
     id: u64,
     State(store): State<UserStore>,
@@ -116,7 +117,7 @@ pub async fn replace_user(
 }
 
 /// `PATCH /api/users/:id`: changes the given fields.
-#[patch("/users/:id", middleware = [audit])]
+#[patch("/users/:id", middleware = [audit, refresh_users_cache])]
 pub async fn patch_user(
     id: u64,
     State(store): State<UserStore>,
@@ -127,7 +128,7 @@ pub async fn patch_user(
 }
 
 /// `DELETE /api/users/:id`: `204 No Content`.
-#[delete("/users/:id", middleware = [audit])]
+#[delete("/users/:id", middleware = [audit, refresh_users_cache])]
 pub async fn delete_user(id: u64, State(store): State<UserStore>) -> Result<StatusCode, HttpError> {
     if store.delete(id)? {
         Ok(StatusCode::NO_CONTENT)
@@ -136,15 +137,12 @@ pub async fn delete_user(id: u64, State(store): State<UserStore>) -> Result<Stat
     }
 }
 
-/// The users routes, to nest under a prefix.
-pub fn router() -> Router {
-    Router::new().routes(routes![
-        list_users,
-        list_users_csv,
-        create_user,
-        get_user,
-        replace_user,
-        patch_user,
-        delete_user,
-    ])
+/// The users routes, to nest under a prefix: the JSON list behind the users cache, creations behind their
+/// rate limit.
+pub fn router(limits: &Limits) -> Router {
+    // The JSON list first: without `Accept`, the first of the negotiated routes answers.
+    Router::new()
+        .merge(Router::new().routes(routes![list_users]).middleware(limits.users_cache.0.clone()))
+        .routes(routes![list_users_csv, get_user, replace_user, patch_user, delete_user])
+        .merge(Router::new().routes(routes![create_user]).middleware(limits.user_writes.clone()))
 }
