@@ -136,10 +136,10 @@ pub mod middleware;
 pub mod multipart;
 pub mod negotiation;
 pub mod pipeline;
-mod request;
 #[cfg(feature = "rate-limit")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rate-limit")))]
 pub mod rate_limit;
+mod request;
 pub mod request_id;
 pub mod response;
 pub mod routing;

@@ -1,0 +1,151 @@
+//! [`Key`]: what a rate limit counts per (client address, header, route parameter, a function, or one
+//! global count); [`RateLimitKey`], a computed key as stores see it.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv6Addr};
+use std::sync::Arc;
+
+use http::HeaderName;
+
+use crate::request::RequestParts;
+
+/// A key computed for one request, borrowed from it where possible (no allocation for header and
+/// parameter keys). Stores use it, with the policy's name, to find the key's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RateLimitKey<'a> {
+    /// One count for every request.
+    Global,
+    /// The client's address ([`Key::client_ip`]).
+    Ip(IpAddr),
+    /// Bytes from the request: a header value, a route parameter, or what [`Key::from_fn`] returned.
+    Bytes(&'a [u8]),
+}
+
+/// What a key could not be computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum KeyError {
+    /// The request lacks what the key reads (the header is absent, the function returned `None`).
+    Missing(String),
+    /// The route has no parameter of that name: a programming error.
+    NoSuchParam(Arc<str>),
+}
+
+type KeyFn = dyn Fn(&RequestParts) -> Option<String> + Send + Sync;
+
+#[derive(Clone)]
+enum Kind {
+    Global,
+    ClientIp,
+    Header(Result<HeaderName, Arc<str>>),
+    Param(Arc<str>),
+    Function(Arc<KeyFn>),
+}
+
+/// What a rate limit counts requests per; see the [guide](super#keys).
+///
+/// A request for which the key cannot be computed (the header is absent, the function returns `None`) is
+/// refused with `400` ([`RateLimitKeyMissing`](super::RateLimitKeyMissing)) unless the limit says
+/// [`skip_when_key_missing`](super::RateLimit::skip_when_key_missing). A [`Key::param`] naming a parameter
+/// the route does not have is a `500` ([`RateLimitParamMissing`](super::RateLimitParamMissing)) at request
+/// time: middleware does not learn its routes' patterns when the app is built.
+#[derive(Clone)]
+pub struct Key {
+    kind: Kind,
+}
+
+impl Key {
+    /// One count shared by every request.
+    pub fn global() -> Self {
+        Self { kind: Kind::Global }
+    }
+
+    /// Per client address, as [`ClientIp`](crate::extract::ClientIp) computes it: the socket's peer, or the
+    /// address the app's [trusted proxies](crate::App::trusted_proxies) forwarded. Without trusted
+    /// proxies behind a reverse proxy every client shares the proxy's address. A request that did not
+    /// come over a socket (the in-process [`TestClient`](crate::test::TestClient)) keys as the unspecified
+    /// address `::`, so all of them share one count. The default key.
+    pub fn client_ip() -> Self {
+        Self { kind: Kind::ClientIp }
+    }
+
+    /// Per value of the request header `name` (its bytes, compared exactly), such as `x-api-key`. A name
+    /// that is not a valid header name is reported when the app is built.
+    pub fn header(name: &str) -> Self {
+        Self { kind: Kind::Header(HeaderName::try_from(name).map_err(|_| Arc::from(name))) }
+    }
+
+    /// Per value of the route parameter `name` (as matched, before decoding), such as the `id` of
+    /// `/users/:id`.
+    pub fn param(name: &str) -> Self {
+        Self { kind: Kind::Param(Arc::from(name)) }
+    }
+
+    /// Per value that `function` computes from the request (for example the user an authentication
+    /// middleware put in the extensions); `None` means the key cannot be computed.
+    pub fn from_fn<F>(function: F) -> Self
+    where
+        F: Fn(&RequestParts) -> Option<String> + Send + Sync + 'static,
+    {
+        Self { kind: Kind::Function(Arc::new(function)) }
+    }
+
+    /// What is wrong with the key itself (an invalid header name), reported when the app is built.
+    pub(crate) fn problem(&self) -> Option<String> {
+        match &self.kind {
+            Kind::Header(Err(name)) => {
+                Some(format!("keys a rate limit by `{name}`, which is not a header name"))
+            }
+            _ => None,
+        }
+    }
+
+    /// Computes the key of a request. `owned` holds a value computed by a [`Key::from_fn`] function.
+    pub(crate) fn compute<'a>(
+        &self,
+        parts: &'a RequestParts,
+        owned: &'a mut Option<String>,
+    ) -> Result<RateLimitKey<'a>, KeyError> {
+        match &self.kind {
+            Kind::Global => Ok(RateLimitKey::Global),
+            Kind::ClientIp => Ok(RateLimitKey::Ip(match parts.remote_addr() {
+                Some(peer) => parts.app.trusted_proxies.client_ip(peer.ip(), parts.headers()),
+                None => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+            })),
+            Kind::Header(Ok(name)) => match parts.headers().get(name) {
+                Some(value) => Ok(RateLimitKey::Bytes(value.as_bytes())),
+                None => Err(KeyError::Missing(format!("the request has no `{name}` header"))),
+            },
+            Kind::Header(Err(name)) => Err(KeyError::Missing(format!("`{name}` is not a header name"))),
+            Kind::Param(name) => match parts.param(name) {
+                Some(value) => Ok(RateLimitKey::Bytes(value.as_bytes())),
+                None => Err(KeyError::NoSuchParam(Arc::clone(name))),
+            },
+            Kind::Function(function) => {
+                *owned = function(parts);
+                match owned {
+                    Some(value) => Ok(RateLimitKey::Bytes(value.as_bytes())),
+                    None => Err(KeyError::Missing("the rate limit's key function found no key".to_owned())),
+                }
+            }
+        }
+    }
+}
+
+impl Default for Key {
+    fn default() -> Self {
+        Self::client_ip()
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            Kind::Global => f.write_str("Key::global()"),
+            Kind::ClientIp => f.write_str("Key::client_ip()"),
+            Kind::Header(Ok(name)) => write!(f, "Key::header({:?})", name.as_str()),
+            Kind::Header(Err(name)) => write!(f, "Key::header({name:?})"),
+            Kind::Param(name) => write!(f, "Key::param({name:?})"),
+            Kind::Function(_) => f.write_str("Key::from_fn(..)"),
+        }
+    }
+}
