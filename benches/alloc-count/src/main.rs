@@ -380,7 +380,7 @@ fn trace_velocy(runtime: &tokio::runtime::Runtime) {
 /// `--loop APP ENDPOINT N`: N requests in process and nothing else.
 fn request_loop(runtime: &tokio::runtime::Runtime, arguments: &[String]) {
     let [app, endpoint, count] = arguments else {
-        panic!("usage: alloc-count --loop velocy|defaults|hyper|axum plaintext|json|user|echo N");
+        panic!("usage: alloc-count --loop velocy|defaults|noop|limited|limited-quiet|cached|hyper|axum plaintext|json|user|echo N");
     };
     let count: u64 = count.parse().expect("N is a number");
     let (_, method, path, body) = ENDPOINTS
@@ -397,11 +397,30 @@ fn request_loop(runtime: &tokio::runtime::Runtime, arguments: &[String]) {
                     black_box(collect(response.into_body()).await);
                 }
             }
-            "velocy" | "defaults" => {
-                let app = if app == "velocy" {
-                    bench_servers::velocy_app::app()
-                } else {
-                    bench_servers::velocy_app::app_with_defaults()
+            "velocy" | "defaults" | "noop" | "limited" | "limited-quiet" | "cached" => {
+                let app = match app.as_str() {
+                    "velocy" => bench_servers::velocy_app::app(),
+                    "defaults" => bench_servers::velocy_app::app_with_defaults(),
+                    // A global middleware that only calls the rest: the price of leaving the fast path, to
+                    // tell it apart from the rate limiter's and the cache's own cost.
+                    "noop" => bench_servers::velocy_app::app().middleware(velocy::middleware::from_fn(
+                        |request: velocy::Request, next: velocy::middleware::Next| next.run(request),
+                    )),
+                    // Every request passes a rate limit that never refuses (one key, a quota far above the
+                    // loop): what a limited route costs when the limit is not hit.
+                    "limited" => bench_servers::velocy_app::app().middleware(
+                        velocy::rate_limit::RateLimit::per_second(1_000_000_000)
+                            .key(velocy::rate_limit::Key::global()),
+                    ),
+                    // The same limit without the `RateLimit` headers on allowed responses.
+                    "limited-quiet" => bench_servers::velocy_app::app().middleware(
+                        velocy::rate_limit::RateLimit::per_second(1_000_000_000)
+                            .key(velocy::rate_limit::Key::global())
+                            .headers_on_success(false),
+                    ),
+                    // Every request after the first is a cache hit.
+                    _ => bench_servers::velocy_app::app()
+                        .middleware(velocy::cache::Cache::new().ttl(std::time::Duration::from_secs(3600))),
                 };
                 let service = app.build().expect("the velocy app builds");
                 for _ in 0..count {
