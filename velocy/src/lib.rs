@@ -62,6 +62,8 @@
 //! | sessions | [`session`] (cargo feature `session`): the `Session` extractor, `Sessions` middleware, `SessionStore` (memory, embedded store), idle and absolute expiry, id rotation |
 //! | CSRF | [`csrf`] (cargo feature `csrf`): signed double-submit tokens masked per request, `Sec-Fetch-Site`/`Origin` checks, the `CsrfToken` extractor |
 //! | CORS | [`cors`] (cargo feature `cors`): the Fetch standard's CORS per app, router or route, preflights answered for existing paths, credentials rules checked at build time |
+//! | rate limiting | [`rate_limit`] (cargo feature `rate-limit`): GCRA and fixed-window limits per app, router or route, keyed by client IP, header, parameter or function; 429 with `Retry-After` and `RateLimit` headers |
+//! | caching | [`cache`] (cargo feature `cache`): an RFC 9111 shared response cache for GET/HEAD with `Vary`, 304, stale-while-revalidate/if-error, single-flight and invalidation |
 //! | store | [`store`]: an embedded database (cargo feature `store`): typed tables with `#[derive(Record)]`, primary keys and secondary indexes, queries with cursors, transactions, key-value with TTL, durable log with group commit, snapshots and crash recovery |
 //!
 //! ## Cargo features
@@ -80,6 +82,8 @@
 //! | `session` | off | `session` (enables `cookies`): server-side sessions; with `store`, sessions in the embedded store |
 //! | `csrf` | off | `csrf` (enables `cookies`): the `Csrf` middleware and `CsrfToken` extractor |
 //! | `cors` | off | `cors`: the `Cors` middleware |
+//! | `rate-limit` | off | `rate_limit`: the `RateLimit` middleware and `RateLimitStore` |
+//! | `cache` | off | `cache`: the `Cache` middleware and `CacheStore` |
 //! | `multipart` | off | `multipart`: `multipart/form-data` uploads streamed to disk: the `Multipart` extractor, `#[derive(FromMultipart)]` with `MultipartForm<T>` (also URL-encoded), `TempFile`, limits via `MultipartConfig` |
 //!
 //! ## How the crate is layered
@@ -87,7 +91,7 @@
 //! the foundation ([`body`], [`error`], [`response`], the request types, [`extract`], handlers,
 //! [`negotiation`], [`conditional`]) → [`routing`] and [`middleware`](mod@middleware) with the [`lifecycle`] hooks → the
 //! request [`pipeline`] → the [`server`] → the [`app`] builder. Each battery (the [`store`], files, uploads,
-//! compression, cookies, CORS) depends only on the foundation and public traits; sessions and CSRF also on
+//! compression, cookies, CORS, rate limits, caching) depends only on the foundation and public traits; sessions and CSRF also on
 //! [`cookies`] (its key and cookie helpers). The app builder knows the batteries only to take their settings
 //! ([`App::secret_key`]).
 
