@@ -1,11 +1,13 @@
 //! [`Key`]: what a rate limit counts per (client address, header, route parameter, a function, or one
 //! global count); [`RateLimitKey`], a computed key as stores see it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Arc;
 
 use http::HeaderName;
+use percent_encoding::percent_decode_str;
 
 use crate::request::RequestParts;
 
@@ -112,23 +114,62 @@ impl Key {
                 None => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
             })),
             Kind::Header(Ok(name)) => match parts.headers().get(name) {
-                Some(value) => Ok(RateLimitKey::Bytes(value.as_bytes())),
+                Some(value) => Ok(bounded(value.as_bytes(), owned)),
                 None => Err(KeyError::Missing(format!("the request has no `{name}` header"))),
             },
             Kind::Header(Err(name)) => Err(KeyError::Missing(format!("`{name}` is not a header name"))),
             Kind::Param(name) => match parts.param(name) {
-                Some(value) => Ok(RateLimitKey::Bytes(value.as_bytes())),
+                // Decoded, so `/login/%61da` and `/login/ada` (the same handler input) share one count.
+                Some(value) => match percent_decode_str(value).decode_utf8_lossy() {
+                    Cow::Borrowed(value) => Ok(bounded(value.as_bytes(), owned)),
+                    Cow::Owned(decoded) => {
+                        *owned = Some(decoded);
+                        Ok(bounded_owned(owned))
+                    }
+                },
                 None => Err(KeyError::NoSuchParam(Arc::clone(name))),
             },
             Kind::Function(function) => {
                 *owned = function(parts);
-                match owned {
-                    Some(value) => Ok(RateLimitKey::Bytes(value.as_bytes())),
-                    None => Err(KeyError::Missing("the rate limit's key function found no key".to_owned())),
+                if owned.is_none() {
+                    return Err(KeyError::Missing("the rate limit's key function found no key".to_owned()));
                 }
+                Ok(bounded_owned(owned))
             }
         }
     }
+}
+
+/// 64 bytes: longer keys (attacker-chosen header values, parameters) are stored as a 128-bit keyed digest, so
+/// a key costs at most this much memory however long the value.
+pub(crate) const MAX_KEY_BYTES: usize = 64;
+
+/// `bytes` as a key, or its digest in `owned` when it is longer than [`MAX_KEY_BYTES`].
+pub(crate) fn bounded<'a>(bytes: &'a [u8], owned: &'a mut Option<String>) -> RateLimitKey<'a> {
+    if bytes.len() <= MAX_KEY_BYTES {
+        return RateLimitKey::Bytes(bytes);
+    }
+    *owned = Some(digest(bytes));
+    RateLimitKey::Bytes(owned.as_deref().map_or(&[], str::as_bytes))
+}
+
+/// The key held in `owned` (set by the caller), replaced by its digest when too long.
+fn bounded_owned(owned: &mut Option<String>) -> RateLimitKey<'_> {
+    if let Some(value) = owned.as_deref().filter(|value| value.len() > MAX_KEY_BYTES) {
+        *owned = Some(digest(value.as_bytes()));
+    }
+    RateLimitKey::Bytes(owned.as_deref().map_or(&[], str::as_bytes))
+}
+
+/// A 128-bit digest of `bytes` under two SipHash keys chosen at random per process: clients cannot aim two
+/// values at one digest.
+fn digest(bytes: &[u8]) -> String {
+    use std::hash::BuildHasher as _;
+    static SEEDS: std::sync::OnceLock<(std::hash::RandomState, std::hash::RandomState)> =
+        std::sync::OnceLock::new();
+    let (first, second) =
+        SEEDS.get_or_init(|| (std::hash::RandomState::new(), std::hash::RandomState::new()));
+    format!("#{:016x}{:016x}", first.hash_one(bytes), second.hash_one(bytes))
 }
 
 impl Default for Key {

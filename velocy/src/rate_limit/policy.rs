@@ -185,7 +185,7 @@ impl Policy {
 
 /// Whole seconds, rounded up (RFC 9110 §10.2.3 `delay-seconds`).
 pub(crate) fn ceil_secs(duration: Duration) -> u64 {
-    duration.as_secs() + u64::from(duration.subsec_nanos() > 0)
+    duration.as_secs().saturating_add(u64::from(duration.subsec_nanos() > 0))
 }
 
 /// GCRA, virtual scheduling. In units of nanoseconds × quota the emission interval is exactly `period`

@@ -427,3 +427,36 @@ fn zero_numbers_and_bad_names_are_build_errors() {
     assert!(build_error(RateLimit::per_second(1).name("naïve")).contains("printable ASCII"));
     App::new().middleware(RateLimit::per_second(1)).merge(hello()).build().expect("a valid limit builds");
 }
+
+#[tokio::test]
+async fn encoded_parameters_share_the_count_of_their_decoded_form() {
+    let limited = crate::Router::new()
+        .post("/login/:user", || async { "tried" })
+        .middleware(RateLimit::per_minute(2).key(Key::param("user")));
+    let client = crate::test::TestClient::new(crate::App::new().merge(limited));
+    client.post("/login/ada").send().await.assert_status(200);
+    client.post("/login/%61da").send().await.assert_status(200);
+    client.post("/login/%61%64%61").send().await.assert_status(429);
+    client.post("/login/grace").send().await.assert_status(200);
+}
+
+#[test]
+fn long_keys_are_stored_as_a_fixed_size_digest() {
+    let long = "k".repeat(10_000);
+    let mut owned = None;
+    let key = super::key::bounded(long.as_bytes(), &mut owned);
+    let super::RateLimitKey::Bytes(bytes) = key else { panic!("a byte key") };
+    assert_eq!(bytes.len(), 33);
+    let mut again = None;
+    assert_eq!(super::key::bounded(long.as_bytes(), &mut again), key, "the digest is stable");
+    let mut other = None;
+    let different = "k".repeat(9_999) + "j";
+    assert_ne!(super::key::bounded(different.as_bytes(), &mut other), key);
+    let mut short = None;
+    assert_eq!(super::key::bounded(b"short", &mut short), super::RateLimitKey::Bytes(b"short"));
+}
+
+#[test]
+fn huge_periods_do_not_overflow_the_header_seconds() {
+    assert_eq!(super::policy::ceil_secs(std::time::Duration::MAX), u64::MAX);
+}
