@@ -96,3 +96,29 @@ async fn the_macro_form_caches_its_route() {
     assert_eq!(hit.text(), "macro run 1");
     assert_eq!(hit.header("x-cache"), Some("hit"));
 }
+
+#[tokio::test]
+async fn a_head_with_no_cache_stores_nothing_and_negotiated_routes_vary_on_accept() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&runs);
+    let json = move || {
+        let run = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        async move { format!("json {run}") }
+    };
+    let router = Router::new()
+        .route(Route::new(Method::GET, "/doc", json).produces(["application/json"]))
+        .route(Route::new(Method::GET, "/doc", || async { Html("html") }).produces(["text/html"]));
+    let app = App::new().middleware(Cache::new().ttl(Duration::from_secs(60))).merge(router);
+    let server = TestServer::start(app).await.unwrap();
+    let url = server.url("/doc");
+    let json_accept = ("accept", "application/json");
+    let head = send(Method::HEAD, &url, &[json_accept, ("cache-control", "no-cache")], Bytes::new()).await;
+    assert_eq!(head.header("cache-status"), Some("velocy; fwd=request; detail=head"));
+    let first = send(Method::GET, &url, &[json_accept], Bytes::new()).await;
+    assert_eq!((first.text().as_str(), first.header("x-cache")), ("json 2", Some("miss")));
+    let html = send(Method::GET, &url, &[("accept", "text/html")], Bytes::new()).await;
+    assert_eq!((html.text().as_str(), html.header("x-cache")), ("html", Some("miss")));
+    let again = send(Method::GET, &url, &[json_accept], Bytes::new()).await;
+    assert_eq!((again.text().as_str(), again.header("x-cache")), ("json 2", Some("hit")));
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+}

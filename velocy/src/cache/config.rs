@@ -2,6 +2,7 @@
 //! invalidates entries.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -60,6 +61,18 @@ pub(crate) struct Shared {
     /// Keys whose handler is running (single-flight); the receiver turns `true` when it is done.
     pub(crate) flights: Mutex<HashMap<String, watch::Receiver<bool>>>,
     pub(crate) clock: Clock,
+    /// Bumped by every invalidation: a response fetched across one is not stored.
+    pub(crate) generation: AtomicU64,
+}
+
+impl Shared {
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    fn invalidated(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
 /// The response cache middleware, a server-side shared cache in front of handlers (RFC 9111); see the
@@ -123,7 +136,8 @@ impl Cache {
             name: "velocy".to_owned(),
         };
         let clock = Clock { base: SystemTime::now(), start: tokio::time::Instant::now() };
-        let shared = Shared { store, flights: Mutex::new(HashMap::new()), clock };
+        let shared =
+            Shared { store, flights: Mutex::new(HashMap::new()), clock, generation: AtomicU64::new(0) };
         Self { config: Arc::new(config), shared: Arc::new(shared) }
     }
 
@@ -200,18 +214,21 @@ impl Cache {
     /// Removes the stored responses for `path`, whatever their query (`/users` removes `/users` and
     /// `/users?page=2`, not `/users/7`).
     pub async fn invalidate(&self, path: &str) {
+        self.shared.invalidated();
         self.shared.store.remove(path).await;
         self.shared.store.remove_prefix(&format!("{path}?")).await;
     }
 
     /// Removes the stored responses for exactly `path_and_query` (`/users?page=2`), the cache key.
     pub async fn invalidate_key(&self, path_and_query: &str) {
+        self.shared.invalidated();
         self.shared.store.remove(path_and_query).await;
     }
 
     /// Removes every stored response whose key (path and query) starts with `prefix`
     /// (`/api/users` removes `/api/users`, `/api/users/7` and `/api/users?page=2`).
     pub async fn invalidate_prefix(&self, prefix: &str) {
+        self.shared.invalidated();
         self.shared.store.remove_prefix(prefix).await;
     }
 }

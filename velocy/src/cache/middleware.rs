@@ -5,15 +5,16 @@ use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
 use http::header::{
-    HeaderName, HeaderValue, AGE, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_LOCATION, DATE, ETAG, EXPIRES,
-    LAST_MODIFIED, VARY,
+    HeaderName, HeaderValue, ACCEPT, AGE, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_LOCATION, CONTENT_TYPE,
+    DATE, ETAG, EXPIRES, IF_MATCH, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_RANGE, IF_UNMODIFIED_SINCE,
+    LAST_MODIFIED, RANGE, VARY,
 };
 use http::{HeaderMap, Method, StatusCode, Uri};
 use tokio::sync::watch;
 
 use super::body::{capture, Captured};
 use super::config::{Cache, RequestDirectives, Shared};
-use super::policy::{request_ask, secondary_key, storable, vary_matches, vary_names, RequestAsk};
+use super::policy::{request_ask, secondary_key, storable, vary_names, RequestAsk};
 use super::status::{cache_status, Status};
 use super::store::CachedResponse;
 use crate::body::Body;
@@ -25,6 +26,14 @@ use crate::response::Response;
 
 /// `X-Cache`, the informal companion of `Cache-Status`.
 pub(crate) const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
+
+/// How long a request waits for the running request of its key before running its own.
+const FLIGHT_WAIT: Duration = Duration::from_secs(10);
+
+/// The client's conditional and range fields, removed from a request whose response is to be stored
+/// (the stored response must be the whole, unconditional one); they are evaluated against the entry.
+const CONDITIONAL: [HeaderName; 6] =
+    [IF_NONE_MATCH, IF_MODIFIED_SINCE, IF_MATCH, IF_UNMODIFIED_SINCE, IF_RANGE, RANGE];
 
 /// The primary cache key: the path and the query exactly as sent (no normalization).
 pub(crate) fn key_of(uri: &Uri) -> String {
@@ -57,6 +66,8 @@ enum Flight {
 struct Forwarded {
     response: Response,
     stored: Result<(), &'static str>,
+    /// The entry stored, to evaluate the client's preconditions against.
+    entry: Option<CachedResponse>,
 }
 
 impl Middleware for Cache {
@@ -83,9 +94,9 @@ impl Cache {
                 return self.mark(response, &Status::Forwarded { reason: "request", stored: Err("request") });
             }
             RequestAsk::Refresh => {
+                let request_headers = request.headers().clone();
                 let forwarded = self.forward(request, next, &key).await;
-                let status = Status::Forwarded { reason: "request", stored: forwarded.stored };
-                return self.mark(forwarded.response, &status);
+                return self.finish(&method, &request_headers, forwarded, "request");
             }
             RequestAsk::Normal => {}
         }
@@ -111,7 +122,10 @@ impl Cache {
                     age,
                     &Status::Stale { age, entry: &entry },
                 );
-                self.refresh_in_background(key, request, next);
+                // A `HEAD` never refreshes: its response has no body to store.
+                if method == Method::GET {
+                    self.refresh_in_background(key, request, next);
+                }
                 return response;
             }
             if stale_for < entry.stale_if_error {
@@ -130,7 +144,8 @@ impl Cache {
         let guard = match self.flight(&key) {
             Flight::Lead(guard) => guard,
             Flight::Wait(mut done) => {
-                let _ = done.wait_for(|done| *done).await;
+                // A leader that takes too long (a slow or stuck handler) is not waited for.
+                let _ = tokio::time::timeout(FLIGHT_WAIT, done.wait_for(|done| *done)).await;
                 if let (Some((entry, age)), _) = self.lookup(&key, request.headers()).await {
                     if age < entry.freshness {
                         let status = Status::Hit { age, entry: &entry };
@@ -138,9 +153,9 @@ impl Cache {
                     }
                 }
                 // The leader's response was not stored (or varies otherwise): ask the handler ourselves.
+                let request_headers = request.headers().clone();
                 let forwarded = self.forward(request, next, &key).await;
-                return self
-                    .mark(forwarded.response, &Status::Forwarded { reason, stored: forwarded.stored });
+                return self.finish(&method, &request_headers, forwarded, reason);
             }
         };
         let request_headers = request.headers().clone();
@@ -154,7 +169,25 @@ impl Cache {
                 return self.serve(&method, &request_headers, &entry, age, &status);
             }
         }
-        self.mark(forwarded.response, &Status::Forwarded { reason, stored: forwarded.stored })
+        self.finish(&method, &request_headers, forwarded, reason)
+    }
+
+    /// The answer to a forwarded request: when its response was stored, the client's preconditions
+    /// (removed before forwarding) are evaluated against the entry, as on a hit.
+    fn finish(
+        &self,
+        method: &Method,
+        request: &HeaderMap,
+        forwarded: Forwarded,
+        reason: &'static str,
+    ) -> Response {
+        let status = Status::Forwarded { reason, stored: forwarded.stored };
+        if let Some(entry) = &forwarded.entry {
+            if let Some(response) = self.preconditions(method, request, entry) {
+                return self.mark(response, &status);
+            }
+        }
+        self.mark(forwarded.response, &status)
     }
 
     /// RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI.
@@ -172,15 +205,13 @@ impl Cache {
 
     fn age_of(&self, entry: &CachedResponse) -> Duration {
         let resident = self.shared.clock.now().duration_since(entry.stored_at).unwrap_or(Duration::ZERO);
-        entry.initial_age + resident
+        entry.initial_age.saturating_add(resident)
     }
 
     /// The newest stored variant matching the request's secondary key, with its current age; and whether
     /// the key had any variant at all.
     async fn lookup(&self, key: &str, headers: &HeaderMap) -> (Option<(CachedResponse, Duration)>, bool) {
-        let variants = self.shared.store.get(key).await;
-        let had_variants = !variants.is_empty();
-        let found = variants.into_iter().find(|entry| vary_matches(headers, &entry.vary));
+        let (found, had_variants) = self.shared.store.get_matching(key, headers).await;
         (found.map(|entry| (self.age_of(&entry), entry)).map(|(age, entry)| (entry, age)), had_variants)
     }
 
@@ -207,27 +238,52 @@ impl Cache {
         });
     }
 
-    /// Sends the request to the handler and stores the response when RFC 9111 allows it.
-    async fn forward(&self, request: Request, next: Next, key: &str) -> Forwarded {
+    /// Sends the request to the handler and stores the response when RFC 9111 allows it: only for `GET`
+    /// (RFC 9111 §3), sent without the client's conditional and range fields, and only when no
+    /// invalidation happened meanwhile.
+    async fn forward(&self, mut request: Request, next: Next, key: &str) -> Forwarded {
+        if request.method() != Method::GET {
+            let response = next.run(request).await;
+            return Forwarded { response, stored: Err("head"), entry: None };
+        }
+        let negotiated = request.parts().negotiated;
+        for name in &CONDITIONAL {
+            request.parts_mut().head.headers.remove(name);
+        }
         let request_headers = request.headers().clone();
+        let generation = self.shared.generation();
         let response = next.run(request).await;
         let now = self.shared.clock.now();
+        let event_stream = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .is_some_and(|value| value.as_bytes().trim_ascii_start().starts_with(b"text/event-stream"));
+        if event_stream {
+            return Forwarded { response, stored: Err("event-stream"), entry: None };
+        }
         let policy =
             match storable(&self.config, &request_headers, response.status(), response.headers(), now) {
                 Ok(policy) => policy,
-                Err(reason) => return Forwarded { response, stored: Err(reason) },
+                Err(reason) => return Forwarded { response, stored: Err(reason), entry: None },
             };
         let (head, body) = response.into_parts();
         match capture(body, self.config.max_body_size).await {
-            Captured::Passed(body) => {
-                Forwarded { response: Response::from_parts(head, body), stored: Err("too-large") }
-            }
+            Captured::Passed(body) => Forwarded {
+                response: Response::from_parts(head, body),
+                stored: Err("too-large"),
+                entry: None,
+            },
             Captured::Whole(bytes) => {
                 let mut headers = head.headers.clone();
                 headers.remove(AGE);
                 headers.remove(super::status::CACHE_STATUS);
                 headers.remove(X_CACHE);
-                let vary = secondary_key(&request_headers, &vary_names(&headers).unwrap_or_default());
+                let mut names = vary_names(&headers).unwrap_or_default();
+                // A route chosen by content negotiation varies on `Accept`, added after this middleware.
+                if negotiated && !names.contains(&ACCEPT) {
+                    names.push(ACCEPT);
+                }
+                let vary = secondary_key(&request_headers, &names);
                 let entry = CachedResponse {
                     status: head.status,
                     headers,
@@ -239,9 +295,13 @@ impl Cache {
                     stale_if_error: policy.stale_if_error,
                     vary,
                 };
+                let response = Response::from_parts(head, Body::from(bytes));
+                if self.shared.generation() != generation {
+                    return Forwarded { response, stored: Err("invalidated"), entry: None };
+                }
                 let retention = entry.retention();
-                self.shared.store.put(key, entry, retention).await;
-                Forwarded { response: Response::from_parts(head, Body::from(bytes)), stored: Ok(()) }
+                self.shared.store.put(key, entry.clone(), retention).await;
+                Forwarded { response, stored: Ok(()), entry: Some(entry) }
             }
         }
     }

@@ -28,7 +28,7 @@ mod store;
 
 pub use config::{Cache, RequestDirectives, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_SIZE};
 pub use status::CACHE_STATUS;
-pub use store::{CacheStore, CachedResponse, MemoryStore};
+pub use store::{CacheStore, CachedResponse, MemoryStore, MAX_VARIANTS};
 
 #[cfg(test)]
 mod tests;

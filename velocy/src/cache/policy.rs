@@ -3,7 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use http::header::{AGE, AUTHORIZATION, CACHE_CONTROL, DATE, EXPIRES, SET_COOKIE, VARY};
+use http::header::{AGE, AUTHORIZATION, CACHE_CONTROL, COOKIE, DATE, EXPIRES, SET_COOKIE, VARY};
 use http::{HeaderMap, HeaderName, StatusCode};
 
 use super::config::Config;
@@ -27,7 +27,11 @@ impl Directives {
     pub(crate) fn parse(headers: &HeaderMap) -> Self {
         let mut directives = Self::default();
         for value in headers.get_all(CACHE_CONTROL) {
-            let Ok(text) = value.to_str() else { continue };
+            // Bytes that are not text cannot be read safely: fail closed, as if `no-store`.
+            let Ok(text) = value.to_str() else {
+                directives.no_store = true;
+                continue;
+            };
             for item in text.split(',') {
                 let (name, argument) = match item.split_once('=') {
                     Some((name, argument)) => (name.trim(), Some(argument.trim().trim_matches('"'))),
@@ -102,11 +106,16 @@ pub(crate) fn storable(
     if vary_names(response).is_none() {
         return Err("vary-star");
     }
+    // A request carrying credentials gets a personal answer (session, CSRF token): the configured
+    // lifetimes apply to it only when the response itself says it may be shared.
+    let personal = request.contains_key(COOKIE) || request.contains_key(AUTHORIZATION);
+    let configured = !personal || directives.public || directives.s_maxage.is_some();
     let freshness = config
         .ttl
+        .filter(|_| configured)
         .or_else(|| directives.s_maxage.or(directives.max_age).map(Duration::from_secs))
         .or_else(|| expires_lifetime(response, now))
-        .or(config.default_ttl)
+        .or(config.default_ttl.filter(|_| configured))
         .unwrap_or(Duration::ZERO);
     let initial_age = age_header(response);
     if freshness <= initial_age {
@@ -143,56 +152,69 @@ fn expires_lifetime(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     Some(expires.duration_since(date).unwrap_or(Duration::ZERO))
 }
 
-/// The response's own `Age` (RFC 9111 §5.1), zero when absent or invalid.
-fn age_header(headers: &HeaderMap) -> Duration {
-    headers
-        .get(AGE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|text| text.trim().parse::<u64>().ok())
-        .map_or(Duration::ZERO, Duration::from_secs)
+/// The largest delta-seconds the cache keeps (RFC 9111 §1.2.2): 2^31.
+pub(crate) const MAX_DELTA: u64 = 1 << 31;
+
+/// The response's own `Age` (RFC 9111 §5.1), at most 2^31 seconds (§1.2.2, a larger or overflowing
+/// number counts as 2^31), zero when absent or invalid.
+pub(crate) fn age_header(headers: &HeaderMap) -> Duration {
+    let Some(value) = headers.get(AGE) else { return Duration::ZERO };
+    let digits = value.as_bytes().trim_ascii();
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Duration::ZERO;
+    }
+    let seconds = digits.iter().try_fold(0u64, |total, digit| {
+        total.checked_mul(10)?.checked_add(u64::from(digit - b'0')).filter(|total| *total <= MAX_DELTA)
+    });
+    Duration::from_secs(seconds.unwrap_or(MAX_DELTA))
 }
 
-/// The header names in `Vary` (lowercase, deduplicated); `None` for `Vary: *`.
+/// The header names in `Vary` (lowercase, deduplicated); `None` for `Vary: *` and for a `Vary` line or
+/// name that cannot be read (failing closed: such a response is not stored).
 pub(crate) fn vary_names(headers: &HeaderMap) -> Option<Vec<HeaderName>> {
     let mut names: Vec<HeaderName> = Vec::new();
     for value in headers.get_all(VARY) {
-        let Ok(text) = value.to_str() else { continue };
+        let text = value.to_str().ok()?;
         for name in text.split(',').map(str::trim).filter(|name| !name.is_empty()) {
             if name == "*" {
                 return None;
             }
-            if let Ok(name) = HeaderName::from_bytes(name.as_bytes()) {
-                if !names.contains(&name) {
-                    names.push(name);
-                }
+            let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
+            if !names.contains(&name) {
+                names.push(name);
             }
         }
     }
     Some(names)
 }
 
-/// The value of a request header for the secondary key: every field line joined with `,`, the spaces
-/// around list separators removed (RFC 9111 §4.1 allows this normalization); `None` when absent.
-pub(crate) fn normalized(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
-    let mut parts: Vec<String> = Vec::new();
+/// The value of a request header for the secondary key, as raw bytes: every field line joined with `,`,
+/// the spaces around list separators removed (RFC 9111 §4.1 allows this normalization); `None` when
+/// absent.
+pub(crate) fn normalized(headers: &HeaderMap, name: &HeaderName) -> Option<Vec<u8>> {
+    let mut joined: Option<Vec<u8>> = None;
     for value in headers.get_all(name) {
-        let text = String::from_utf8_lossy(value.as_bytes());
-        parts.extend(text.split(',').map(|part| part.trim().to_owned()));
+        for part in value.as_bytes().split(|byte| *byte == b',') {
+            let out = match joined.as_mut() {
+                Some(out) => {
+                    out.push(b',');
+                    out
+                }
+                None => joined.insert(Vec::new()),
+            };
+            out.extend_from_slice(part.trim_ascii());
+        }
     }
-    if parts.is_empty() {
-        None
-    } else {
-        Some(parts.join(","))
-    }
+    joined
 }
 
 /// The secondary key of a request for a response varying on `names`.
-pub(crate) fn secondary_key(request: &HeaderMap, names: &[HeaderName]) -> Vec<(HeaderName, Option<String>)> {
+pub(crate) fn secondary_key(request: &HeaderMap, names: &[HeaderName]) -> Vec<(HeaderName, Option<Vec<u8>>)> {
     names.iter().map(|name| (name.clone(), normalized(request, name))).collect()
 }
 
 /// Whether a stored variant's secondary key matches the request (RFC 9111 §4.1).
-pub(crate) fn vary_matches(request: &HeaderMap, vary: &[(HeaderName, Option<String>)]) -> bool {
+pub(crate) fn vary_matches(request: &HeaderMap, vary: &[(HeaderName, Option<Vec<u8>>)]) -> bool {
     vary.iter().all(|(name, value)| normalized(request, name) == *value)
 }
 

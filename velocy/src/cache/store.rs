@@ -9,7 +9,11 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, StatusCode};
 use tokio::time::Instant;
 
+use super::policy::vary_matches;
 use crate::future::BoxFuture;
+
+/// The most variants (distinct `Vary` values) kept per key; storing one more drops the oldest.
+pub const MAX_VARIANTS: usize = 16;
 
 /// One stored response (a variant of a primary key), with what the cache needs to reuse it.
 ///
@@ -36,14 +40,16 @@ pub struct CachedResponse {
     /// RFC 5861 §4).
     pub stale_if_error: Duration,
     /// The secondary key: each header named by `Vary` (lowercase) with the request's normalized value
-    /// (`None` when the request did not send it).
-    pub vary: Vec<(HeaderName, Option<String>)>,
+    /// (`None` when the request did not send it), compared as raw bytes.
+    pub vary: Vec<(HeaderName, Option<Vec<u8>>)>,
 }
 
 impl CachedResponse {
     /// How long the store should keep the entry: its freshness and the longer of its stale windows.
     pub fn retention(&self) -> Duration {
-        self.freshness.saturating_sub(self.initial_age) + self.stale_while_revalidate.max(self.stale_if_error)
+        self.freshness
+            .saturating_sub(self.initial_age)
+            .saturating_add(self.stale_while_revalidate.max(self.stale_if_error))
     }
 
     /// The memory the entry takes, in bytes (body, headers and a fixed overhead), as [`MemoryStore`]
@@ -54,7 +60,7 @@ impl CachedResponse {
         let vary: usize = self
             .vary
             .iter()
-            .map(|(name, value)| name.as_str().len() + value.as_ref().map_or(0, String::len))
+            .map(|(name, value)| name.as_str().len() + value.as_ref().map_or(0, Vec::len))
             .sum();
         self.body.len() + headers + vary + 128
     }
@@ -70,6 +76,21 @@ pub trait CacheStore: Send + Sync + 'static {
     /// Every live variant stored under `key`, most recent first.
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Vec<CachedResponse>>;
 
+    /// The most recent live variant under `key` whose secondary key matches `request`'s headers
+    /// (RFC 9111 §4.1), and whether `key` had any live variant at all. The default filters
+    /// [`CacheStore::get`]; a store can override it to copy only the matching variant.
+    fn get_matching<'a>(
+        &'a self,
+        key: &'a str,
+        request: &'a HeaderMap,
+    ) -> BoxFuture<'a, (Option<CachedResponse>, bool)> {
+        Box::pin(async move {
+            let variants = self.get(key).await;
+            let had_variants = !variants.is_empty();
+            (variants.into_iter().find(|entry| vary_matches(request, &entry.vary)), had_variants)
+        })
+    }
+
     /// Stores `entry` under `key` for `ttl`, replacing the variant with the same secondary key.
     fn put<'a>(&'a self, key: &'a str, entry: CachedResponse, ttl: Duration) -> BoxFuture<'a, ()>;
 
@@ -82,7 +103,8 @@ pub trait CacheStore: Send + Sync + 'static {
 
 /// The default store: entries in memory, at most `max_size` bytes in total (see
 /// [`CachedResponse::weight`]), the least recently used key evicted first; expired entries are dropped
-/// when met.
+/// when met. A key keeps at most [`MAX_VARIANTS`] variants, and never more than `max_size` bytes of
+/// them: the oldest are dropped first.
 #[derive(Debug)]
 pub struct MemoryStore {
     max_size: usize,
@@ -159,9 +181,28 @@ impl MemoryStore {
     }
 
     fn get_now(&self, key: &str) -> Vec<CachedResponse> {
+        self.with_live(key, |variants| variants.iter().map(|(entry, _)| entry.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    fn get_matching_now(&self, key: &str, request: &HeaderMap) -> (Option<CachedResponse>, bool) {
+        let found = self.with_live(key, |variants| {
+            variants
+                .iter()
+                .find(|(entry, _)| vary_matches(request, &entry.vary))
+                .map(|(entry, _)| entry.clone())
+        });
+        match found {
+            Some(found) => (found, true),
+            None => (None, false),
+        }
+    }
+
+    /// Drops the expired variants of `key`, then reads the live ones under the lock (`None` when none).
+    fn with_live<T>(&self, key: &str, read: impl FnOnce(&[(CachedResponse, Instant)]) -> T) -> Option<T> {
         let now = Instant::now();
         let mut lru = self.lock();
-        let Some(slot) = lru.slots.get_mut(key) else { return Vec::new() };
+        let slot = lru.slots.get_mut(key)?;
         let before = slot.variants.len();
         slot.variants.retain(|(_, expires)| *expires > now);
         if slot.variants.len() != before {
@@ -170,11 +211,11 @@ impl MemoryStore {
             slot.weight = weight;
             lru.weight -= removed;
         }
-        let found: Vec<CachedResponse> = match lru.slots.get(key) {
-            Some(slot) => slot.variants.iter().map(|(entry, _)| entry.clone()).collect(),
-            None => Vec::new(),
+        let found = match lru.slots.get(key) {
+            Some(slot) if !slot.variants.is_empty() => Some(read(&slot.variants)),
+            _ => None,
         };
-        if found.is_empty() {
+        if found.is_none() {
             lru.remove(key);
         } else {
             lru.touch(key);
@@ -187,7 +228,13 @@ impl MemoryStore {
         if weight > self.max_size || ttl.is_zero() {
             return;
         }
-        let expires = Instant::now() + ttl;
+        let now = Instant::now();
+        // A lifetime beyond what the clock can represent is kept as long as it can (about 136 years).
+        let Some(expires) =
+            now.checked_add(ttl).or_else(|| now.checked_add(Duration::from_secs(u32::MAX.into())))
+        else {
+            return;
+        };
         let mut lru = self.lock();
         let mut slot = match lru.slots.remove(key) {
             Some(slot) => {
@@ -199,7 +246,13 @@ impl MemoryStore {
         };
         slot.variants.retain(|(old, _)| old.vary != entry.vary);
         slot.variants.insert(0, (entry, expires));
+        slot.variants.truncate(MAX_VARIANTS);
         slot.weight = key.len() + slot.variants.iter().map(|(entry, _)| entry.weight()).sum::<usize>();
+        while slot.weight > self.max_size && slot.variants.len() > 1 {
+            if let Some((oldest, _)) = slot.variants.pop() {
+                slot.weight -= oldest.weight();
+            }
+        }
         let slot_weight = slot.weight;
         lru.evict_to(self.max_size.saturating_sub(slot_weight));
         lru.weight += slot_weight;
@@ -225,6 +278,14 @@ impl MemoryStore {
 impl CacheStore for MemoryStore {
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Vec<CachedResponse>> {
         Box::pin(std::future::ready(self.get_now(key)))
+    }
+
+    fn get_matching<'a>(
+        &'a self,
+        key: &'a str,
+        request: &'a HeaderMap,
+    ) -> BoxFuture<'a, (Option<CachedResponse>, bool)> {
+        Box::pin(std::future::ready(self.get_matching_now(key, request)))
     }
 
     fn put<'a>(&'a self, key: &'a str, entry: CachedResponse, ttl: Duration) -> BoxFuture<'a, ()> {

@@ -462,3 +462,244 @@ async fn a_cache_name_that_is_not_a_token_is_quoted() {
     client.get("/r").send().await.assert_header("cache-status", "\"edge cache\"; fwd=miss; stored");
     let _ = Method::GET;
 }
+
+/// An app with `/r` answering `make(run)` (counting runs), under `cache` as app middleware.
+fn custom(
+    cache: Cache,
+    make: impl Fn(usize) -> Response + Clone + Send + Sync + 'static,
+) -> (TestClient, Arc<AtomicUsize>) {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&runs);
+    let handler = move || {
+        let counter = Arc::clone(&counter);
+        let make = make.clone();
+        async move { make(counter.fetch_add(1, Ordering::SeqCst) + 1) }
+    };
+    let app = App::new().state(cache.clone()).middleware(cache).merge(Router::new().get("/r", handler));
+    (TestClient::new(app), runs)
+}
+
+#[tokio::test(start_paused = true)]
+async fn head_is_never_stored_nor_refreshed_in_the_background() {
+    let (client, runs) = counted(Cache::new().ttl(Duration::from_secs(60)), 200, &[]);
+    let head = client.head("/r").header("cache-control", "no-cache").send().await;
+    assert_eq!(head.header("cache-status"), Some("velocy; fwd=request; detail=head"));
+    client.get("/r").send().await.assert_header("x-cache", "miss").assert_text("run 2 of /r");
+
+    let headers = &[("cache-control", "max-age=1, stale-while-revalidate=60")];
+    let (client, runs2) = counted(Cache::new(), 200, headers);
+    client.get("/r").send().await;
+    tokio::time::advance(Duration::from_secs(3)).await;
+    client.head("/r").send().await.assert_header("x-cache", "stale");
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(runs2.load(Ordering::SeqCst), 1);
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_negotiated_route_varies_on_accept() {
+    let cache = Cache::new().ttl(Duration::from_secs(60));
+    let router = Router::new()
+        .route(crate::Route::new(Method::GET, "/doc", || async { "json" }).produces(["application/json"]))
+        .route(
+            crate::Route::new(Method::GET, "/doc", || async { crate::Html("html") }).produces(["text/html"]),
+        );
+    let client = TestClient::new(App::new().middleware(cache).merge(router));
+    client.get("/doc").header("accept", "application/json").send().await.assert_text("json");
+    let html = client.get("/doc").header("accept", "text/html").send().await.assert_text("html");
+    assert_eq!(x_cache(&html), "miss");
+    let json = client.get("/doc").header("accept", "application/json").send().await.assert_text("json");
+    assert_eq!(x_cache(&json), "hit");
+}
+
+fn variant(value: &str, body: usize) -> CachedResponse {
+    CachedResponse {
+        status: StatusCode::OK,
+        headers: HeaderMap::new(),
+        body: bytes::Bytes::from(vec![b'x'; body]),
+        stored_at: std::time::SystemTime::now(),
+        initial_age: Duration::ZERO,
+        freshness: Duration::from_secs(60),
+        stale_while_revalidate: Duration::ZERO,
+        stale_if_error: Duration::ZERO,
+        vary: vec![(http::header::ACCEPT_LANGUAGE, Some(value.as_bytes().to_vec()))],
+    }
+}
+
+#[tokio::test]
+async fn one_key_keeps_a_bounded_number_and_size_of_variants() {
+    let store = MemoryStore::new(1 << 20);
+    for n in 0..20 {
+        store.put("/r", variant(&format!("l{n}"), 10), Duration::from_secs(60)).await;
+    }
+    assert_eq!(store.get("/r").await.len(), MAX_VARIANTS);
+    let mut request = HeaderMap::new();
+    request.insert("accept-language", HeaderValue::from_static("l19"));
+    let (found, had) = store.get_matching("/r", &request).await;
+    assert!(had && found.is_some());
+    request.insert("accept-language", HeaderValue::from_static("l0"));
+    assert!(store.get_matching("/r", &request).await.0.is_none(), "the oldest was dropped");
+
+    let store = MemoryStore::new(2500);
+    for n in 0..5 {
+        store.put("/r", variant(&format!("l{n}"), 1000), Duration::from_secs(60)).await;
+        assert!(store.size() <= 2500, "{}", store.size());
+    }
+    assert_eq!(store.get("/r").await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_configured_ttl_does_not_share_answers_to_requests_with_cookies() {
+    let (client, runs) = counted(Cache::new().ttl(Duration::from_secs(60)), 200, &[]);
+    let first = client.get("/r").header("cookie", "session=a").send().await;
+    assert_eq!(first.header("cache-status"), Some("velocy; fwd=miss; detail=no-freshness"));
+    client.get("/r").header("cookie", "session=b").send().await.assert_text("run 2 of /r");
+    let (client, runs2) = counted(Cache::new().default_ttl(Duration::from_secs(60)), 200, &[]);
+    client.get("/r").header("cookie", "session=a").send().await;
+    client.get("/r").header("cookie", "session=b").send().await.assert_text("run 2 of /r");
+    assert_eq!(runs.load(Ordering::SeqCst) + runs2.load(Ordering::SeqCst), 4);
+    // The response says it may be shared: stored.
+    let (client, runs) =
+        counted(Cache::new().ttl(Duration::from_secs(60)), 200, &[("cache-control", "public")]);
+    client.get("/r").header("cookie", "session=a").send().await;
+    client.get("/r").header("cookie", "session=b").send().await.assert_text("run 1 of /r");
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn huge_lifetimes_and_ages_do_not_overflow() {
+    let (client, runs) = counted(Cache::new().ttl(Duration::MAX), 200, &[("age", "99999999999999999999")]);
+    client.get("/r").send().await.assert_status(200);
+    let hit = client.get("/r").send().await.assert_text("run 1 of /r");
+    assert_eq!(hit.header("age"), Some("2147483648"));
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+    let cache = Cache::new().ttl(Duration::MAX).stale_while_revalidate(Duration::MAX);
+    let (client, _) = counted(cache, 200, &[]);
+    client.get("/r").send().await;
+    client.get("/r").send().await.assert_header("x-cache", "hit");
+}
+
+#[tokio::test]
+async fn unreadable_header_bytes_fail_closed() {
+    let with = |name: &'static str, value: &'static [u8]| {
+        move |run: usize| {
+            let mut response = respond(200, &[("cache-control", "max-age=60")], format!("run {run}"));
+            response.headers_mut().append(name, HeaderValue::from_bytes(value).unwrap());
+            response
+        }
+    };
+    let (client, runs) = custom(Cache::new(), with("cache-control", b"max-age=60, \xff"));
+    client.get("/r").send().await.assert_header("cache-status", "velocy; fwd=miss; detail=no-store");
+    client.get("/r").send().await;
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+    let (client, runs) = custom(Cache::new(), with("vary", b"accept, x-\xff"));
+    client.get("/r").send().await.assert_header("cache-status", "velocy; fwd=miss; detail=vary-star");
+    client.get("/r").send().await;
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+    let (client, runs) = custom(Cache::new(), with("vary", b"accept, bad name"));
+    client.get("/r").send().await.assert_header("cache-status", "velocy; fwd=miss; detail=vary-star");
+    client.get("/r").send().await;
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+    // Varied request values compare as raw bytes: two values a lossy decoding would make equal.
+    let (client, runs) = custom(Cache::new(), with("vary", b"x-who"));
+    let who = |byte: &'static [u8]| HeaderValue::from_bytes(byte).unwrap();
+    client.get("/r").header("x-who", who(b"\xfe")).send().await.assert_text("run 1");
+    client.get("/r").header("x-who", who(b"\xff")).send().await.assert_text("run 2");
+    client.get("/r").header("x-who", who(b"\xfe")).send().await.assert_text("run 1");
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn event_streams_pass_through_unstored() {
+    let headers = &[("content-type", "text/event-stream"), ("cache-control", "max-age=60")];
+    let (client, runs) = counted(Cache::new(), 200, headers);
+    let first = client.get("/r").send().await;
+    assert_eq!(first.header("cache-status"), Some("velocy; fwd=miss; detail=event-stream"));
+    client.get("/r").send().await;
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_waiter_stops_waiting_for_a_slow_leader() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&runs);
+    let handler = move || {
+        let counter = Arc::clone(&counter);
+        async move {
+            let run = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            if run == 1 {
+                tokio::time::sleep(Duration::from_secs(600)).await;
+            }
+            respond(200, &[("cache-control", "max-age=60")], format!("run {run}"))
+        }
+    };
+    let client = TestClient::new(App::new().merge(Router::new().get("/r", handler).middleware(Cache::new())));
+    let start = tokio::time::Instant::now();
+    let waiter = async {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        let response = client.get("/r").send().await;
+        (response, start.elapsed())
+    };
+    let (_, (response, waited)) = tokio::join!(client.get("/r").send(), waiter);
+    assert_eq!(response.text(), "run 2");
+    assert!(waited < Duration::from_secs(60), "{waited:?}");
+}
+
+#[tokio::test]
+async fn conditional_and_range_fields_are_not_forwarded_when_storing() {
+    let (client, runs) = custom(Cache::new(), |run| {
+        respond(200, &[("cache-control", "max-age=60"), ("etag", "\"v1\"")], format!("run {run}"))
+    });
+    let first = client.get("/r").header("if-none-match", "\"v1\"").header("range", "bytes=0-1").send().await;
+    assert_eq!(first.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(first.header("cache-status"), Some("velocy; fwd=miss; stored"));
+    client.get("/r").send().await.assert_status(200).assert_text("run 1").assert_header("x-cache", "hit");
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn the_handler_sees_no_conditional_fields_when_storing() {
+    let handler = |headers: HeaderMap| async move {
+        let conditional = ["if-none-match", "if-modified-since", "range", "if-range", "if-match"]
+            .iter()
+            .filter(|name| headers.contains_key(**name))
+            .count();
+        respond(200, &[("cache-control", "max-age=60")], format!("conditional {conditional}"))
+    };
+    let client = TestClient::new(App::new().merge(Router::new().get("/r", handler).middleware(Cache::new())));
+    let first = client
+        .get("/r")
+        .header("if-none-match", "\"x\"")
+        .header("if-modified-since", "Sun, 06 Nov 1994 08:49:37 GMT")
+        .header("range", "bytes=0-1")
+        .send()
+        .await;
+    first.assert_text("conditional 0");
+    client.get("/r").send().await.assert_text("conditional 0");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_fetch_across_an_invalidation_is_not_stored() {
+    let cache = Cache::new().ttl(Duration::from_secs(60));
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&runs);
+    let slow = move || {
+        let counter = Arc::clone(&counter);
+        async move {
+            let run = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            format!("run {run}")
+        }
+    };
+    let router = Router::new().get("/items", slow).post("/items", || async { "written" }).middleware(cache);
+    let client = TestClient::new(App::new().merge(router));
+    let write = async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        client.post("/items").send().await
+    };
+    let (before, _) = tokio::join!(client.get("/items").send(), write);
+    assert_eq!(before.header("cache-status"), Some("velocy; fwd=miss; detail=invalidated"));
+    client.get("/items").send().await.assert_text("run 2").assert_header("x-cache", "miss");
+}

@@ -23,7 +23,8 @@ pub(crate) enum Dispatched<'a> {
 /// Routes `request`: fills its route and parameters, and says what answers it. Rejections are plain
 /// problem responses here; finishing renders them by `Accept`.
 pub(crate) fn dispatch<'a>(shared: &'a AppShared, request: &mut Request) -> Dispatched<'a> {
-    let RequestParts { head, params, route, routed, matching_path, .. } = request.parts_mut();
+    let RequestParts { head, params, route, routed, matching_path, negotiated: request_negotiated, .. } =
+        request.parts_mut();
     *routed = true;
     if head.uri.path() == "*" {
         // `OPTIONS *` (the only asterisk-form target the target check lets through) asks about the server
@@ -43,6 +44,7 @@ pub(crate) fn dispatch<'a>(shared: &'a AppShared, request: &mut Request) -> Disp
     match shared.table.lookup(head, matching_path.as_deref(), params) {
         Lookup::Found { route: id, endpoint, negotiated } => {
             *route = Some(id as usize);
+            *request_negotiated = negotiated;
             Dispatched::Endpoint { endpoint, vary_accept: negotiated }
         }
         Lookup::NoHost { endpoint } => Dispatched::Endpoint { endpoint, vary_accept: false },

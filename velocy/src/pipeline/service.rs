@@ -95,6 +95,7 @@ impl AppService {
             body_limit: None,
             matching_path,
             request_id,
+            negotiated: false,
         }
     }
 

@@ -103,6 +103,8 @@ pub struct RequestParts {
     pub(crate) matching_path: Option<Box<str>>,
     /// The request's id, when the app gives requests ids.
     pub(crate) request_id: Option<RequestId>,
+    /// The route was chosen by content negotiation on `Accept` (the response varies on it).
+    pub(crate) negotiated: bool,
 }
 
 impl RequestParts {
