@@ -14,9 +14,10 @@ use tokio::sync::watch;
 
 use super::body::{capture, Captured};
 use super::config::{Cache, RequestDirectives, Shared};
-use super::policy::{request_ask, secondary_key, storable, vary_names, RequestAsk};
+use super::policy::{request_ask, storable, RequestAsk};
 use super::status::{cache_status, Status};
 use super::store::CachedResponse;
+use super::vary::{secondary_key, vary_names};
 use crate::body::Body;
 use crate::conditional::{ETag, Preconditions, Validators};
 use crate::future::BoxFuture;

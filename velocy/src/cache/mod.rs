@@ -25,6 +25,7 @@ mod middleware;
 mod policy;
 mod status;
 mod store;
+mod vary;
 
 pub use config::{Cache, RequestDirectives, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_SIZE};
 pub use status::CACHE_STATUS;

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, StatusCode};
 use tokio::time::Instant;
 
-use super::policy::vary_matches;
+use super::vary::vary_matches;
 use crate::future::BoxFuture;
 
 /// The most variants (distinct `Vary` values) kept per key; storing one more drops the oldest.
