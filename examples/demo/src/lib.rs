@@ -39,6 +39,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use velocy::prelude::*;
+use velocy::response::escape_html;
 
 use velocy::cors::{AllowHeaders, Cors};
 use velocy::csrf::Csrf;
@@ -143,38 +144,4 @@ async fn not_found_page(intercepted: Intercepted) -> Response {
     let path = escape_html(intercepted.request.uri.path());
     let page = format!("<!doctype html><title>Not found</title><h1>Nothing at {path}</h1>");
     (StatusCode::NOT_FOUND, Html(page)).into_response()
-}
-
-/// `text` safe to put in HTML text or a quoted attribute: `&`, `<`, `>`, `"` and `'` become entities, in one
-/// pass, so an entity written for one character is never escaped again. (A normalized path may still hold
-/// `&` and `'`.)
-fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_html;
-
-    #[test]
-    fn html_special_characters_are_escaped_once() {
-        assert_eq!(escape_html("/users/42"), "/users/42");
-        assert_eq!(
-            escape_html(r#"/a&b<script>"x"'y'</script>"#),
-            "/a&amp;b&lt;script&gt;&quot;x&quot;&#39;y&#39;&lt;/script&gt;"
-        );
-        // An escape already in the text is escaped again, not taken as markup.
-        assert_eq!(escape_html("&lt;"), "&amp;lt;");
-    }
 }

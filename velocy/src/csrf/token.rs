@@ -8,6 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
 use super::rejection::CsrfUnavailable;
+use crate::response::escape_html;
 
 /// 32 bytes (256 bits): the length of the secret kept in the cookie.
 pub(crate) const SECRET_BYTES: usize = 32;
@@ -144,20 +145,4 @@ impl fmt::Debug for CsrfToken {
         // The token is a credential: keep it out of logs.
         f.debug_struct("CsrfToken").field("field", &self.field).finish_non_exhaustive()
     }
-}
-
-/// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references (HTML attribute-safe).
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#x27;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
 }

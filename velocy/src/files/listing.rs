@@ -9,26 +9,10 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::{Config, Dotfiles};
 use crate::body::Body;
-use crate::response::Response;
+use crate::response::{escape_html, Response};
 
 /// What stays unencoded in a link: the unreserved characters (RFC 3986 §2.3).
 const LINK: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-
-/// Escapes text for HTML content and double-quoted attributes.
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The listing of `dir`, whose URL path is `url_path` (still percent-encoded; ends with `/`, or is the
 /// mount root). Links are absolute, so they work whether or not the URL ends with `/`.
@@ -55,15 +39,15 @@ pub(super) async fn render(
     }
     names.sort();
     let base = if url_path.ends_with('/') { url_path.to_owned() } else { format!("{url_path}/") };
-    let title = escape(&percent_encoding::percent_decode_str(&base).decode_utf8_lossy());
+    let title = escape_html(&percent_encoding::percent_decode_str(&base).decode_utf8_lossy());
     let mut html = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Index of {title}</title></head>\n\
          <body><h1>Index of {title}</h1>\n<ul>\n"
     );
     for (name, is_dir) in &names {
         let slash = if *is_dir { "/" } else { "" };
-        let href = format!("{}{}{slash}", escape(&base), utf8_percent_encode(name, LINK));
-        let _ = writeln!(html, "<li><a href=\"{href}\">{}{slash}</a></li>", escape(name));
+        let href = format!("{}{}{slash}", escape_html(&base), utf8_percent_encode(name, LINK));
+        let _ = writeln!(html, "<li><a href=\"{href}\">{}{slash}</a></li>", escape_html(name));
     }
     html.push_str("</ul>\n");
     if truncated {

@@ -26,7 +26,7 @@ mod problem;
 mod redirect;
 
 pub use created::Created;
-pub use html::Html;
+pub use html::{escape_html, Html};
 pub(crate) use into_response::with_content_type as into_response_with_type;
 pub use into_response::IntoResponse;
 pub use parts::IntoResponseParts;
