@@ -380,7 +380,7 @@ impl App {
         let mut table = table;
         table.note_global_middleware(&middleware);
         lifecycle.middleware = Arc::from(middleware);
-        let trivial = lifecycle.is_trivial(table.has_scoped_interceptors());
+        let path = lifecycle.path(table.has_scoped_interceptors());
         let lifecycle = Arc::new(lifecycle);
         let data = Arc::new(AppData {
             state,
@@ -390,7 +390,7 @@ impl App {
             trusted_proxies: std::mem::take(&mut config.trusted_proxies),
             routes: table.route_data(),
         });
-        let shared = AppShared { data, config, table, lifecycle, trivial };
+        let shared = AppShared { data, config, table, lifecycle, path };
         Ok(AppService { shared: Arc::new(shared) })
     }
 

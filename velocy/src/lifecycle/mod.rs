@@ -22,6 +22,18 @@ pub use hooks::{
 /// Status interceptors, by status, in the order they apply (innermost scope first).
 pub(crate) type Interceptors = Arc<[(StatusCode, Arc<dyn StatusInterceptor>)]>;
 
+/// How an app's requests go through the [pipeline](crate::pipeline), decided once when it is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PipelinePath {
+    /// Nothing around the route's chain: the handler is called straight from `AppService::handle`.
+    Fast,
+    /// Only global middleware: routing runs at once, then the global chain, without the full pipeline's
+    /// boxed future.
+    GlobalMiddleware,
+    /// Request hooks, interceptors, response mappers or the request context: the full pipeline.
+    Full,
+}
+
 /// Everything an app runs around its routes.
 pub(crate) struct Lifecycle {
     pub(crate) request_hooks: Vec<Arc<dyn RequestHook>>,
@@ -48,15 +60,20 @@ impl Default for Lifecycle {
 }
 
 impl Lifecycle {
-    /// Whether a request needs nothing around its route's own chain but the finishing touches (which
-    /// include the completion report): then the fast path runs, without the lifecycle's boxed future.
-    pub(crate) fn is_trivial(&self, has_scoped_interceptors: bool) -> bool {
-        self.request_hooks.is_empty()
-            && self.middleware.is_empty()
-            && self.interceptors.is_empty()
-            && self.response_mappers.is_empty()
-            && !self.request_context
-            && !has_scoped_interceptors
+    /// Which path requests take: the fast path when nothing runs around the route's own chain but the
+    /// finishing touches (which include the completion report), the global-middleware path when only
+    /// global middleware does, the full pipeline (one boxed future) otherwise.
+    pub(crate) fn path(&self, has_scoped_interceptors: bool) -> PipelinePath {
+        let hooks = !self.request_hooks.is_empty()
+            || !self.interceptors.is_empty()
+            || !self.response_mappers.is_empty()
+            || self.request_context
+            || has_scoped_interceptors;
+        match (hooks, self.middleware.is_empty()) {
+            (true, _) => PipelinePath::Full,
+            (false, true) => PipelinePath::Fast,
+            (false, false) => PipelinePath::GlobalMiddleware,
+        }
     }
 
     /// Whether hooks need a copy of the request head: interceptors and response mappers read it.

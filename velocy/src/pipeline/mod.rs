@@ -22,7 +22,9 @@
 //!
 //! An app with no request hooks or response mappers, global middleware, interceptor or request
 //! context takes the **fast path**: stages 3, 5 (global) and 7 have nothing to run, so the handler is called
-//! straight from [`AppService::handle`] without the boxed future of the full pipeline. Both paths share
+//! straight from [`AppService::handle`] without the boxed future of the full pipeline. An app whose only
+//! such stage is global middleware takes the **global-middleware path**: routing runs straight from
+//! [`AppService::handle`] too, then the global chain, still without that boxed future. All paths share
 //! the routing step and the finishing step.
 
 mod config;

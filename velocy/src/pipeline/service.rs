@@ -5,6 +5,7 @@ use std::convert::Infallible;
 use std::fmt;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -15,7 +16,9 @@ use super::dispatch::{dispatch, Dispatched};
 use super::{AppShared, Finishing};
 use crate::body::Body;
 use crate::future::BoxFuture;
-use crate::lifecycle::poll_catching;
+use crate::handler::panic::panic_response;
+use crate::lifecycle::{poll_catching, PipelinePath};
+use crate::middleware::{Next, Terminal};
 use crate::request::{ParamSpans, Request, RequestParts};
 use crate::response::{IntoResponse, Problem, Response};
 use crate::routing::RouteInfo;
@@ -32,8 +35,8 @@ impl AppService {
     ///
     /// The stages are those of the [pipeline](crate::pipeline): the request id first, so every answer
     /// carries it; then the target check (400/414 on failure). An app with no hook around the handler
-    /// routes and calls the handler right here (the fast path); otherwise the full pipeline runs, in one
-    /// boxed future.
+    /// routes and calls the handler right here (the fast path); one with only global middleware routes
+    /// here and runs the global chain; otherwise the full pipeline runs, in one boxed future.
     pub fn handle(&self, request: http::Request<Body>, remote_addr: Option<SocketAddr>) -> ResponseFuture {
         self.handle_connection(request, remote_addr, false)
     }
@@ -61,17 +64,36 @@ impl AppService {
         };
         let parts = self.parts(head, (remote_addr, encrypted), matching_path, request_id);
         let mut request = Request::from_parts(parts, body);
-        if !shared.trivial {
-            let future = super::with_hooks::run(Arc::clone(shared), request, None, finishing);
-            return ResponseFuture { inner: Inner::Handler(Box::pin(future)), finishing: None };
-        }
-        let inner = match dispatch(shared, &mut request) {
-            Dispatched::Endpoint { endpoint, vary_accept } => {
-                finishing.vary_accept = vary_accept;
+        let inner = match shared.path {
+            PipelinePath::Fast => match dispatch(shared, &mut request) {
+                Dispatched::Endpoint { endpoint, vary_accept } => {
+                    finishing.vary_accept = vary_accept;
+                    finishing.set_route(request.parts().matched_route_shared());
+                    Inner::Handler(endpoint.call(request))
+                }
+                Dispatched::Ready(response) => Inner::Ready(Some(response)),
+            },
+            PipelinePath::GlobalMiddleware => {
+                let terminal = match dispatch(shared, &mut request) {
+                    Dispatched::Endpoint { endpoint, vary_accept } => {
+                        finishing.vary_accept = vary_accept;
+                        Terminal::Endpoint(endpoint.clone())
+                    }
+                    Dispatched::Ready(response) => Terminal::Response(response),
+                };
                 finishing.set_route(request.parts().matched_route_shared());
-                Inner::Handler(endpoint.call(request))
+                // A panic in the chain's futures is caught by `ResponseFuture::poll`; one in a middleware's
+                // synchronous `call` here.
+                let chain = Next::new(Arc::clone(&shared.lifecycle.middleware), terminal);
+                match std::panic::catch_unwind(AssertUnwindSafe(|| chain.run(request))) {
+                    Ok(future) => Inner::Handler(future),
+                    Err(payload) => Inner::Ready(Some(panic_response(payload))),
+                }
             }
-            Dispatched::Ready(response) => Inner::Ready(Some(response)),
+            PipelinePath::Full => {
+                let future = super::with_hooks::run(Arc::clone(shared), request, None, finishing);
+                return ResponseFuture { inner: Inner::Handler(Box::pin(future)), finishing: None };
+            }
         };
         ResponseFuture { inner, finishing: Some(finishing) }
     }
@@ -113,7 +135,7 @@ impl AppService {
         response: Response,
         finishing: Finishing,
     ) -> ResponseFuture {
-        if self.shared.trivial {
+        if self.shared.path == PipelinePath::Fast {
             return ResponseFuture { inner: Inner::Ready(Some(response)), finishing: Some(finishing) };
         }
         let request = Request::from_parts(self.parts(head, connection, None, request_id), body);

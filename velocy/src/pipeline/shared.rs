@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::Config;
-use crate::lifecycle::Lifecycle;
+use crate::lifecycle::{Lifecycle, PipelinePath};
 use crate::request::AppData;
 use crate::routing::table::RouteTable;
 
@@ -19,7 +19,6 @@ pub(crate) struct AppShared {
     pub(crate) table: RouteTable,
     /// The hooks and global middleware.
     pub(crate) lifecycle: Arc<Lifecycle>,
-    /// No request hooks or response mappers, global middleware, interceptor or request context:
-    /// requests take the fast path (completion observers and error sinks run there too).
-    pub(crate) trivial: bool,
+    /// Which path requests take (completion observers and error sinks run on all of them).
+    pub(crate) path: PipelinePath,
 }

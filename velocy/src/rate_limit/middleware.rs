@@ -2,69 +2,26 @@
 //! `Retry-After` and the `RateLimit` header fields.
 
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use http::header::{HeaderName, HeaderValue, RETRY_AFTER};
-use http::HeaderMap;
+use http::header::{HeaderValue, RETRY_AFTER};
 
 use super::clock::{Clock, MonotonicClock};
-use super::key::{Key, KeyError};
+use super::evaluation::{Evaluation, Limit, Progress};
+use super::headers::{self, PolicyHeaders};
+use super::key::Key;
 use super::policy::{ceil_secs, Decision, Policy};
-use super::rejection::{RateLimitKeyMissing, RateLimitParamMissing, RateLimitUnavailable, TooManyRequests};
+use super::rejection::TooManyRequests;
 use super::store::{MemoryStore, RateLimitStore};
 use crate::extract::Requirements;
 use crate::future::BoxFuture;
 use crate::middleware::{Middleware, Next};
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
-
-/// `RateLimit-Policy` (draft-ietf-httpapi-ratelimit-headers-09 §4).
-pub const RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
-/// `RateLimit` (draft-ietf-httpapi-ratelimit-headers-09 §5).
-pub const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
-/// The legacy `X-RateLimit-Limit`.
-pub const X_RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
-/// The legacy `X-RateLimit-Remaining`.
-pub const X_RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
-/// The legacy `X-RateLimit-Reset` (seconds until the reset, rounded up).
-pub const X_RATELIMIT_RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
-
-/// One limit: a policy, what it counts per, and where it counts.
-#[derive(Clone)]
-struct Limit {
-    policy: Policy,
-    key: Key,
-    store: Arc<dyn RateLimitStore>,
-    skip_missing: bool,
-    /// This limit's `RateLimit-Policy` member, rendered on first use.
-    policy_header: OnceLock<Option<HeaderValue>>,
-}
-
-impl Limit {
-    fn policy_header(&self) -> Option<&HeaderValue> {
-        self.policy_header
-            .get_or_init(|| {
-                let (quota, window) = self.policy.advertised();
-                HeaderValue::try_from(format!("{};q={quota};w={window}", sf_string(self.policy.name()))).ok()
-            })
-            .as_ref()
-    }
-}
-
-/// A structured-field sf-string (RFC 8941 §3.3.3): quoted, `"` and `\` escaped.
-fn sf_string(text: &str) -> String {
-    let mut quoted = String::with_capacity(text.len() + 2);
-    quoted.push('"');
-    for character in text.chars() {
-        if character == '"' || character == '\\' {
-            quoted.push('\\');
-        }
-        quoted.push(character);
-    }
-    quoted.push('"');
-    quoted
-}
 
 struct Shared {
     limits: Vec<Limit>,
@@ -113,11 +70,12 @@ impl RateLimit {
     /// A limit under `policy`, per client address, in its own [`MemoryStore`].
     pub fn with_policy(policy: Policy) -> Self {
         let limit = Limit {
+            headers: PolicyHeaders::new(&policy),
             policy,
             key: Key::client_ip(),
             store: Arc::new(MemoryStore::new()),
+            memory_store: Some(super::DEFAULT_MAX_KEYS),
             skip_missing: false,
-            policy_header: OnceLock::new(),
         };
         let shared = Shared {
             limits: vec![limit],
@@ -164,16 +122,14 @@ impl RateLimit {
     }
 
     fn last(&mut self) -> &mut Limit {
-        let last = self.shared_mut().limits.last_mut().expect("a RateLimit always has a limit");
-        last.policy_header = OnceLock::new();
-        last
+        self.shared_mut().limits.last_mut().expect("a RateLimit always has a limit")
     }
 
     /// GCRA: up to `burst` requests at once (the bucket size, default the quota). No effect on a window.
     /// A zero burst fails [`App::build`](crate::App::build).
     pub fn burst(mut self, burst: u64) -> Self {
         let last = self.last();
-        last.policy = last.policy.clone().with_burst(burst);
+        last.set_policy(last.policy.clone().with_burst(burst));
         self
     }
 
@@ -183,16 +139,21 @@ impl RateLimit {
         self
     }
 
-    /// The last limit's name in the `RateLimit` headers (`"default"` by default; printable ASCII).
+    /// The last limit's name in the `RateLimit` headers (`"default"` by default; printable ASCII). Two
+    /// limits of one `RateLimit` with the same name fail [`App::build`](crate::App::build).
     pub fn name(mut self, name: impl Into<std::borrow::Cow<'static, str>>) -> Self {
         let last = self.last();
-        last.policy = last.policy.clone().named(name);
+        last.set_policy(last.policy.clone().named(name));
         self
     }
 
     /// Where the last limit keeps its counts (its own [`MemoryStore`] by default).
-    pub fn store(mut self, store: impl RateLimitStore) -> Self {
-        self.last().store = Arc::new(store);
+    pub fn store<S: RateLimitStore>(mut self, store: S) -> Self {
+        let memory_store =
+            (&store as &dyn std::any::Any).downcast_ref::<MemoryStore>().map(MemoryStore::max_keys);
+        let last = self.last();
+        last.store = Arc::new(store);
+        last.memory_store = memory_store;
         self
     }
 
@@ -210,16 +171,22 @@ impl RateLimit {
     }
 
     /// Adds the limits of `other` (its headers and clock options are ignored). A name already used gets a
-    /// `-2`, `-3`, … suffix, so that the headers tell the limits apart.
+    /// `-2`, `-3`, … suffix, so that the headers tell the limits apart. A [`MemoryStore`] serves one
+    /// limit: a limit of `other` sharing one with a limit already here (`limit.clone().and(limit)`) gets a
+    /// new, empty one of the same size.
     pub fn and(mut self, other: RateLimit) -> Self {
         let shared = self.shared_mut();
         for mut limit in other.shared.limits.iter().cloned() {
             let base = limit.policy.name().to_owned();
             let mut suffix = 2;
             while shared.limits.iter().any(|existing| existing.policy.name() == limit.policy.name()) {
-                limit.policy = limit.policy.clone().named(format!("{base}-{suffix}"));
-                limit.policy_header = OnceLock::new();
+                limit.set_policy(limit.policy.clone().named(format!("{base}-{suffix}")));
                 suffix += 1;
+            }
+            if let Some(max_keys) = limit.memory_store {
+                if shared.limits.iter().any(|existing| Arc::ptr_eq(&existing.store, &limit.store)) {
+                    limit.store = Arc::new(MemoryStore::with_max_keys(max_keys));
+                }
             }
             shared.limits.push(limit);
         }
@@ -247,110 +214,90 @@ impl RateLimit {
     }
 }
 
-/// `candidate` is more restrictive than `current`: refused beats admitted, then the longer wait, then fewer
-/// remaining, then the later reset.
-fn more_restrictive(candidate: &Decision, current: &Decision) -> bool {
-    match (candidate.allowed, current.allowed) {
-        (false, true) => true,
-        (true, false) => false,
-        (false, false) => candidate.retry_after > current.retry_after,
-        (true, true) => {
-            (candidate.remaining, std::cmp::Reverse(candidate.reset_after))
-                < (current.remaining, std::cmp::Reverse(current.reset_after))
+impl Shared {
+    /// The answer once the limits are checked: the handler's (with the headers), or the `429`.
+    fn respond(
+        self: &Arc<Self>,
+        evaluation: Evaluation,
+        request: Request,
+        next: Next,
+    ) -> BoxFuture<'static, Response> {
+        let Some((deciding, decision)) = evaluation.deciding else {
+            // Every limit skipped the request (no key).
+            return next.run(request);
+        };
+        if !decision.allowed {
+            let limit = &self.limits[deciding];
+            let retry = decision.retry_after.map_or(1, ceil_secs).max(1);
+            let detail = format!(
+                "rate limit `{}` exceeded: {} requests per {} s; retry in {retry} s",
+                limit.policy.name(),
+                decision.limit,
+                limit.policy.advertised().1,
+            );
+            let mut response = TooManyRequests::new(detail).into_response();
+            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(retry));
+            self.write_headers(&mut response, &evaluation.checked, deciding, &decision);
+            return Box::pin(std::future::ready(response));
         }
+        if !self.headers_on_success {
+            return next.run(request);
+        }
+        Box::pin(WithHeaders {
+            inner: next.run(request),
+            shared: Arc::clone(self),
+            checked: evaluation.checked,
+            deciding,
+            decision,
+        })
+    }
+
+    fn write_headers(
+        &self,
+        response: &mut Response,
+        checked: &[usize],
+        deciding: usize,
+        decision: &Decision,
+    ) {
+        let limits = checked.iter().map(|&index| (index == deciding, &self.limits[index].headers));
+        headers::write(response.headers_mut(), limits, decision, self.legacy_headers);
     }
 }
 
-fn number(value: u64) -> HeaderValue {
-    HeaderValue::from(value)
+/// The rest of the chain's future, whose response gets the headers of an admitted request.
+struct WithHeaders {
+    inner: BoxFuture<'static, Response>,
+    shared: Arc<Shared>,
+    checked: smallvec::SmallVec<[usize; 4]>,
+    deciding: usize,
+    decision: Decision,
 }
 
-impl Shared {
-    fn write_headers(
-        &self,
-        headers: &mut HeaderMap,
-        evaluated: &[usize],
-        chosen: usize,
-        decision: &Decision,
-    ) {
-        for &index in evaluated {
-            if let Some(value) = self.limits[index].policy_header() {
-                headers.append(RATELIMIT_POLICY, value.clone());
-            }
-        }
-        let name = sf_string(self.limits[chosen].policy.name());
-        let reset = ceil_secs(decision.reset_after);
-        if let Ok(value) = HeaderValue::try_from(format!("{name};r={};t={reset}", decision.remaining)) {
-            headers.append(RATELIMIT, value);
-        }
-        if self.legacy_headers && !headers.contains_key(X_RATELIMIT_LIMIT) {
-            headers.insert(X_RATELIMIT_LIMIT, number(decision.limit));
-            headers.insert(X_RATELIMIT_REMAINING, number(decision.remaining));
-            headers.insert(X_RATELIMIT_RESET, number(reset));
-        }
+impl Future for WithHeaders {
+    type Output = Response;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        let this = self.get_mut();
+        let mut response = std::task::ready!(this.inner.as_mut().poll(cx));
+        this.shared.write_headers(&mut response, &this.checked, this.deciding, &this.decision);
+        Poll::Ready(response)
     }
 }
 
 impl Middleware for RateLimit {
+    /// Checks the limits before the rest of the chain runs: synchronously (no future of its own) while the
+    /// stores answer at once, as the [`MemoryStore`] does.
     fn call(&self, request: Request, next: Next) -> BoxFuture<'static, Response> {
-        let shared = Arc::clone(&self.shared);
-        Box::pin(async move {
-            let (parts, body) = request.into_parts();
-            let now = shared.clock.now();
-            let mut evaluated = smallvec::SmallVec::<[usize; 4]>::new();
-            let mut chosen: Option<(usize, Decision)> = None;
-            for (index, limit) in shared.limits.iter().enumerate() {
-                let mut owned = None;
-                let key = match limit.key.compute(&parts, &mut owned) {
-                    Ok(key) => key,
-                    Err(KeyError::Missing(_)) if limit.skip_missing => continue,
-                    Err(KeyError::Missing(detail)) => {
-                        return RateLimitKeyMissing::new(detail).into_response()
-                    }
-                    Err(KeyError::NoSuchParam(name)) => {
-                        let detail = format!(
-                            "rate limit `{}` is keyed by the route parameter `{name}`, which this route does \
-                             not have",
-                            limit.policy.name()
-                        );
-                        return RateLimitParamMissing::new(detail).into_response();
-                    }
-                };
-                let decision = match limit.store.decide(key, &limit.policy, now).into_decision().await {
-                    Ok(decision) => decision,
-                    Err(error) => return RateLimitUnavailable::new(error.to_string()).into_response(),
-                };
-                evaluated.push(index);
-                if chosen.as_ref().is_none_or(|(_, current)| more_restrictive(&decision, current)) {
-                    chosen = Some((index, decision));
-                }
-                // The first refusal decides; the limits after it do not count the request.
-                if !decision.allowed {
-                    break;
-                }
+        let now = self.shared.clock.now();
+        let mut evaluation = Evaluation::default();
+        match evaluation.run(&self.shared.limits, request.parts(), now, 0) {
+            Progress::Done => self.shared.respond(evaluation, request, next),
+            Progress::Answer(response) => Box::pin(std::future::ready(response)),
+            Progress::Pending(index, future) => {
+                let shared = Arc::clone(&self.shared);
+                Box::pin(resume(shared, evaluation, (index, future), now, request, next))
             }
-            let Some((chosen, decision)) = chosen else {
-                return next.run(Request::from_parts(parts, body)).await;
-            };
-            if !decision.allowed {
-                let retry = decision.retry_after.map_or(1, ceil_secs).max(1);
-                let detail = format!(
-                    "rate limit `{}` exceeded: {} requests per {} s; retry in {retry} s",
-                    shared.limits[chosen].policy.name(),
-                    decision.limit,
-                    shared.limits[chosen].policy.advertised().1,
-                );
-                let mut response = TooManyRequests::new(detail).into_response();
-                response.headers_mut().insert(RETRY_AFTER, number(retry));
-                shared.write_headers(response.headers_mut(), &evaluated, chosen, &decision);
-                return response;
-            }
-            let mut response = next.run(Request::from_parts(parts, body)).await;
-            if shared.headers_on_success {
-                shared.write_headers(response.headers_mut(), &evaluated, chosen, &decision);
-            }
-            response
-        })
+        }
     }
 
     fn requirements(&self, requirements: &mut Requirements) {
@@ -366,6 +313,14 @@ impl Middleware for RateLimit {
                 requirements.problem(format!(
                     "names a rate limit `{name}`; a name must be non-empty printable ASCII (the \
                      `RateLimit` headers carry it)"
+                ));
+            }
+        }
+        for (index, limit) in self.shared.limits.iter().enumerate() {
+            let name = limit.policy.name();
+            if self.shared.limits[..index].iter().any(|earlier| earlier.policy.name() == name) {
+                requirements.problem(format!(
+                    "has two rate limits named `{name}`; the `RateLimit` headers could not tell them apart"
                 ));
             }
         }
@@ -385,4 +340,28 @@ impl fmt::Debug for RateLimit {
             .field("headers_on_success", &self.shared.headers_on_success)
             .finish_non_exhaustive()
     }
+}
+
+/// Continues checking after a store's round trip (`pending`), then answers as [`Shared::respond`] does.
+async fn resume(
+    shared: Arc<Shared>,
+    mut evaluation: Evaluation,
+    pending: (usize, BoxFuture<'static, Result<Decision, super::StoreError>>),
+    now: Duration,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut pending = Some(pending);
+    while let Some((index, future)) = pending.take() {
+        match evaluation.record(index, future.await) {
+            Err(response) => return response,
+            Ok(false) => break,
+            Ok(true) => match evaluation.run(&shared.limits, request.parts(), now, index + 1) {
+                Progress::Done => {}
+                Progress::Answer(response) => return response,
+                Progress::Pending(index, future) => pending = Some((index, future)),
+            },
+        }
+    }
+    shared.respond(evaluation, request, next).await
 }

@@ -4,6 +4,8 @@
 #![doc = include_str!("../docs/rate_limit.md")]
 
 mod clock;
+mod evaluation;
+mod headers;
 mod key;
 mod middleware;
 mod policy;
@@ -14,10 +16,9 @@ mod store;
 mod tests;
 
 pub use clock::{Clock, ManualClock, MonotonicClock};
+pub use headers::{RATELIMIT, RATELIMIT_POLICY, X_RATELIMIT_LIMIT, X_RATELIMIT_REMAINING, X_RATELIMIT_RESET};
 pub use key::{Key, RateLimitKey};
-pub use middleware::{
-    RateLimit, RATELIMIT, RATELIMIT_POLICY, X_RATELIMIT_LIMIT, X_RATELIMIT_REMAINING, X_RATELIMIT_RESET,
-};
+pub use middleware::RateLimit;
 pub use policy::{Algorithm, Decision, LimitState, Policy};
 pub use rejection::{RateLimitKeyMissing, RateLimitParamMissing, RateLimitUnavailable, TooManyRequests};
 pub use store::{Decided, MemoryStore, RateLimitStore, StoreError, DEFAULT_MAX_KEYS};

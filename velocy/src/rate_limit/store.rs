@@ -27,16 +27,17 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
-/// A store's answer: ready at once (the in-memory store, no allocation) or after a round trip.
+/// A store's answer: ready at once (the in-memory store: no future, no allocation) or after a round trip.
 #[must_use = "a decision does nothing unless looked at"]
-pub enum Decided<'a> {
-    /// Decided synchronously.
+pub enum Decided {
+    /// Decided synchronously: the middleware goes on without a future of its own.
     Ready(Result<Decision, StoreError>),
-    /// Decided by a future (one round trip to a shared store).
-    Pending(BoxFuture<'a, Result<Decision, StoreError>>),
+    /// Decided by a future (one round trip to a shared store). It owns what it needs (the key's bytes,
+    /// the policy's numbers): the request is not borrowed across the round trip.
+    Pending(BoxFuture<'static, Result<Decision, StoreError>>),
 }
 
-impl Decided<'_> {
+impl Decided {
     /// The decision, awaiting the future if there is one.
     pub async fn into_decision(self) -> Result<Decision, StoreError> {
         match self {
@@ -46,7 +47,7 @@ impl Decided<'_> {
     }
 }
 
-impl fmt::Debug for Decided<'_> {
+impl fmt::Debug for Decided {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Decided::Ready(result) => f.debug_tuple("Ready").field(result).finish(),
@@ -60,8 +61,9 @@ impl fmt::Debug for Decided<'_> {
 /// one round trip (a script), and concurrent requests on one key never exceed the limit. A store shared
 /// by several limits must keep their keys apart by [`Policy::name`].
 pub trait RateLimitStore: Send + Sync + 'static {
-    /// Decides a request for `key` under `policy` at `now` (time since the clock's epoch).
-    fn decide<'a>(&'a self, key: RateLimitKey<'a>, policy: &'a Policy, now: Duration) -> Decided<'a>;
+    /// Decides a request for `key` under `policy` at `now` (time since the clock's epoch). A store that
+    /// answers [`Decided::Pending`] copies the key into its future.
+    fn decide(&self, key: RateLimitKey<'_>, policy: &Policy, now: Duration) -> Decided;
 }
 
 /// A key as the memory store keeps it.
@@ -228,7 +230,7 @@ impl Default for MemoryStore {
 }
 
 impl RateLimitStore for MemoryStore {
-    fn decide<'a>(&'a self, key: RateLimitKey<'a>, policy: &'a Policy, now: Duration) -> Decided<'a> {
+    fn decide(&self, key: RateLimitKey<'_>, policy: &Policy, now: Duration) -> Decided {
         Decided::Ready(Ok(self.decide_now(key, policy, now)))
     }
 }

@@ -1,0 +1,141 @@
+//! The rate limit header fields (draft-ietf-httpapi-ratelimit-headers-09, structured fields of RFC 8941):
+//! each limit's `RateLimit-Policy` member rendered once, and the `RateLimit` value written per response
+//! without formatting machinery (one allocation, the value's own bytes).
+
+use http::header::{HeaderName, HeaderValue};
+use http::HeaderMap;
+
+use super::policy::{ceil_secs, Decision, Policy};
+
+/// `RateLimit-Policy` (draft-ietf-httpapi-ratelimit-headers-09 §4).
+pub const RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
+/// `RateLimit` (draft-ietf-httpapi-ratelimit-headers-09 §5).
+pub const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
+/// The legacy `X-RateLimit-Limit`.
+pub const X_RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+/// The legacy `X-RateLimit-Remaining`.
+pub const X_RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+/// The legacy `X-RateLimit-Reset` (seconds until the reset, rounded up).
+pub const X_RATELIMIT_RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+
+/// One limit's header pieces, rendered when the limit is configured: its `RateLimit-Policy` member
+/// (`"name";q=100;w=60`) and the start of its `RateLimit` value (`"name";r=`).
+#[derive(Debug, Clone)]
+pub(crate) struct PolicyHeaders {
+    /// `None` when the name is not printable ASCII (the build reports it).
+    policy: Option<HeaderValue>,
+    rate_limit_prefix: Box<[u8]>,
+}
+
+impl PolicyHeaders {
+    /// The pieces for `policy`.
+    pub(crate) fn new(policy: &Policy) -> Self {
+        let name = sf_string(policy.name());
+        let (quota, window) = policy.advertised();
+        let mut member = name.clone().into_bytes();
+        member.extend_from_slice(b";q=");
+        push_decimal(&mut member, quota);
+        member.extend_from_slice(b";w=");
+        push_decimal(&mut member, window);
+        let mut prefix = name.into_bytes();
+        prefix.extend_from_slice(b";r=");
+        Self { policy: HeaderValue::from_bytes(&member).ok(), rate_limit_prefix: prefix.into_boxed_slice() }
+    }
+
+    /// The `RateLimit` value `"name";r=REMAINING;t=RESET` (whole seconds).
+    fn rate_limit(&self, remaining: u64, reset: u64) -> Option<HeaderValue> {
+        let mut value = smallvec::SmallVec::<[u8; 128]>::new();
+        value.extend_from_slice(&self.rate_limit_prefix);
+        push_decimal(&mut value, remaining);
+        value.extend_from_slice(b";t=");
+        push_decimal(&mut value, reset);
+        HeaderValue::from_bytes(&value).ok()
+    }
+}
+
+/// Writes the headers of a decision: one `RateLimit-Policy` line per limit that was checked (the field is
+/// a list, RFC 9110 §5.3), the `RateLimit` of the limit that decided, and with `legacy` the
+/// `X-RateLimit-*` trio unless an inner limit already wrote it.
+pub(crate) fn write<'a>(
+    headers: &mut HeaderMap,
+    checked: impl Iterator<Item = (bool, &'a PolicyHeaders)>,
+    decision: &Decision,
+    legacy: bool,
+) {
+    let reset = ceil_secs(decision.reset_after);
+    let mut rate_limit = None;
+    for (deciding, pieces) in checked {
+        if let Some(value) = &pieces.policy {
+            headers.append(RATELIMIT_POLICY, value.clone());
+        }
+        if deciding {
+            rate_limit = pieces.rate_limit(decision.remaining, reset);
+        }
+    }
+    if let Some(value) = rate_limit {
+        headers.append(RATELIMIT, value);
+    }
+    if legacy && !headers.contains_key(X_RATELIMIT_LIMIT) {
+        headers.insert(X_RATELIMIT_LIMIT, HeaderValue::from(decision.limit));
+        headers.insert(X_RATELIMIT_REMAINING, HeaderValue::from(decision.remaining));
+        headers.insert(X_RATELIMIT_RESET, HeaderValue::from(reset));
+    }
+}
+
+/// A structured-field sf-string (RFC 8941 §3.3.3): quoted, `"` and `\` escaped.
+fn sf_string(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for character in text.chars() {
+        if character == '"' || character == '\\' {
+            quoted.push('\\');
+        }
+        quoted.push(character);
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// Appends `value` in decimal.
+fn push_decimal(buffer: &mut impl Extend<u8>, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    buffer.extend(digits[start..].iter().copied());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn decimals_cover_zero_and_the_largest_value() {
+        for value in [0, 7, 10, 99, 1_000_000, u64::MAX] {
+            let mut buffer = Vec::new();
+            push_decimal(&mut buffer, value);
+            assert_eq!(String::from_utf8(buffer).expect("ASCII digits"), value.to_string());
+        }
+    }
+
+    #[test]
+    fn names_are_quoted_and_escaped() {
+        let policy = Policy::gcra(100, Duration::from_secs(60)).named(r#"a"b\c"#);
+        let pieces = PolicyHeaders::new(&policy);
+        assert_eq!(pieces.policy.as_ref().expect("a printable name"), r#""a\"b\\c";q=100;w=60"#);
+        assert_eq!(pieces.rate_limit(42, 30).expect("a printable name"), r#""a\"b\\c";r=42;t=30"#);
+    }
+
+    #[test]
+    fn a_name_that_is_not_printable_ascii_renders_no_policy() {
+        let policy = Policy::gcra(1, Duration::from_secs(1)).named("caf\u{e9}\n");
+        assert!(PolicyHeaders::new(&policy).policy.is_none());
+    }
+}
