@@ -17,6 +17,7 @@
 #   SERVER_CPU=0 CLIENT_CPU=1   cores for taskset
 #   NICE=19         niceness of server and wrk (0 on a quiet machine; CPU time per request is the robust metric)
 #   SERVERS="hyper velocy axum actix"   (also: velocy-full, Velocy with request id + log + metrics hooks)   ENDPOINTS="plaintext json user echo pipelined"
+#   Rate limiting and caching (issue 14): SERVERS="velocy velocy-limited velocy-cached axum axum-governor" ENDPOINTS="plaintext user" BASELINE=velocy
 #   Static files (issue 11): SERVERS="velocy-files axum-files" ENDPOINTS="static1k static1m range" BASELINE=axum-files
 #     (Velocy's ServeDir against tower-http's ServeDir under axum; the files are created in $STATIC_DIR)
 #   BASELINE=hyper   the server the ratios are computed against
@@ -204,6 +205,7 @@ summarize() {
         BEGIN {
             ns = split(servers, server, " "); ne = split(endpoints, endpoint, " ")
             name["hyper"] = "raw hyper 1"; name["velocy"] = "Velocy"; name["velocy-full"] = "Velocy + default middleware"; name["axum"] = "axum 0.8"; name["actix"] = "actix-web 4"
+            name["velocy-limited"] = "Velocy + RateLimit"; name["velocy-cached"] = "Velocy + Cache (hits)"; name["axum-governor"] = "axum 0.8 + tower_governor"
             name["velocy-files"] = "Velocy ServeDir"; name["axum-files"] = "axum 0.8 + tower-http ServeDir"
             label_of["plaintext"] = "plaintext"; label_of["json"] = "json"; label_of["user"] = "`/users/:id`"
             label_of["echo"] = "POST echo JSON"; label_of["static1k"] = "static 1 KiB"; label_of["static1m"] = "static 1 MiB"; label_of["range"] = "Range 1000 bytes of 1 MiB"; label_of["pipelined"] = "plaintext pipelined ×" pipeline

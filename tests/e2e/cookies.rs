@@ -287,7 +287,16 @@ async fn cookies_are_secure_behind_a_trusted_proxy_saying_https_only() {
     let url = trusting.url("/cookies/plain/set");
     let forwarded = send(Method::GET, &url, &[("x-forwarded-proto", "https")], Bytes::new()).await;
     assert!(cookie_of(&forwarded).contains("; Secure"), "{}", cookie_of(&forwarded));
-    let rfc_7239 = send(Method::GET, &url, &[("forwarded", "for=192.0.2.1;proto=https")], Bytes::new()).await;
+    // `Forwarded` is read only from proxies declared to set it.
+    let rfc_7239_header = [("forwarded", "for=192.0.2.1;proto=https")];
+    let ignored = send(Method::GET, &url, &rfc_7239_header, Bytes::new()).await;
+    assert!(!cookie_of(&ignored).contains("Secure"), "{}", cookie_of(&ignored));
+    let rfc_7239_app = app(SecretKey::new(KEY1))
+        .trusted_proxies(["127.0.0.1"])
+        .forwarding_headers(velocy::extract::ForwardingHeaders::Forwarded);
+    let rfc_7239_server = TestServer::start(rfc_7239_app).await.unwrap();
+    let rfc_7239 =
+        send(Method::GET, &rfc_7239_server.url("/cookies/plain/set"), &rfc_7239_header, Bytes::new()).await;
     assert!(cookie_of(&rfc_7239).contains("; Secure"), "{}", cookie_of(&rfc_7239));
     let plain = send(Method::GET, &url, &[("x-forwarded-proto", "http")], Bytes::new()).await;
     assert!(!cookie_of(&plain).contains("Secure"), "{}", cookie_of(&plain));

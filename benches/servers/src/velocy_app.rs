@@ -63,3 +63,16 @@ pub fn app_with_defaults() -> App {
             BYTES.fetch_add(done.bytes_sent, Ordering::Relaxed);
         })
 }
+
+/// The benchmark app behind a global [`RateLimit`](velocy::rate_limit::RateLimit) per client address
+/// (the default key) whose quota is never reached: every request is counted, allowed and answered with
+/// its draft-09 `RateLimit` and `RateLimit-Policy` headers.
+pub fn app_rate_limited() -> App {
+    app().middleware(velocy::rate_limit::RateLimit::per_second(1_000_000_000))
+}
+
+/// The benchmark app behind a global [`Cache`](velocy::cache::Cache) with a one-hour TTL: every request
+/// after the first of each path is a hit.
+pub fn app_cached() -> App {
+    app().middleware(velocy::cache::Cache::new().ttl(std::time::Duration::from_secs(3600)))
+}

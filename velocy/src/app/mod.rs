@@ -265,10 +265,10 @@ impl App {
         self
     }
 
-    /// The reverse proxies whose `Forwarded` (RFC 7239) and `X-Forwarded-For` headers
-    /// [`ClientIp`](crate::extract::ClientIp) believes: addresses or CIDR blocks, as text (`"10.0.0.0/8"`,
-    /// `"::1"`) or as [`IpAddr`](std::net::IpAddr). Several calls add up. Default: none, so `ClientIp` is the
-    /// peer address and the headers are ignored.
+    /// The reverse proxies whose forwarding headers ([`App::forwarding_headers`]: `X-Forwarded-For` by
+    /// default) [`ClientIp`](crate::extract::ClientIp) believes: addresses or CIDR blocks, as text
+    /// (`"10.0.0.0/8"`, `"::1"`) or as [`IpAddr`](std::net::IpAddr). Several calls add up. Default: none, so
+    /// `ClientIp` is the peer address and the headers are ignored.
     ///
     /// Text that is neither an address nor a CIDR block is reported by [`App::build`], with every other
     /// configuration problem.
@@ -278,6 +278,18 @@ impl App {
         I::Item: Into<crate::extract::TrustedProxy>,
     {
         self.config.trusted_proxies.extend(proxies.into_iter().map(Into::into));
+        self
+    }
+
+    /// Which forwarding headers the [trusted proxies](App::trusted_proxies) set:
+    /// [`XForwarded`](crate::extract::ForwardingHeaders::XForwarded) (`X-Forwarded-For` and
+    /// `X-Forwarded-Proto`, the default) or [`Forwarded`](crate::extract::ForwardingHeaders::Forwarded)
+    /// (RFC 7239). Only that one is read, for [`ClientIp`](crate::extract::ClientIp) and
+    /// [`RequestParts::is_https`](crate::RequestParts::is_https): a proxy passes the other through as the
+    /// client sent it, so believing it would let any client choose its address (and escape a rate limit
+    /// per address).
+    pub fn forwarding_headers(mut self, headers: crate::extract::ForwardingHeaders) -> Self {
+        self.config.trusted_proxies.headers = headers;
         self
     }
 

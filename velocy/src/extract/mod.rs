@@ -58,7 +58,7 @@ mod requirements;
 mod state;
 
 pub(crate) use client_ip::TrustedProxies;
-pub use client_ip::{ClientIp, TrustedProxy};
+pub use client_ip::{ClientIp, ForwardingHeaders, TrustedProxy};
 pub use extension::Extension;
 pub use form::Form;
 pub use from_param::FromParam;

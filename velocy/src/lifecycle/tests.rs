@@ -225,6 +225,34 @@ async fn panics_are_caught_on_the_fast_path_too() {
 }
 
 #[tokio::test]
+async fn panics_are_caught_on_the_global_middleware_path() {
+    // Global middleware and no hooks: the path between the fast one and the full lifecycle.
+    let service = App::new()
+        .middleware(from_fn(|request: Request, next: Next| {
+            if request.uri().path() == "/panic-in-middleware" {
+                panic!("middleware panic");
+            }
+            next.run(request)
+        }))
+        .route(Route::new(Method::GET, "/panic", || async {
+            if true {
+                panic!("handler panic");
+            }
+        }))
+        .route(Route::new(Method::GET, "/fine", || async { "fine" }))
+        .build()
+        .unwrap();
+    for (path, message) in [("/panic-in-middleware", "middleware panic"), ("/panic", "handler panic")] {
+        let request = http::Request::get(path).header("host", "x").body(Body::empty()).unwrap();
+        let response = service.handle(request, None).await;
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+        assert_eq!(response.extensions().get::<PanicMessage>().unwrap().0, message);
+    }
+    let request = http::Request::get("/fine").header("host", "x").body(Body::empty()).unwrap();
+    assert_eq!(service.handle(request, None).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
 async fn completion_observers_see_status_bytes_and_route() {
     let completions: Arc<Mutex<Vec<Completion>>> = Arc::default();
     let sink = Arc::clone(&completions);

@@ -32,7 +32,7 @@ impl PolicyHeaders {
     pub(crate) fn new(policy: &Policy) -> Self {
         let name = sf_string(policy.name());
         let (quota, window) = policy.advertised();
-        let mut member = name.clone().into_bytes();
+        let mut member = smallvec::SmallVec::<[u8; 128]>::from_slice(name.as_bytes());
         member.extend_from_slice(b";q=");
         push_decimal(&mut member, quota);
         member.extend_from_slice(b";w=");
@@ -97,8 +97,13 @@ fn sf_string(text: &str) -> String {
 }
 
 /// Appends `value` in decimal.
-fn push_decimal(buffer: &mut impl Extend<u8>, mut value: u64) {
+fn push_decimal<const N: usize>(buffer: &mut smallvec::SmallVec<[u8; N]>, value: u64) {
     let mut digits = [0u8; 20];
+    buffer.extend_from_slice(decimal(value, &mut digits));
+}
+
+/// `value`'s decimal digits, written at the end of `digits`.
+fn decimal(mut value: u64, digits: &mut [u8; 20]) -> &[u8] {
     let mut start = digits.len();
     loop {
         start -= 1;
@@ -108,7 +113,7 @@ fn push_decimal(buffer: &mut impl Extend<u8>, mut value: u64) {
             break;
         }
     }
-    buffer.extend(digits[start..].iter().copied());
+    &digits[start..]
 }
 
 #[cfg(test)]
@@ -119,9 +124,9 @@ mod tests {
     #[test]
     fn decimals_cover_zero_and_the_largest_value() {
         for value in [0, 7, 10, 99, 1_000_000, u64::MAX] {
-            let mut buffer = Vec::new();
+            let mut buffer = smallvec::SmallVec::<[u8; 4]>::new();
             push_decimal(&mut buffer, value);
-            assert_eq!(String::from_utf8(buffer).expect("ASCII digits"), value.to_string());
+            assert_eq!(std::str::from_utf8(&buffer).expect("ASCII digits"), value.to_string());
         }
     }
 

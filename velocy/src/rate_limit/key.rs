@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use http::HeaderName;
@@ -37,7 +37,11 @@ type KeyFn = dyn Fn(&RequestParts) -> Option<String> + Send + Sync;
 #[derive(Clone)]
 enum Kind {
     Global,
-    ClientIp,
+    /// The client's address, truncated to a network of this many leading bits (IPv4, IPv6).
+    ClientIp {
+        ipv4_bits: u8,
+        ipv6_bits: u8,
+    },
     Header(Result<HeaderName, Arc<str>>),
     Param(Arc<str>),
     Function(Arc<KeyFn>),
@@ -66,8 +70,21 @@ impl Key {
     /// proxies behind a reverse proxy every client shares the proxy's address. A request that did not
     /// come over a socket (the in-process [`TestClient`](crate::test::TestClient)) keys as the unspecified
     /// address `::`, so all of them share one count. The default key.
+    ///
+    /// An IPv4 address counts alone; an IPv6 address counts with its /64 network, the smallest block a
+    /// subscriber is given (RFC 6177 §3: one client usually holds a whole /64 and can change addresses
+    /// within it at will). An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) counts as its IPv4 address.
+    /// [`client_network`](Self::client_network) chooses other prefixes.
     pub fn client_ip() -> Self {
-        Self { kind: Kind::ClientIp }
+        Self::client_network(32, 64)
+    }
+
+    /// Per client network: the client's address (as for [`client_ip`](Self::client_ip)) truncated to its
+    /// first `ipv4_bits` (at most 32) or `ipv6_bits` (at most 128) bits, so that `client_network(24, 48)`
+    /// counts each IPv4 /24 and each IPv6 /48 as one client, and `client_network(32, 128)` counts every
+    /// address alone. Larger numbers are capped at the address size.
+    pub fn client_network(ipv4_bits: u8, ipv6_bits: u8) -> Self {
+        Self { kind: Kind::ClientIp { ipv4_bits: ipv4_bits.min(32), ipv6_bits: ipv6_bits.min(128) } }
     }
 
     /// Per value of the request header `name` (its bytes, compared exactly), such as `x-api-key`. A name
@@ -109,10 +126,13 @@ impl Key {
     ) -> Result<RateLimitKey<'a>, KeyError> {
         match &self.kind {
             Kind::Global => Ok(RateLimitKey::Global),
-            Kind::ClientIp => Ok(RateLimitKey::Ip(match parts.remote_addr() {
-                Some(peer) => parts.app.trusted_proxies.client_ip(peer.ip(), parts.headers()),
-                None => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
-            })),
+            Kind::ClientIp { ipv4_bits, ipv6_bits } => {
+                let address = match parts.remote_addr() {
+                    Some(peer) => parts.app.trusted_proxies.client_ip(peer.ip(), parts.headers()),
+                    None => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+                };
+                Ok(RateLimitKey::Ip(network(address, *ipv4_bits, *ipv6_bits)))
+            }
             Kind::Header(Ok(name)) => match parts.headers().get(name) {
                 Some(value) => Ok(bounded(value.as_bytes(), owned)),
                 None => Err(KeyError::Missing(format!("the request has no `{name}` header"))),
@@ -138,6 +158,26 @@ impl Key {
             }
         }
     }
+}
+
+/// The network of `address`: its first `ipv4_bits` or `ipv6_bits` bits, the rest zero; an IPv4-mapped
+/// IPv6 address as IPv4.
+pub(crate) fn network(address: IpAddr, ipv4_bits: u8, ipv6_bits: u8) -> IpAddr {
+    match address {
+        IpAddr::V4(v4) => IpAddr::V4(Ipv4Addr::from(u32::from(v4) & prefix_mask_32(ipv4_bits))),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(Ipv4Addr::from(u32::from(v4) & prefix_mask_32(ipv4_bits))),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & prefix_mask_128(ipv6_bits))),
+        },
+    }
+}
+
+fn prefix_mask_32(bits: u8) -> u32 {
+    u32::MAX.checked_shl(32 - u32::from(bits.min(32))).unwrap_or(0)
+}
+
+fn prefix_mask_128(bits: u8) -> u128 {
+    u128::MAX.checked_shl(128 - u32::from(bits.min(128))).unwrap_or(0)
 }
 
 /// 64 bytes: longer keys (attacker-chosen header values, parameters) are stored as a 128-bit keyed digest, so
@@ -182,7 +222,10 @@ impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             Kind::Global => f.write_str("Key::global()"),
-            Kind::ClientIp => f.write_str("Key::client_ip()"),
+            Kind::ClientIp { ipv4_bits: 32, ipv6_bits: 64 } => f.write_str("Key::client_ip()"),
+            Kind::ClientIp { ipv4_bits, ipv6_bits } => {
+                write!(f, "Key::client_network({ipv4_bits}, {ipv6_bits})")
+            }
             Kind::Header(Ok(name)) => write!(f, "Key::header({:?})", name.as_str()),
             Kind::Header(Err(name)) => write!(f, "Key::header({name:?})"),
             Kind::Param(name) => write!(f, "Key::param({name:?})"),

@@ -1,14 +1,14 @@
 //! [`RateLimitStore`]: where rate limits keep their per-key state, one atomic decision per request;
 //! [`MemoryStore`], the sharded, bounded in-memory implementation.
 
-use std::borrow::Borrow;
 use std::collections::hash_map::RandomState;
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::net::IpAddr;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
+
+use hashbrown::HashTable;
 
 use super::key::RateLimitKey;
 use super::policy::{Decision, LimitState, Policy};
@@ -74,12 +74,8 @@ enum StoredKey {
     Bytes(Box<[u8]>),
 }
 
-/// A key's borrowed form, so that a lookup needs no owned key (the `Borrow<dyn ..>` idiom).
-trait KeyView {
-    fn view(&self) -> RateLimitKey<'_>;
-}
-
-impl KeyView for StoredKey {
+impl StoredKey {
+    /// The key's borrowed form, which is what is hashed and compared.
     fn view(&self) -> RateLimitKey<'_> {
         match self {
             StoredKey::Global => RateLimitKey::Global,
@@ -88,46 +84,6 @@ impl KeyView for StoredKey {
         }
     }
 }
-
-impl KeyView for RateLimitKey<'_> {
-    fn view(&self) -> RateLimitKey<'_> {
-        *self
-    }
-}
-
-impl<'a> Borrow<dyn KeyView + 'a> for StoredKey {
-    fn borrow(&self) -> &(dyn KeyView + 'a) {
-        self
-    }
-}
-
-impl Hash for dyn KeyView + '_ {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.view().hash(state);
-    }
-}
-
-impl PartialEq for dyn KeyView + '_ {
-    fn eq(&self, other: &Self) -> bool {
-        self.view() == other.view()
-    }
-}
-
-impl Eq for dyn KeyView + '_ {}
-
-impl Hash for StoredKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.view().hash(state);
-    }
-}
-
-impl PartialEq for StoredKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.view() == other.view()
-    }
-}
-
-impl Eq for StoredKey {}
 
 impl From<RateLimitKey<'_>> for StoredKey {
     fn from(key: RateLimitKey<'_>) -> Self {
@@ -139,20 +95,37 @@ impl From<RateLimitKey<'_>> for StoredKey {
     }
 }
 
+/// One shard of a [`MemoryStore`].
+#[derive(Default)]
+struct Shard {
+    /// Each key with its state, found by the hash [`MemoryStore::decide_now`] computes once.
+    states: HashTable<(StoredKey, LimitState)>,
+    /// When idle keys were last dropped (`None`: never).
+    swept_at: Option<Duration>,
+}
+
+/// How often a full shard may scan all its keys for idle ones.
+const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How many keys a full shard samples for the one to drop when none is idle.
+const EVICTION_SAMPLE: usize = 8;
+
 /// The default number of keys a [`MemoryStore`] holds.
 pub const DEFAULT_MAX_KEYS: usize = 100_000;
 
 const SHARDS: usize = 32;
 
-/// The in-memory store: 32 shards, each a `Mutex<HashMap>` (SipHash with a random seed, so clients cannot
-/// aim keys at one bucket), locked only for the decision itself and never across an await. Bounded: at most
-/// `max_keys` keys (default [`DEFAULT_MAX_KEYS`], split evenly between the shards). A shard that is full
-/// drops every idle key (one back to its full allowance: forgetting it changes nothing); if none is idle it
-/// drops the key nearest to idle, which gives that client its allowance early. An existing key is found by
-/// its borrowed form: no allocation per request. One `MemoryStore` serves one policy: give each limit its
-/// own (the default).
+/// The in-memory store: 32 shards, each a `Mutex` around a hash table (SipHash with a random seed, so clients
+/// cannot aim keys at one bucket; one hash per decision picks both the shard and the bucket), locked only for the decision itself and never across an await. Bounded: at most
+/// `max_keys` keys (default [`DEFAULT_MAX_KEYS`], split evenly between the shards). When a new key finds
+/// its shard full, the shard drops every idle key (one back to its full allowance: forgetting it changes
+/// nothing) — at most once per second, so that a flood of new keys does not scan the shard on every
+/// request; if that frees no room, it drops the nearest-to-idle of 8 keys sampled from the shard (as Redis's
+/// approximated LRU does), which gives that client its allowance early. An existing key is found by its
+/// borrowed form: no allocation per request. One `MemoryStore` serves one policy: give each limit its own
+/// (the default).
 pub struct MemoryStore {
-    shards: Box<[Mutex<HashMap<StoredKey, LimitState>>]>,
+    shards: Box<[Mutex<Shard>]>,
     per_shard: usize,
     hasher: RandomState,
 }
@@ -166,13 +139,16 @@ impl MemoryStore {
     /// A store of at most `max_keys` keys (rounded up to a multiple of the 32 shards; at least 32).
     pub fn with_max_keys(max_keys: usize) -> Self {
         let per_shard = max_keys.div_ceil(SHARDS).max(1);
-        let shards = (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect();
+        let shards = (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect();
         Self { shards, per_shard, hasher: RandomState::new() }
     }
 
     /// The number of keys held.
     pub fn len(&self) -> usize {
-        self.shards.iter().map(|shard| shard.lock().unwrap_or_else(PoisonError::into_inner).len()).sum()
+        self.shards
+            .iter()
+            .map(|shard| shard.lock().unwrap_or_else(PoisonError::into_inner).states.len())
+            .sum()
     }
 
     /// Whether no key is held.
@@ -185,33 +161,54 @@ impl MemoryStore {
         self.per_shard * SHARDS
     }
 
-    fn shard(&self, key: RateLimitKey<'_>) -> &Mutex<HashMap<StoredKey, LimitState>> {
-        let hash = self.hasher.hash_one(key);
-        // The high bits: the maps' own hashers use other seeds, so the shards' tables stay uniform.
-        &self.shards[(hash >> 40) as usize % SHARDS]
-    }
-
     /// Decides synchronously: the store's whole work, under one shard's lock.
     pub fn decide_now(&self, key: RateLimitKey<'_>, policy: &Policy, now: Duration) -> Decision {
-        let mut map = self.shard(key).lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(state) = map.get_mut(&key as &dyn KeyView) {
+        let hash = self.hasher.hash_one(key);
+        // The high bits pick the shard; the table uses the low ones (and the top 7) within it.
+        let shard = &self.shards[(hash >> 40) as usize % SHARDS];
+        let mut shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, state)) = shard.states.find_mut(hash, |(stored, _)| stored.view() == key) {
             let (decision, next) = policy.decide(Some(*state), now);
             *state = next;
             return decision;
         }
         let (decision, state) = policy.decide(None, now);
-        if map.len() >= self.per_shard {
-            map.retain(|_, state| !policy.is_idle(*state, now));
-            if map.len() >= self.per_shard {
-                let nearest =
-                    map.iter().min_by_key(|(_, state)| busy_until(**state)).map(|(key, _)| key.view());
-                if let Some(nearest) = nearest.map(StoredKey::from) {
-                    map.remove(&nearest);
-                }
+        if shard.states.len() >= self.per_shard {
+            shard.make_room(policy, now, &self.hasher);
+        }
+        let hasher = &self.hasher;
+        shard
+            .states
+            .insert_unique(hash, (StoredKey::from(key), state), |(stored, _)| hasher.hash_one(stored.view()));
+        decision
+    }
+}
+
+impl Shard {
+    /// Frees one place at least: drops the idle keys (once per [`SWEEP_INTERVAL`]), else the nearest to
+    /// idle of [`EVICTION_SAMPLE`] keys.
+    fn make_room(&mut self, policy: &Policy, now: Duration, hasher: &RandomState) {
+        let sweep_due = self.swept_at.is_none_or(|swept| now.saturating_sub(swept) >= SWEEP_INTERVAL);
+        if sweep_due {
+            let before = self.states.len();
+            self.states.retain(|(_, state)| !policy.is_idle(*state, now));
+            self.swept_at = Some(now);
+            if self.states.len() < before {
+                return;
             }
         }
-        map.insert(StoredKey::from(key), state);
-        decision
+        // The entry itself marks which one to remove: found again by its hash and its address.
+        let nearest = self
+            .states
+            .iter()
+            .take(EVICTION_SAMPLE)
+            .min_by_key(|(_, state)| busy_until(*state))
+            .map(|entry| (hasher.hash_one(entry.0.view()), std::ptr::from_ref(entry)));
+        if let Some((hash, address)) = nearest {
+            if let Ok(entry) = self.states.find_entry(hash, |entry| std::ptr::eq(entry, address)) {
+                entry.remove();
+            }
+        }
     }
 }
 

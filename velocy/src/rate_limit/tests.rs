@@ -460,3 +460,153 @@ fn long_keys_are_stored_as_a_fixed_size_digest() {
 fn huge_periods_do_not_overflow_the_header_seconds() {
     assert_eq!(super::policy::ceil_secs(std::time::Duration::MAX), u64::MAX);
 }
+
+// ---------------------------------------------------------------- stores that answer later, or fail
+
+/// A store that answers after a round trip (one yield to the runtime), as a shared store would, counting
+/// in a [`MemoryStore`]; or that fails every decision.
+struct RoundTripStore {
+    counts: Arc<MemoryStore>,
+    fail: bool,
+}
+
+impl RoundTripStore {
+    fn new() -> Self {
+        Self { counts: Arc::new(MemoryStore::new()), fail: false }
+    }
+
+    fn failing() -> Self {
+        Self { counts: Arc::new(MemoryStore::new()), fail: true }
+    }
+}
+
+impl super::RateLimitStore for RoundTripStore {
+    fn decide(&self, key: RateLimitKey<'_>, policy: &Policy, now: Duration) -> super::Decided {
+        let counts = Arc::clone(&self.counts);
+        let fail = self.fail;
+        let owned: Option<Vec<u8>> = match key {
+            RateLimitKey::Bytes(bytes) => Some(bytes.to_vec()),
+            _ => None,
+        };
+        let fallback = key_without_bytes(key);
+        let policy = policy.clone();
+        super::Decided::Pending(Box::pin(async move {
+            tokio::task::yield_now().await;
+            if fail {
+                return Err(super::StoreError("connection refused".to_owned()));
+            }
+            let key = owned.as_deref().map_or(fallback, RateLimitKey::Bytes);
+            Ok(counts.decide_now(key, &policy, now))
+        }))
+    }
+}
+
+/// A key that borrows nothing, copied into a `'static` future.
+fn key_without_bytes(key: RateLimitKey<'_>) -> RateLimitKey<'static> {
+    match key {
+        RateLimitKey::Ip(ip) => RateLimitKey::Ip(ip),
+        _ => RateLimitKey::Global,
+    }
+}
+
+#[tokio::test]
+async fn a_store_that_answers_later_counts_and_answers_the_same() {
+    let clock = ManualClock::new();
+    let client = client_for(RateLimit::per_minute(3).store(RoundTripStore::new()).clock(clock.clone()));
+    for remaining in [2, 1, 0] {
+        get(&client, "/")
+            .await
+            .assert_status(200)
+            .assert_text("hello")
+            .assert_header("ratelimit-policy", "\"default\";q=3;w=60")
+            .assert_header("ratelimit", &format!("\"default\";r={remaining};t={}", 60 - remaining * 20));
+    }
+    get(&client, "/").await.assert_status(429).assert_header("retry-after", "20");
+    clock.advance(Duration::from_secs(20));
+    get(&client, "/").await.assert_status(200);
+}
+
+#[tokio::test]
+async fn checking_resumes_after_a_round_trip_with_the_limits_after_it() {
+    // A round-trip limit first, then two in memory: after the store answers, the rest are checked.
+    let clock = ManualClock::new();
+    let limit = RateLimit::per_minute(10)
+        .store(RoundTripStore::new())
+        .and(RateLimit::per_minute(2).name("memory"))
+        .and(RateLimit::per_minute(5).name("later").store(RoundTripStore::new()))
+        .clock(clock.clone());
+    let client = client_for(limit);
+    let first = get(&client, "/").await.assert_status(200);
+    assert_eq!(first.headers().get_all("ratelimit-policy").iter().count(), 3);
+    assert_eq!(first.header("ratelimit"), Some("\"memory\";r=1;t=30"));
+    get(&client, "/").await.assert_status(200).assert_header("ratelimit", "\"memory\";r=0;t=60");
+    get(&client, "/").await.assert_status(429).assert_header("ratelimit", "\"memory\";r=0;t=60");
+}
+
+#[tokio::test]
+async fn a_failing_store_answers_503_with_a_problem_and_never_admits() {
+    for limit in [
+        RateLimit::per_minute(100).store(RoundTripStore::failing()),
+        RateLimit::per_minute(100)
+            .and(RateLimit::per_minute(100).name("shared").store(RoundTripStore::failing())),
+    ] {
+        let client = client_for(limit.clock(ManualClock::new()));
+        let response = get(&client, "/").await.assert_status(503);
+        assert_eq!(response.header("content-type"), Some("application/problem+json"));
+        let problem: serde_json::Value = response.json();
+        assert_eq!(problem["status"], 503);
+        assert!(problem["detail"].as_str().unwrap().contains("connection refused"), "{problem}");
+    }
+}
+
+#[tokio::test]
+async fn a_limit_added_to_itself_counts_once_per_store() {
+    // `limit.clone().and(limit)`: two limits that must not share one memory store, or every request would
+    // be counted twice in it.
+    let limit = RateLimit::per_minute(2).clock(ManualClock::new());
+    let client = client_for(limit.clone().and(limit));
+    get(&client, "/").await.assert_status(200).assert_header("ratelimit", "\"default\";r=1;t=30");
+    get(&client, "/").await.assert_status(200);
+    get(&client, "/").await.assert_status(429);
+}
+
+#[test]
+fn two_limits_with_one_name_are_a_build_error() {
+    // `and` renames a clash, but a later `name` can make one again.
+    let error = build_error(RateLimit::per_minute(1).and(RateLimit::per_second(1)).name("default"));
+    assert!(error.contains("two rate limits named `default`"), "{error}");
+}
+
+#[test]
+fn client_addresses_are_keyed_by_network() {
+    use super::key::network;
+    let ip = |text: &str| text.parse::<std::net::IpAddr>().unwrap();
+    // The defaults: an IPv4 address alone, an IPv6 address with its /64, a mapped address as IPv4.
+    assert_eq!(network(ip("192.0.2.77"), 32, 64), ip("192.0.2.77"));
+    assert_eq!(network(ip("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), 32, 64), ip("2001:db8:1:2::"));
+    assert_eq!(network(ip("::ffff:192.0.2.77"), 32, 64), ip("192.0.2.77"));
+    // Other prefixes, and the edges.
+    assert_eq!(network(ip("192.0.2.77"), 24, 48), ip("192.0.2.0"));
+    assert_eq!(network(ip("2001:db8:1:2::1"), 24, 48), ip("2001:db8:1::"));
+    assert_eq!(network(ip("192.0.2.77"), 0, 0), ip("0.0.0.0"));
+    assert_eq!(network(ip("2001:db8::1"), 32, 128), ip("2001:db8::1"));
+    assert_eq!(network(ip("2001:db8::1"), 32, 0), ip("::"));
+    assert_eq!(format!("{:?}", Key::client_ip()), "Key::client_ip()");
+    assert_eq!(format!("{:?}", Key::client_network(200, 200)), "Key::client_network(32, 128)");
+}
+
+#[test]
+fn a_flood_of_new_keys_with_none_idle_stays_bounded_and_keeps_counting() {
+    let policy = Policy::window(1, Duration::from_secs(3600));
+    let store = MemoryStore::with_max_keys(128);
+    let mut now = Duration::ZERO;
+    for ip in 0..20_000u32 {
+        now += Duration::from_millis(1);
+        let key = RateLimitKey::Ip(std::net::Ipv4Addr::from(ip).into());
+        assert!(store.decide_now(key, &policy, now).allowed);
+        assert!(store.len() <= 128);
+    }
+    // The last key is held (it was just inserted) and refused again within its window.
+    let last = RateLimitKey::Ip(std::net::Ipv4Addr::from(19_999u32).into());
+    assert!(!store.decide_now(last, &policy, now).allowed);
+}

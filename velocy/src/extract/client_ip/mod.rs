@@ -15,10 +15,12 @@ use crate::request::RequestParts;
 ///
 /// * When the peer (the socket's remote address) is **not** a trusted proxy, it is the client:
 ///   `Forwarded` and `X-Forwarded-For` are ignored, because anyone can send them.
-/// * When the peer **is** trusted, the forwarding headers are read from the right, the side the nearest
-///   proxy appended to: every hop that is itself a trusted proxy is skipped, and the first untrusted address
-///   is the client. `Forwarded` (RFC 7239, its `for=` parameters) is used when present, else
-///   `X-Forwarded-For`; both may span several header lines, read in order.
+/// * When the peer **is** trusted, the forwarding header the proxies set
+///   ([`App::forwarding_headers`](crate::App::forwarding_headers): `X-Forwarded-For` by default, or
+///   `Forwarded`, RFC 7239, its `for=` parameters) is read from the right, the side the nearest proxy
+///   appended to: every hop that is itself a trusted proxy is skipped, and the first untrusted address is
+///   the client. The header may span several lines, read in order. The other header is ignored: a proxy
+///   that sets one passes the other through as the client sent it.
 /// * When every hop is trusted, the leftmost one is the client. When a hop cannot be read (`for=unknown`,
 ///   an obfuscated `_name`, a missing `for=`, text that is not an address), the walk stops there and the
 ///   last trusted address read before it is the client: nothing further left can be vouched for.
@@ -117,17 +119,37 @@ fn canonical_net(net: IpNet) -> IpNet {
     }
 }
 
+/// Which forwarding headers the app's trusted proxies set, and so the ones [`ClientIp`] and
+/// [`RequestParts::is_https`](crate::RequestParts::is_https) read; see
+/// [`App::forwarding_headers`](crate::App::forwarding_headers).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ForwardingHeaders {
+    /// `X-Forwarded-For` and `X-Forwarded-Proto`, the de facto standard that nginx
+    /// (`$proxy_add_x_forwarded_for`), HAProxy (`option forwardfor`), Caddy, Traefik and the cloud load
+    /// balancers set. The default.
+    #[default]
+    XForwarded,
+    /// `Forwarded` (RFC 7239): its `for=` and `proto=` parameters.
+    Forwarded,
+}
+
 /// The proxies whose forwarding headers [`ClientIp`] believes. Empty by default: no header is believed.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub(crate) struct TrustedProxies {
     nets: Vec<IpNet>,
     invalid: Vec<String>,
+    pub(crate) headers: ForwardingHeaders,
 }
 
 impl fmt::Debug for TrustedProxies {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let nets: Vec<String> = self.nets.iter().map(ToString::to_string).collect();
-        f.debug_struct("TrustedProxies").field("nets", &nets).field("invalid", &self.invalid).finish()
+        f.debug_struct("TrustedProxies")
+            .field("nets", &nets)
+            .field("invalid", &self.invalid)
+            .field("headers", &self.headers)
+            .finish()
     }
 }
 
@@ -167,7 +189,7 @@ impl TrustedProxies {
         if !self.contains(peer) {
             return peer;
         }
-        let mut hops = forwarded_hops(headers);
+        let mut hops = forwarded_hops(headers, self.headers);
         let mut client = peer;
         while let Some(hop) = hops.next_back() {
             let Some(address) = hop else {
@@ -183,23 +205,25 @@ impl TrustedProxies {
     }
 
     /// Whether the nearest proxy says the client spoke `https` to it: only when `peer` is a trusted proxy,
-    /// from the last element of the last `Forwarded` header (its `proto=`, RFC 7239 §5.4) when any is
-    /// present, else from the last value of `X-Forwarded-Proto`.
+    /// from the last value of `X-Forwarded-Proto`, or with [`ForwardingHeaders::Forwarded`] the last element
+    /// of the last `Forwarded` header (its `proto=`, RFC 7239 §5.4).
     pub(crate) fn forwarded_https(&self, peer: IpAddr, headers: &HeaderMap) -> bool {
         if !self.contains(peer) {
             return false;
         }
-        let proto = match headers.get_all(FORWARDED).iter().next_back() {
-            Some(value) => value.to_str().ok().and_then(|text| {
-                let element = text.rsplit(',').next()?;
-                element.split(';').find_map(|pair| {
-                    let (name, value) = pair.trim().split_once('=')?;
-                    name.trim()
-                        .eq_ignore_ascii_case("proto")
-                        .then(|| value.trim().trim_matches('"').to_owned())
+        let proto = match self.headers {
+            ForwardingHeaders::Forwarded => headers.get_all(FORWARDED).iter().next_back().and_then(|value| {
+                value.to_str().ok().and_then(|text| {
+                    let element = text.rsplit(',').next()?;
+                    element.split(';').find_map(|pair| {
+                        let (name, value) = pair.trim().split_once('=')?;
+                        name.trim()
+                            .eq_ignore_ascii_case("proto")
+                            .then(|| value.trim().trim_matches('"').to_owned())
+                    })
                 })
             }),
-            None => headers
+            ForwardingHeaders::XForwarded => headers
                 .get_all(HeaderName::from_static("x-forwarded-proto"))
                 .iter()
                 .next_back()
@@ -212,10 +236,10 @@ impl TrustedProxies {
 }
 
 /// The hops the forwarding headers list, left (farthest) to right (nearest): each an address, or `None`
-/// when it cannot be read. From `Forwarded` when any such header is present, else from `X-Forwarded-For`.
-fn forwarded_hops(headers: &HeaderMap) -> std::vec::IntoIter<Option<IpAddr>> {
+/// when it cannot be read. From the header `which` names.
+fn forwarded_hops(headers: &HeaderMap, which: ForwardingHeaders) -> std::vec::IntoIter<Option<IpAddr>> {
     let mut hops = Vec::new();
-    if headers.contains_key(FORWARDED) {
+    if which == ForwardingHeaders::Forwarded {
         for value in headers.get_all(FORWARDED) {
             match value.to_str() {
                 Ok(text) => hops.extend(forwarded_for(text)),

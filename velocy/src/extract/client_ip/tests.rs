@@ -29,6 +29,13 @@ fn client(proxies: &[&str], peer: &str, pairs: &[(&'static str, &'static str)]) 
     trusted(proxies).client_ip(ip(peer), &headers(pairs))
 }
 
+/// The client with proxies that set `Forwarded` (RFC 7239).
+fn client_rfc7239(proxies: &[&str], peer: &str, pairs: &[(&'static str, &'static str)]) -> IpAddr {
+    let mut proxies = trusted(proxies);
+    proxies.headers = ForwardingHeaders::Forwarded;
+    proxies.client_ip(ip(peer), &headers(pairs))
+}
+
 const PROXIES: &[&str] = &["10.0.0.0/8", "2001:db8:cafe::/48"];
 
 #[test]
@@ -60,18 +67,32 @@ fn every_hop_trusted_gives_the_leftmost_and_no_header_gives_the_peer() {
 }
 
 #[test]
-fn forwarded_is_preferred_and_reads_quoted_ipv6_with_ports() {
-    let both =
-        [("forwarded", "for=192.0.2.60;proto=http;by=203.0.113.43"), ("x-forwarded-for", "198.51.100.1")];
-    assert_eq!(client(PROXIES, "10.0.0.1", &both), ip("192.0.2.60"));
+fn only_the_header_the_proxies_set_is_read() {
+    // A proxy that appends to X-Forwarded-For passes a client's own `Forwarded` through, and the other
+    // way round: the header it does not set is the client's to choose.
+    let both = [("forwarded", "for=192.0.2.60;proto=http"), ("x-forwarded-for", "198.51.100.1")];
+    assert_eq!(client(PROXIES, "10.0.0.1", &both), ip("198.51.100.1"));
+    assert_eq!(client_rfc7239(PROXIES, "10.0.0.1", &both), ip("192.0.2.60"));
+    assert_eq!(client(PROXIES, "10.0.0.1", &[("forwarded", "for=1.1.1.1")]), ip("10.0.0.1"));
+    assert_eq!(client_rfc7239(PROXIES, "10.0.0.1", &[("x-forwarded-for", "1.1.1.1")]), ip("10.0.0.1"));
+
+    let mut proxies = trusted(PROXIES);
+    let https = headers(&[("forwarded", "for=192.0.2.60;proto=https"), ("x-forwarded-proto", "http")]);
+    assert!(!proxies.forwarded_https(ip("10.0.0.1"), &https));
+    proxies.headers = ForwardingHeaders::Forwarded;
+    assert!(proxies.forwarded_https(ip("10.0.0.1"), &https));
+}
+
+#[test]
+fn forwarded_reads_quoted_ipv6_with_ports() {
     let v6 = [("forwarded", r#"for="[2001:db8:cafe::17]:4711", For="[2001:db8::42]""#)];
-    assert_eq!(client(PROXIES, "2001:db8:cafe::1", &v6), ip("2001:db8::42"));
+    assert_eq!(client_rfc7239(PROXIES, "2001:db8:cafe::1", &v6), ip("2001:db8::42"));
     let quoted_v4 = [("forwarded", r#"for="192.0.2.43:47011";proto=https"#)];
-    assert_eq!(client(PROXIES, "10.0.0.1", &quoted_v4), ip("192.0.2.43"));
+    assert_eq!(client_rfc7239(PROXIES, "10.0.0.1", &quoted_v4), ip("192.0.2.43"));
     let lines = [("forwarded", "for=198.51.100.3"), ("forwarded", "for=10.7.7.7;host=example.com")];
-    assert_eq!(client(PROXIES, "10.0.0.1", &lines), ip("198.51.100.3"));
+    assert_eq!(client_rfc7239(PROXIES, "10.0.0.1", &lines), ip("198.51.100.3"));
     let escaped = [("forwarded", r#"for="\[2001:db8::5\]""#)];
-    assert_eq!(client(PROXIES, "10.0.0.1", &escaped), ip("2001:db8::5"));
+    assert_eq!(client_rfc7239(PROXIES, "10.0.0.1", &escaped), ip("2001:db8::5"));
 }
 
 #[test]
@@ -88,10 +109,12 @@ fn an_unreadable_hop_stops_the_walk_at_the_last_trusted_address() {
     ] {
         let mut map = HeaderMap::new();
         map.insert(FORWARDED, HeaderValue::from_str(value).unwrap());
-        assert_eq!(trusted(PROXIES).client_ip(ip("10.0.0.1"), &map), ip("10.0.0.1"), "{value}");
+        let mut proxies = trusted(PROXIES);
+        proxies.headers = ForwardingHeaders::Forwarded;
+        assert_eq!(proxies.client_ip(ip("10.0.0.1"), &map), ip("10.0.0.1"), "{value}");
     }
     let after_trusted = [("forwarded", "for=198.51.100.1, for=unknown, for=10.8.8.8")];
-    assert_eq!(client(PROXIES, "10.0.0.1", &after_trusted), ip("10.8.8.8"));
+    assert_eq!(client_rfc7239(PROXIES, "10.0.0.1", &after_trusted), ip("10.8.8.8"));
     let xff_garbage = [("x-forwarded-for", "198.51.100.1, not-an-ip")];
     assert_eq!(client(PROXIES, "10.0.0.1", &xff_garbage), ip("10.0.0.1"));
 }
