@@ -252,6 +252,46 @@ async fn panics_are_caught_on_the_global_middleware_path() {
     assert_eq!(service.handle(request, None).await.status(), StatusCode::OK);
 }
 
+/// Adds `x-seen: <name>` to every response of the rest of the chain, through [`Next::run_then`].
+struct MarksResponses(&'static str);
+
+impl crate::middleware::Middleware for MarksResponses {
+    fn call(&self, request: Request, next: Next) -> crate::future::BoxFuture<'static, Response> {
+        let name = self.0;
+        next.run_then(request, move |response| {
+            response.headers_mut().append("x-seen", http::HeaderValue::from_static(name));
+        })
+    }
+}
+
+#[tokio::test]
+async fn run_then_sees_every_response_of_the_rest_of_the_chain() {
+    let inner = from_fn(|request: Request, next: Next| async move {
+        let mut response = next.run(request).await;
+        response.headers_mut().append("x-seen", http::HeaderValue::from_static("inner"));
+        response
+    });
+    let app = App::new()
+        .middleware(MarksResponses("outer"))
+        .merge(Router::new().get("/", || async { "hi" }).get("/panic", || async {
+            if true {
+                panic!("boom");
+            }
+        }))
+        .merge(Router::new().get("/inner", || async { "hi" }).middleware(inner))
+        .merge(Router::new().get("/last", || async { "hi" }).middleware(MarksResponses("route")));
+    let client = TestClient::new(app);
+    let seen = |response: &crate::test::TestResponse| -> Vec<String> {
+        response.headers().get_all("x-seen").iter().map(|v| v.to_str().unwrap().to_owned()).collect()
+    };
+    // Last before the handler, before another middleware, on a panic's 500 and on a routing 404.
+    assert_eq!(seen(&client.get("/").send().await.assert_text("hi")), ["outer"]);
+    assert_eq!(seen(&client.get("/inner").send().await), ["inner", "outer"]);
+    assert_eq!(seen(&client.get("/last").send().await), ["route", "outer"]);
+    assert_eq!(seen(&client.get("/panic").send().await.assert_status(500)), ["outer"]);
+    assert_eq!(seen(&client.get("/missing").send().await.assert_status(404)), ["outer"]);
+}
+
 #[tokio::test]
 async fn completion_observers_see_status_bytes_and_route() {
     let completions: Arc<Mutex<Vec<Completion>>> = Arc::default();

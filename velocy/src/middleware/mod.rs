@@ -47,9 +47,11 @@ use crate::handler::panic::CatchPanic;
 use crate::handler::RouteHandler;
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
+use then::Then;
 
 mod body_limit;
 mod security_headers;
+mod then;
 mod timeout;
 
 #[cfg(feature = "tower")]
@@ -143,6 +145,52 @@ impl Next {
                 Terminal::Endpoint(endpoint) => Box::pin(CatchPanic::new(endpoint.call(request))),
                 Terminal::Response(response) => Box::pin(std::future::ready(response)),
             },
+        }
+    }
+
+    /// Runs the rest of the chain for `request`, then `then` on its response (a panic's `500`
+    /// included) before returning it: what a middleware that only changes the response on the way out
+    /// (adds headers) does with `async move { let mut r = next.run(request).await; ..; r }`, without a
+    /// future of its own when it is the last middleware before the handler (one allocation fewer).
+    ///
+    /// ```
+    /// use std::future::Future;
+    /// use std::pin::Pin;
+    ///
+    /// use velocy::middleware::{Middleware, Next};
+    /// use velocy::test::TestClient;
+    /// use velocy::{App, HeaderValue, Request, Response, Router};
+    ///
+    /// struct PoweredBy;
+    ///
+    /// impl Middleware for PoweredBy {
+    ///     fn call(&self, request: Request, next: Next) -> Pin<Box<dyn Future<Output = Response> + Send>> {
+    ///         next.run_then(request, |response| {
+    ///             response.headers_mut().insert("x-powered-by", HeaderValue::from_static("velocy"));
+    ///         })
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let app = App::new().middleware(PoweredBy).merge(Router::new().get("/", || async { "hi" }));
+    /// TestClient::new(app).get("/").send().await.assert_header("x-powered-by", "velocy");
+    /// # }
+    /// ```
+    pub fn run_then<F>(self, request: Request, then: F) -> BoxFuture<'static, Response>
+    where
+        F: FnOnce(&mut Response) + Send + 'static,
+    {
+        if self.position < self.chain.len() {
+            return Box::pin(Then::new(self.run(request), then));
+        }
+        match self.terminal {
+            Terminal::Endpoint(endpoint) => {
+                Box::pin(Then::new(CatchPanic::new(endpoint.call(request)), then))
+            }
+            Terminal::Response(mut response) => {
+                then(&mut response);
+                Box::pin(std::future::ready(response))
+            }
         }
     }
 }

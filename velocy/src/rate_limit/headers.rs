@@ -42,14 +42,18 @@ impl PolicyHeaders {
         Self { policy: HeaderValue::from_bytes(&member).ok(), rate_limit_prefix: prefix.into_boxed_slice() }
     }
 
-    /// The `RateLimit` value `"name";r=REMAINING;t=RESET` (whole seconds).
+    /// The `RateLimit` value `"name";r=REMAINING;t=RESET` (whole seconds), in one allocation of exactly
+    /// its size (which the header value then owns without a copy).
     fn rate_limit(&self, remaining: u64, reset: u64) -> Option<HeaderValue> {
-        let mut value = smallvec::SmallVec::<[u8; 128]>::new();
+        let (mut remaining_digits, mut reset_digits) = ([0u8; 20], [0u8; 20]);
+        let remaining = decimal(remaining, &mut remaining_digits);
+        let reset = decimal(reset, &mut reset_digits);
+        let mut value = Vec::with_capacity(self.rate_limit_prefix.len() + remaining.len() + 3 + reset.len());
         value.extend_from_slice(&self.rate_limit_prefix);
-        push_decimal(&mut value, remaining);
+        value.extend_from_slice(remaining);
         value.extend_from_slice(b";t=");
-        push_decimal(&mut value, reset);
-        HeaderValue::from_bytes(&value).ok()
+        value.extend_from_slice(reset);
+        HeaderValue::from_maybe_shared(bytes::Bytes::from(value)).ok()
     }
 }
 

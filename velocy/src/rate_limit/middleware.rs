@@ -2,10 +2,7 @@
 //! `Retry-After` and the `RateLimit` header fields.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use http::header::{HeaderValue, RETRY_AFTER};
@@ -243,12 +240,10 @@ impl Shared {
         if !self.headers_on_success {
             return next.run(request);
         }
-        Box::pin(WithHeaders {
-            inner: next.run(request),
-            shared: Arc::clone(self),
-            checked: evaluation.checked,
-            deciding,
-            decision,
+        let shared = Arc::clone(self);
+        let checked = evaluation.checked;
+        next.run_then(request, move |response| {
+            shared.write_headers(response, &checked, deciding, &decision);
         })
     }
 
@@ -261,26 +256,6 @@ impl Shared {
     ) {
         let limits = checked.iter().map(|&index| (index == deciding, &self.limits[index].headers));
         headers::write(response.headers_mut(), limits, decision, self.legacy_headers);
-    }
-}
-
-/// The rest of the chain's future, whose response gets the headers of an admitted request.
-struct WithHeaders {
-    inner: BoxFuture<'static, Response>,
-    shared: Arc<Shared>,
-    checked: smallvec::SmallVec<[usize; 4]>,
-    deciding: usize,
-    decision: Decision,
-}
-
-impl Future for WithHeaders {
-    type Output = Response;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
-        let this = self.get_mut();
-        let mut response = std::task::ready!(this.inner.as_mut().poll(cx));
-        this.shared.write_headers(&mut response, &this.checked, this.deciding, &this.decision);
-        Poll::Ready(response)
     }
 }
 

@@ -161,8 +161,9 @@ impl RequestParts {
     }
 
     /// Whether the client spoke `https`: the request came over TLS, or its peer is one of the app's
-    /// [trusted proxies](crate::App::trusted_proxies) and the nearest proxy says so (`Forwarded: proto=https`,
-    /// RFC 7239 §5.4, else `X-Forwarded-Proto: https`). Cookies use it to decide on their `Secure` attribute.
+    /// [trusted proxies](crate::App::trusted_proxies) and the nearest proxy says so in the header it sets
+    /// ([`App::forwarding_headers`](crate::App::forwarding_headers): `X-Forwarded-Proto: https` by default,
+    /// or `Forwarded: proto=https`, RFC 7239 §5.4). Cookies use it to decide on their `Secure` attribute.
     pub fn is_https(&self) -> bool {
         self.encrypted
             || self
