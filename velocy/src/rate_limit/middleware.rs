@@ -58,6 +58,9 @@ struct Shared {
 /// [`max_keys`]: RateLimit::max_keys
 /// [`skip_when_key_missing`]: RateLimit::skip_when_key_missing
 /// [`and`]: RateLimit::and
+/// [`RateLimitKeyMissing`]: super::RateLimitKeyMissing
+/// [`RateLimitParamMissing`]: super::RateLimitParamMissing
+/// [`RateLimitUnavailable`]: super::RateLimitUnavailable
 #[derive(Clone)]
 pub struct RateLimit {
     shared: Arc<Shared>,
@@ -161,7 +164,7 @@ impl RateLimit {
     }
 
     /// Requests for which the last limit's key cannot be computed pass that limit uncounted, instead of
-    /// being refused with `400` ([`RateLimitKeyMissing`]).
+    /// being refused with `400` ([`RateLimitKeyMissing`](super::RateLimitKeyMissing)).
     pub fn skip_when_key_missing(mut self) -> Self {
         self.last().skip_missing = true;
         self
