@@ -205,7 +205,7 @@ summarize() {
         BEGIN {
             ns = split(servers, server, " "); ne = split(endpoints, endpoint, " ")
             name["hyper"] = "raw hyper 1"; name["velocy"] = "Velocy"; name["velocy-full"] = "Velocy + default middleware"; name["axum"] = "axum 0.8"; name["actix"] = "actix-web 4"
-            name["velocy-limited"] = "Velocy + RateLimit"; name["velocy-cached"] = "Velocy + Cache (hits)"; name["axum-governor"] = "axum 0.8 + tower_governor"
+            name["velocy-limited"] = "Velocy + RateLimit"; name["velocy-limited-quiet"] = "Velocy + RateLimit (headers on 429 only)"; name["velocy-cached"] = "Velocy + Cache (hits)"; name["axum-governor"] = "axum 0.8 + tower_governor"
             name["velocy-files"] = "Velocy ServeDir"; name["axum-files"] = "axum 0.8 + tower-http ServeDir"
             label_of["plaintext"] = "plaintext"; label_of["json"] = "json"; label_of["user"] = "`/users/:id`"
             label_of["echo"] = "POST echo JSON"; label_of["static1k"] = "static 1 KiB"; label_of["static1m"] = "static 1 MiB"; label_of["range"] = "Range 1000 bytes of 1 MiB"; label_of["pipelined"] = "plaintext pipelined ×" pipeline

@@ -76,3 +76,9 @@ pub fn app_rate_limited() -> App {
 pub fn app_cached() -> App {
     app().middleware(velocy::cache::Cache::new().ttl(std::time::Duration::from_secs(3600)))
 }
+
+/// [`app_rate_limited`] with the `RateLimit` headers on refusals only
+/// ([`headers_on_success(false)`](velocy::rate_limit::RateLimit::headers_on_success)).
+pub fn app_rate_limited_quietly() -> App {
+    app().middleware(velocy::rate_limit::RateLimit::per_second(1_000_000_000).headers_on_success(false))
+}
