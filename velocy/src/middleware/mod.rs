@@ -35,6 +35,10 @@
 //! ([`Request::head_mut`](crate::Request::head_mut) returns `None`); it may still add typed values to the
 //! extensions for handlers to read with [`Extension<T>`](crate::Extension).
 //!
+//! A middleware that only changes the response on its way out (adds headers) can use
+//! [`Next::run_then`] instead of an `async` block around [`Next::run`]: it needs no future of its own when
+//! it is the last middleware before the handler, which saves an allocation per request.
+//!
 #![doc = include_str!("../docs/middleware.md")]
 #![cfg_attr(feature = "tower", doc = include_str!("../docs/tower.md"))]
 
