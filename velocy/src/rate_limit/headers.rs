@@ -1,6 +1,6 @@
 //! The rate limit header fields (draft-ietf-httpapi-ratelimit-headers-09, structured fields of RFC 8941):
 //! each limit's `RateLimit-Policy` member rendered once, and the `RateLimit` value written per response
-//! without formatting machinery (one allocation, the value's own bytes).
+//! without formatting machinery (`itoa` digits, one allocation: the value's own bytes).
 
 use http::header::{HeaderName, HeaderValue};
 use http::HeaderMap;
@@ -32,22 +32,18 @@ impl PolicyHeaders {
     pub(crate) fn new(policy: &Policy) -> Self {
         let name = sf_string(policy.name());
         let (quota, window) = policy.advertised();
-        let mut member = smallvec::SmallVec::<[u8; 128]>::from_slice(name.as_bytes());
-        member.extend_from_slice(b";q=");
-        push_decimal(&mut member, quota);
-        member.extend_from_slice(b";w=");
-        push_decimal(&mut member, window);
+        let member = format!("{name};q={quota};w={window}");
         let mut prefix = name.into_bytes();
         prefix.extend_from_slice(b";r=");
-        Self { policy: HeaderValue::from_bytes(&member).ok(), rate_limit_prefix: prefix.into_boxed_slice() }
+        Self { policy: HeaderValue::try_from(member).ok(), rate_limit_prefix: prefix.into_boxed_slice() }
     }
 
     /// The `RateLimit` value `"name";r=REMAINING;t=RESET` (whole seconds), in one allocation of exactly
     /// its size (which the header value then owns without a copy).
     fn rate_limit(&self, remaining: u64, reset: u64) -> Option<HeaderValue> {
-        let (mut remaining_digits, mut reset_digits) = ([0u8; 20], [0u8; 20]);
-        let remaining = decimal(remaining, &mut remaining_digits);
-        let reset = decimal(reset, &mut reset_digits);
+        let (mut remaining_digits, mut reset_digits) = (itoa::Buffer::new(), itoa::Buffer::new());
+        let remaining = remaining_digits.format(remaining).as_bytes();
+        let reset = reset_digits.format(reset).as_bytes();
         let mut value = Vec::with_capacity(self.rate_limit_prefix.len() + remaining.len() + 3 + reset.len());
         value.extend_from_slice(&self.rate_limit_prefix);
         value.extend_from_slice(remaining);
@@ -100,38 +96,17 @@ fn sf_string(text: &str) -> String {
     quoted
 }
 
-/// Appends `value` in decimal.
-fn push_decimal<const N: usize>(buffer: &mut smallvec::SmallVec<[u8; N]>, value: u64) {
-    let mut digits = [0u8; 20];
-    buffer.extend_from_slice(decimal(value, &mut digits));
-}
-
-/// `value`'s decimal digits, written at the end of `digits`.
-fn decimal(mut value: u64, digits: &mut [u8; 20]) -> &[u8] {
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    &digits[start..]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
 
     #[test]
-    fn decimals_cover_zero_and_the_largest_value() {
-        for value in [0, 7, 10, 99, 1_000_000, u64::MAX] {
-            let mut buffer = smallvec::SmallVec::<[u8; 4]>::new();
-            push_decimal(&mut buffer, value);
-            assert_eq!(std::str::from_utf8(&buffer).expect("ASCII digits"), value.to_string());
-        }
+    fn rate_limit_values_cover_zero_and_the_largest_numbers() {
+        let pieces = PolicyHeaders::new(&Policy::gcra(1, Duration::from_secs(1)));
+        assert_eq!(pieces.rate_limit(0, 0).expect("a printable name"), r#""default";r=0;t=0"#);
+        let largest = format!(r#""default";r={};t={}"#, u64::MAX, u64::MAX);
+        assert_eq!(pieces.rate_limit(u64::MAX, u64::MAX).expect("a printable name"), largest.as_str());
     }
 
     #[test]
